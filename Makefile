@@ -1,0 +1,63 @@
+# Entry points for the book. `make help` lists them; `make book` and `make test` do everything.
+# Override on the command line, e.g. `make html BUILDDIR=/tmp/site`.
+PYTHON   ?= python3
+VENV     ?= .venv
+BUILDDIR ?= _build
+HOST     ?= 127.0.0.1
+PORT     ?= 8000
+PYTEST_ARGS ?=
+
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-from-lock
+
+.DEFAULT_GOAL := help
+.PHONY: help venv sysdeps book html pdf figures serve test check clean lock
+
+help: ## List the targets, one line each
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# The virtual environment is re-created whenever the lock file or pyproject.toml changes.
+$(STAMP): requirements.lock pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet --require-virtualenv -r requirements.lock
+	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
+
+sysdeps: $(STAMP) ## Install the Debian packages the PDF needs (as root) or print the apt-get line
+	$(PY) -m addictionbook.sysdeps pdf
+
+book: html pdf ## Build everything: website and full-book PDF
+
+html: $(STAMP) ## Build the website into $(BUILDDIR)/html
+	$(PY) -m addictionbook.build html --out $(BUILDDIR)
+
+pdf: sysdeps ## Build the full-book PDF into $(BUILDDIR)/pdf/book.pdf (xelatex)
+	$(PY) -m addictionbook.build pdf --out $(BUILDDIR)
+
+figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
+	$(PY) -m addictionbook.export figures
+
+serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT) that rebuilds on save
+	$(PY) -m addictionbook.serve --host $(HOST) --port $(PORT) --out $(BUILDDIR)/serve
+
+test: sysdeps ## Run the test suite (builds the site and PDF into a temporary folder)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(STAMP) ## Fast static checks: code style and book sources
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+	$(PY) -m addictionbook.check
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
+	rm -rf /tmp/addictionbook-lock && $(PYTHON) -m venv /tmp/addictionbook-lock
+	/tmp/addictionbook-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/addictionbook-lock/bin/pip freeze --all --exclude-editable | grep -v -e "^addictionbook" -e "^pip==" > requirements.lock
+
+clean: ## Remove build output and caches (not figures/, which are committed)
+	rm -rf $(BUILDDIR) .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

@@ -1,0 +1,130 @@
+"""Build the site or the book PDF without ever losing the last good output.
+
+``python -m addictionbook.build html|pdf [--root DIR] [--out DIR]``
+
+Jupyter Book builds into a persistent work area (``<out>/.work``), which keeps Sphinx's
+incremental environment and the notebook cache between builds. Only a build that exits cleanly
+under ``-W -n --keep-going`` is published: the site is copied next to ``<out>/html`` and swapped
+in by renaming, the PDF replaces ``<out>/pdf/book.pdf`` atomically. A failed build leaves both
+where they were, and a build never writes into the book's sources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STRICT = ["-W", "-n", "--keep-going"]
+
+
+class BuildError(RuntimeError):
+    """A build step failed; the message says which and what to do."""
+
+
+def jupyter_book() -> str:
+    """The ``jupyter-book`` command of this environment (next to the running Python)."""
+    beside = Path(sys.executable).parent / "jupyter-book"
+    return str(beside) if beside.exists() else shutil.which("jupyter-book") or "jupyter-book"
+
+
+def source_date_epoch(root: Path) -> str:
+    """Seconds of the last commit, so two builds of one commit embed the same dates."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return os.environ["SOURCE_DATE_EPOCH"]
+    result = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True
+    )
+    return result.stdout.strip() or "0"
+
+
+def run_jupyter_book(root: Path, work: Path, builder: str) -> None:
+    """Run one strict Jupyter Book build into ``work``; raise ``BuildError`` on failure."""
+    cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder", builder]
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": source_date_epoch(root),
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    result = subprocess.run(cmd + STRICT, env=env)
+    if result.returncode != 0:
+        # Sphinx does not re-read a page whose warnings failed the build, so a second run would
+        # pass without fixing anything; dropping the saved environment forces a full re-read
+        # (notebook outputs stay cached).
+        (work / "_build" / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        raise BuildError(
+            f"the {builder} build failed (exit {result.returncode}); the messages above name "
+            "each file and line to fix. The last good output was left in place."
+        )
+
+
+def publish_dir(built: Path, target: Path) -> None:
+    """Replace ``target`` by a copy of ``built``, swapping by rename so it is never half-written."""
+    fresh = target.with_name(f".{target.name}.new")
+    stale = target.with_name(f".{target.name}.old")
+    for leftover in (fresh, stale):
+        shutil.rmtree(leftover, ignore_errors=True)
+    shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    if target.exists():
+        target.rename(stale)
+    fresh.rename(target)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def publish_file(built: Path, target: Path) -> None:
+    """Replace ``target`` by ``built`` atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = target.with_name(f".{target.name}.new")
+    shutil.copyfile(built, fresh)
+    os.replace(fresh, target)
+
+
+def build_html(root: Path, out: Path) -> Path:
+    """Build the website; return the published ``<out>/html``."""
+    work = out / ".work"
+    run_jupyter_book(root, work, "html")
+    publish_dir(work / "_build" / "html", out / "html")
+    return out / "html"
+
+
+def build_pdf(root: Path, out: Path) -> Path:
+    """Build the full-book PDF with xelatex; return the published ``<out>/pdf/book.pdf``."""
+    work = out / ".work"
+    built = work / "_build" / "latex" / "book.pdf"
+    built.unlink(missing_ok=True)
+    run_jupyter_book(root, work, "pdflatex")
+    if not built.exists():
+        raise BuildError(f"LaTeX produced no {built}; see the LaTeX log in {built.parent}.")
+    publish_file(built, out / "pdf" / "book.pdf")
+    return out / "pdf" / "book.pdf"
+
+
+BUILDERS = {"html": build_html, "pdf": build_pdf}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the book (site or PDF) safely.")
+    parser.add_argument("target", choices=sorted(BUILDERS))
+    parser.add_argument("--root", type=Path, default=Path("."), help="the book's top folder")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output folder (default ROOT/_build)"
+    )
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    out = (args.out or root / "_build").resolve()
+    started = time.perf_counter()
+    try:
+        result = BUILDERS[args.target](root, out)
+    except BuildError as error:
+        print(f"\nbuild {args.target}: FAILED: {error}", file=sys.stderr)
+        return 1
+    print(f"build {args.target}: {result} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
