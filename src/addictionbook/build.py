@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,9 @@ import time
 from pathlib import Path
 
 STRICT = ["-W", "-n", "--keep-going"]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|Error|Traceback|! )")
+NOISE = re.compile(r"build finished with problems|Kernel is running over TCP")
 
 
 class BuildError(RuntimeError):
@@ -42,23 +46,46 @@ def source_date_epoch(root: Path) -> str:
     return result.stdout.strip() or "0"
 
 
+def preflight(root: Path) -> None:
+    """Catch table-of-contents mistakes before Sphinx, with a message that names ``_toc.yml``."""
+    from .check import check_toc
+
+    findings = check_toc(root)
+    if findings:
+        raise BuildError("\n".join(str(f) for f in findings))
+
+
 def run_jupyter_book(root: Path, work: Path, builder: str) -> None:
-    """Run one strict Jupyter Book build into ``work``; raise ``BuildError`` on failure."""
+    """Run one strict Jupyter Book build into ``work``; raise ``BuildError`` on failure.
+
+    The output streams through as usual; the problem lines (warnings, errors, LaTeX errors) are
+    collected and repeated in the error, so the cause is the last thing a contributor reads.
+    """
     cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder", builder]
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": source_date_epoch(root),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
-    result = subprocess.run(cmd + STRICT, env=env)
-    if result.returncode != 0:
+    problems: list[str] = []
+    with subprocess.Popen(
+        cmd + STRICT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            plain = ANSI.sub("", line).rstrip()
+            if PROBLEM.search(plain) and not NOISE.search(plain):
+                problems.append(plain)
+    if proc.returncode != 0:
         # Sphinx does not re-read a page whose warnings failed the build, so a second run would
         # pass without fixing anything; dropping the saved environment forces a full re-read
         # (notebook outputs stay cached).
         (work / "_build" / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        listed = "\n".join(f"  {p}" for p in problems[:40]) or "  (see the log above)"
         raise BuildError(
-            f"the {builder} build failed (exit {result.returncode}); the messages above name "
-            "each file and line to fix. The last good output was left in place."
+            f"the {builder} build failed (exit {proc.returncode}). Problems:\n{listed}\n"
+            "Fix each file and line named above, then build again."
         )
 
 
@@ -86,6 +113,7 @@ def publish_file(built: Path, target: Path) -> None:
 def build_html(root: Path, out: Path) -> Path:
     """Build the website; return the published ``<out>/html``."""
     work = out / ".work"
+    preflight(root)
     run_jupyter_book(root, work, "html")
     publish_dir(work / "_build" / "html", out / "html")
     return out / "html"
@@ -96,6 +124,7 @@ def build_pdf(root: Path, out: Path) -> Path:
     work = out / ".work"
     built = work / "_build" / "latex" / "book.pdf"
     built.unlink(missing_ok=True)
+    preflight(root)
     run_jupyter_book(root, work, "pdflatex")
     if not built.exists():
         raise BuildError(f"LaTeX produced no {built}; see the LaTeX log in {built.parent}.")
@@ -120,7 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = BUILDERS[args.target](root, out)
     except BuildError as error:
-        print(f"\nbuild {args.target}: FAILED: {error}", file=sys.stderr)
+        print(
+            f"\nbuild {args.target}: FAILED: {error}\n"
+            f"The last good output in {out} was left in place.",
+            file=sys.stderr,
+        )
         return 1
     print(f"build {args.target}: {result} ({time.perf_counter() - started:.1f} s)")
     return 0

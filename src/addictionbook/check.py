@@ -51,7 +51,9 @@ def check_toc(root: Path) -> list[Finding]:
             line = next((i for i, text in enumerate(lines, 1) if entry in text), 1)
             findings.append(
                 Finding(
-                    "_toc.yml", line, f"'{entry}' does not exist; create book/… or fix the name"
+                    "_toc.yml",
+                    line,
+                    f"'{entry}' is listed but {entry}.md does not exist; create it or fix the name",
                 )
             )
     return findings

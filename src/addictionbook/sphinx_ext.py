@@ -9,6 +9,7 @@ notebooks execute again.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from pathlib import Path
@@ -22,13 +23,46 @@ IMPORTS_PACKAGE = re.compile(r"^\s*(?:from|import)\s+addictionbook\b", re.MULTIL
 logger = logging.getLogger(__name__)
 
 
+#: The module chapters import; the hash covers it and every package module it reaches.
+ENTRY_MODULE = "notebook"
+
+
+def chapter_modules(entry: str = ENTRY_MODULE) -> list[Path]:
+    """Package modules reachable from ``entry`` through imports (parsed, not executed).
+
+    Build tooling (build.py, check.py, ...) is not reachable, so editing it re-executes nothing.
+    """
+    seen: dict[str, Path] = {}
+    todo = [entry, "__init__"]  # importing any module runs the package's __init__ first
+    while todo:
+        name = todo.pop()
+        path = PACKAGE_DIR / (name.replace(".", "/") + ".py")
+        if name in seen or not path.exists():
+            continue
+        seen[name] = path
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level == 1:
+                    base = node.module
+                    todo += [base] if base else [alias.name for alias in node.names]
+                elif node.module and node.module.startswith("addictionbook."):
+                    todo.append(node.module.removeprefix("addictionbook."))
+            elif isinstance(node, ast.Import):
+                todo += [
+                    a.name.removeprefix("addictionbook.")
+                    for a in node.names
+                    if a.name.startswith("addictionbook.")
+                ]
+    return sorted(seen.values())
+
+
 def helper_hash() -> str:
-    """SHA-256 over the package's Python and style files (names and contents)."""
+    """SHA-256 over the modules chapters can reach, plus packaged style files."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.suffix in {".py", ".mplstyle"} and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
+    files = chapter_modules() + sorted(PACKAGE_DIR.glob("*.mplstyle"))
+    for path in files:
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

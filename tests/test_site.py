@@ -1,0 +1,156 @@
+"""The built website: chapters, figures, cross-references, no third-party hosts, licences."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from addictionbook.check import toc_files
+from addictionbook.registry import BY_ID
+
+from .conftest import ROOT
+
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+LOADING = {
+    "script": "src",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "audio": "src",
+    "video": "src",
+    "embed": "src",
+    "object": "data",
+}
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_toc_file_becomes_a_page(site: Path) -> None:
+    for entry in toc_files(ROOT):
+        assert (site / f"{entry}.html").is_file(), f"{entry} is in _toc.yml but was not built"
+
+
+def test_only_toc_files_are_built(site: Path) -> None:
+    built = {p.relative_to(site).with_suffix("").as_posix() for p in site.glob("book/**/*.html")}
+    assert built <= set(toc_files(ROOT)), (
+        f"built pages not in _toc.yml: {built - set(toc_files(ROOT))}"
+    )
+
+
+def test_layered_model_chapter_has_its_title(site: Path) -> None:
+    page = soup(site / "book" / "layered-model.html")
+    assert page.find("h1").get_text(strip=True).startswith("The layered model of addiction")
+
+
+def test_figure_is_an_svg_image_with_alt_text(site: Path) -> None:
+    page = soup(site / "book" / "layered-model.html")
+    figure = page.find(id="fig-layered-model")
+    assert figure is not None, "the figure named fig-layered-model is missing"
+    img = figure.find("img")
+    assert img is not None and img["src"].endswith(".svg")
+    assert len(img.get("alt", "").split()) >= 5, "alt text must describe the figure"
+    assert (site / "book" / img["src"]).resolve().is_file()
+
+
+def test_figure_caption_is_numbered_and_says_conceptual(site: Path) -> None:
+    figure = soup(site / "book" / "layered-model.html").find(id="fig-layered-model")
+    caption = figure.find("figcaption")
+    number = caption.find(class_="caption-number").get_text(strip=True)
+    assert re.fullmatch(r"Fig\. \d+(\.\d+)*", number), number
+    assert "Conceptual schematic, not measured data." in caption.get_text(" ", strip=True)
+
+
+def test_numref_resolves_to_the_figure_with_its_number(site: Path) -> None:
+    page = soup(site / "book" / "layered-model.html")
+    figure = page.find(id="fig-layered-model")
+    number = figure.find(class_="caption-number").get_text(strip=True)
+    links = [
+        a for a in page.select("a.reference.internal") if a.get("href") == "#fig-layered-model"
+    ]
+    assert links, "no {numref} link to fig-layered-model"
+    assert all(a.get_text(strip=True) == number for a in links)
+
+
+def test_internal_links_point_at_existing_files(site: Path) -> None:
+    for path in pages(site):
+        for a in soup(path).find_all("a", href=True):
+            href = a["href"]
+            if urlparse(href).scheme or href.startswith(("#", "mailto:")):
+                continue
+            target = urlparse(urljoin(path.as_uri(), href)).path
+            assert Path(target).exists(), f"{path.relative_to(site)} links to missing {href}"
+
+
+def test_no_page_loads_anything_from_another_host(site: Path) -> None:
+    offenders = []
+    for path in pages(site):
+        page = soup(path)
+        for tag, attr in LOADING.items():
+            offenders += [
+                (path.name, el[attr])
+                for el in page.find_all(tag)
+                if el.get(attr) and urlparse(el[attr]).netloc
+            ]
+        for link in page.find_all("link", href=True):
+            rel = set(link.get("rel", []))
+            if (
+                rel
+                & {
+                    "stylesheet",
+                    "preload",
+                    "modulepreload",
+                    "icon",
+                    "prefetch",
+                    "preconnect",
+                    "dns-prefetch",
+                }
+                and urlparse(link["href"]).netloc
+            ):
+                offenders.append((path.name, link["href"]))
+        for style in page.find_all("style"):
+            offenders += [
+                (path.name, u) for u in re.findall(r"url\((?:'|\")?(https?:)?//[^)]+", style.text)
+            ]
+    assert not offenders, f"pages load from other hosts: {offenders[:10]}"
+
+
+def test_css_loads_nothing_from_other_hosts(site: Path) -> None:
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        imports = re.findall(r"@import\s+(?:url\()?['\"]?(https?:)?//", text)
+        remote = re.findall(r"url\(\s*['\"]?(?:https?:)?//", text)
+        assert not imports and not remote, f"{css.relative_to(site)} loads a remote resource"
+
+
+def test_edit_and_repository_buttons_point_at_the_repository(site: Path) -> None:
+    repo = CONFIG["repository"]["url"].rstrip("/")
+    page = soup(site / "book" / "layered-model.html")
+    hrefs = [a["href"] for a in page.find_all("a", href=True)]
+    assert repo in hrefs or f"{repo}/" in hrefs or any(h == repo for h in hrefs)
+    assert any(h.startswith(f"{repo}/edit/") and h.endswith("book/layered-model.md") for h in hrefs)
+
+
+def test_footer_states_both_licences(site: Path) -> None:
+    text = soup(site / "book" / "layered-model.html").get_text(" ", strip=True)
+    assert "CC BY-SA 4.0" in text and "MIT" in text
+
+
+@pytest.mark.parametrize("figure_id", sorted(BY_ID))
+def test_every_registered_figure_appears_in_a_chapter(site: Path, figure_id: str) -> None:
+    sources = [
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "book").rglob("*.md")
+        if p.name != "figure-gallery.md"
+    ]
+    assert any(f'show("{figure_id}"' in text for text in sources), f"{figure_id} is used nowhere"
