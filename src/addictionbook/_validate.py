@@ -24,3 +24,10 @@ def int_range(name: str, value: object, low: int, high: int) -> int:
             f"{name}={value!r} is not allowed; allowed values: integers {low} to {high}"
         )
     return value
+
+
+def flag(name: str, value: object) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (not 1, 0 or a string); else raise."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name}={value!r} is not allowed; allowed values: True, False")
+    return value

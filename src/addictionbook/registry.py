@@ -12,7 +12,12 @@ from types import MappingProxyType
 
 from matplotlib.figure import Figure
 
+from .circles import circles_figure
+from .dopamine import dopamine_figure
 from .layers import layered_model_figure
+from .lens import lens_figure
+from .opioid import opioid_figure
+from .systems import systems_figure
 
 #: Every caption ends with this, so no reader takes a schematic for measured data.
 CONCEPTUAL = "Conceptual schematic, not measured data."
@@ -41,6 +46,36 @@ class FigureSpec:
 
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec(
+        id="fig-dopamine-seen-unseen",
+        function=dopamine_figure,
+        caption=(
+            "The dopamine system, seen and unseen (after Siegel, 1999, as reported by Daily, "
+            "n.d.): attunement, \u201cfeeling felt\u201d, expands the dopamine system and the "
+            "wish to be seen; shame, the absence of attunement, contracts it and the wish to be "
+            "unseen. The dashed circle is the same reference outline in both panels. "
+            f"{CONCEPTUAL}"
+        ),
+        alt=(
+            "Attunement enlarges a shape for the dopamine system and the wish to be seen; "
+            "shame shrinks it, the wish to be unseen."
+        ),
+        params=MappingProxyType({"state": "both"}),
+    ),
+    FigureSpec(
+        id="fig-opioid-attunement",
+        function=opioid_figure,
+        caption=(
+            "The opioid system in the attuned moment (after Schore, 2003, as reported by Daily, "
+            "n.d.): caregiver and child both experience opioid-system activity, which "
+            f"reinforces the attachment bond between them. {CONCEPTUAL}"
+        ),
+        alt=(
+            "Caregiver and child share an attuned moment; both show opioid-system activity, "
+            "which reinforces the bond between them."
+        ),
+        params=MappingProxyType({}),
+    ),
+    FigureSpec(
         id="fig-layered-model",
         function=layered_model_figure,
         caption=(
@@ -49,10 +84,55 @@ FIGURES: tuple[FigureSpec, ...] = (
             f"difficulty co-regulating in relationships. {CONCEPTUAL}"
         ),
         alt=(
-            "Five nested boxes: drug of choice outermost, then switching drugs, process "
-            "addictions, affect-regulation disorder, and difficulty co-regulating at the core."
+            "Five nested layers run from the drug of choice, outermost, to a core of difficulty "
+            "co-regulating in relationships."
         ),
-        params=MappingProxyType({}),
+        params=MappingProxyType({"peeled": 0, "highlight": None}),
+    ),
+    FigureSpec(
+        id="fig-three-systems",
+        function=systems_figure,
+        caption=(
+            "Relationships, psychology and neurobiology (after Daily, n.d.): relationships, the "
+            "internal working model and dopamine and opioid regulation are intertwined and are "
+            "built or disrupted together; where relationships did not build regulation and do "
+            f"not support it, intoxication can stand in for it. {CONCEPTUAL}"
+        ),
+        alt=(
+            "Relationships, the working model and dopamine and opioid systems overlap as three "
+            "circles; intoxication feeds the last."
+        ),
+        params=MappingProxyType({"show_intoxication": True}),
+    ),
+    FigureSpec(
+        id="fig-working-model-lens",
+        function=lens_figure,
+        caption=(
+            "The internal working model as a lens (after Daily, n.d.): the same experience, "
+            "read through a secure model, brings safety, trust and a kind inner voice; through "
+            "an insecure model, fear, mistrust, avoidance and a negative inner voice. "
+            f"{CONCEPTUAL}"
+        ),
+        alt=(
+            "One experience passes through a secure lens to safety and trust, and through an "
+            "insecure lens to fear and avoidance."
+        ),
+        params=MappingProxyType({"model": "both"}),
+    ),
+    FigureSpec(
+        id="fig-circles-of-coregulation",
+        function=circles_figure,
+        caption=(
+            "Widening circles of co-regulation (after Daily, n.d.): connection is felt first "
+            "with the therapist, then in group, then in meetings, then in a wider world of "
+            "supportive relationships, toward \u201cearned secure attachment\u201d. "
+            f"{CONCEPTUAL}"
+        ),
+        alt=(
+            "Four nested circles widen from the therapist to group, meetings and a world of "
+            "supportive relationships."
+        ),
+        params=MappingProxyType({"stage": 4}),
     ),
 )
 

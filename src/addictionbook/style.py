@@ -2,9 +2,12 @@
 
 Every figure function draws inside :func:`house_style`, an ``rc_context``, so nothing global is
 left changed. The palette is Okabe–Ito (safe for colour-blind readers). Colours only *fill*
-shapes that carry dark outlines and direct labels; text is near-black on white, which keeps it
-above WCAG's 4.5:1 contrast and legible when the site is in dark mode (figures carry their own
-white background).
+shapes that carry dark outlines and direct labels; text is near-black on white or on a light
+tint, which keeps it above WCAG's 4.5:1 contrast and legible when the site is in dark mode
+(figures carry their own white background).
+
+The small drawing primitives every figure shares (a schematic canvas, a labelled box, a person,
+an arrow) live here too, so a change of line weight or corner radius happens in one place.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import contextlib
 from collections.abc import Iterator
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Wedge
+from matplotlib.text import Text
 
 #: Okabe & Ito (2008) colour-blind-safe palette, by name.
 OKABE_ITO: dict[str, str] = {
@@ -28,19 +34,31 @@ OKABE_ITO: dict[str, str] = {
 
 #: Text and outline colour: near-black, 17:1 on white.
 INK = "#1A1A1A"
+#: De-emphasised text (peeled layers, circles not yet reached): 7:1 on white.
+MUTED_INK = "#595959"
 #: Every figure's explicit background, so it stays readable on the site's dark theme.
 BACKGROUND = "#FFFFFF"
 
 #: Smallest font size (points, at the published figure size) any figure may use.
 MIN_FONT_PT = 8.0
-#: Body and label sizes (points).
+#: The type scale (points): notes, body labels, emphasised labels.
+SMALL_PT = 9.0
 LABEL_PT = 10.0
+EMPHASIS_PT = 11.0
 TITLE_PT = 11.5
 
-#: Published figure sizes in inches (width, height). A figure is drawn once at its print
-#: size; the site scales the SVG to the column, the PDF places it at text width.
+#: Line weights (points): ordinary outlines, highlighted outlines, arrows.
+LINE_PT = 1.2
+HEAVY_LINE_PT = 3.2
+ARROW_PT = 1.6
+
+#: Widest a published figure may be (inches): the PDF's text width. Figures are drawn once at
+#: their print size; the site scales the SVG to the column, the PDF places it at native size.
+MAX_WIDTH_IN = 6.5
+#: Published figure sizes in inches (width, height).
 SIZE_SINGLE = (6.0, 4.2)
-SIZE_WIDE = (7.0, 3.6)
+SIZE_WIDE = (6.5, 3.6)
+SIZE_PANELS = (6.5, 4.4)
 
 #: Deterministic output: a fixed SVG id salt and no timestamps in file metadata.
 SVG_HASH_SALT = "interpersonal-neurobiology-of-addiction"
@@ -55,13 +73,15 @@ _RC: dict[str, object] = {
     "axes.labelcolor": INK,
     "xtick.color": INK,
     "ytick.color": INK,
+    "hatch.color": INK,
+    "hatch.linewidth": 0.6,
     "font.family": "DejaVu Sans",
     "font.size": LABEL_PT,
     "axes.titlesize": TITLE_PT,
     "legend.fontsize": LABEL_PT,
     "svg.hashsalt": SVG_HASH_SALT,
     "svg.fonttype": "path",
-    "pdf.fonttype": 42,
+    "pdf.fonttype": 3,
     "path.simplify": True,
 }
 
@@ -92,3 +112,176 @@ def tint(name: str, strength: float = 0.45) -> str:
     rgb = mpl.colors.to_rgb(fill(name))
     mixed = tuple(1 - strength * (1 - c) for c in rgb)
     return mpl.colors.to_hex(mixed)
+
+
+# --- shared drawing primitives -------------------------------------------------------------
+
+
+def canvas(ax: Axes, width: float, height: float) -> Axes:
+    """Make ``ax`` a blank schematic canvas ``width`` x ``height`` data units, round circles.
+
+    No frame, no ticks, no numbers: a conceptual figure must not look like a measured one.
+    """
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_axis_off()
+    ax.set_facecolor(BACKGROUND)
+    return ax
+
+
+def box(
+    ax: Axes,
+    xy: tuple[float, float],
+    width: float,
+    height: float,
+    text: str = "",
+    *,
+    colour: str | None = None,
+    gid: str | None = None,
+    fontsize: float = LABEL_PT,
+    bold: bool = False,
+    dashed: bool = False,
+    linewidth: float = LINE_PT,
+    text_colour: str = INK,
+    zorder: float = 2,
+) -> FancyBboxPatch:
+    """Draw a rounded box (lower-left corner ``xy``) filled with a tint, with centred ``text``.
+
+    ``colour`` names a palette colour for the tint, or ``None`` for white. The label gets the
+    gid ``<gid>-label``; by convention a text whose gid is ``<gid>-label`` lies inside the
+    patch ``<gid>`` (the tests check it), and a name placed beside a shape ends ``-name``.
+    """
+    patch = FancyBboxPatch(
+        xy,
+        width,
+        height,
+        boxstyle="round,pad=0,rounding_size=0.18",
+        facecolor=tint(colour) if colour else BACKGROUND,
+        edgecolor=INK,
+        linewidth=linewidth,
+        linestyle=(0, (4, 3)) if dashed else "-",
+        zorder=zorder,
+        gid=gid,
+    )
+    ax.add_patch(patch)
+    if text:
+        ax.text(
+            xy[0] + width / 2,
+            xy[1] + height / 2,
+            text,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            fontweight="bold" if bold else "normal",
+            color=text_colour,
+            linespacing=1.25,
+            zorder=zorder + 0.5,
+            gid=f"{gid}-label" if gid else None,
+        )
+    return patch
+
+
+def label(
+    ax: Axes,
+    xy: tuple[float, float],
+    text: str,
+    *,
+    gid: str | None = None,
+    fontsize: float = LABEL_PT,
+    bold: bool = False,
+    italic: bool = False,
+    colour: str = INK,
+    ha: str = "center",
+    va: str = "center",
+    zorder: float = 5,
+) -> Text:
+    """Place a direct label (near-black text on the background) at ``xy``."""
+    return ax.text(
+        xy[0],
+        xy[1],
+        text,
+        ha=ha,
+        va=va,
+        fontsize=fontsize,
+        fontweight="bold" if bold else "normal",
+        fontstyle="italic" if italic else "normal",
+        color=colour,
+        linespacing=1.25,
+        zorder=zorder,
+        gid=gid,
+    )
+
+
+def arrow(
+    ax: Axes,
+    start: tuple[float, float],
+    end: tuple[float, float],
+    *,
+    gid: str | None = None,
+    both: bool = False,
+    head: bool = True,
+    rad: float = 0.0,
+    dashed: bool = False,
+    linewidth: float = ARROW_PT,
+    zorder: float = 3,
+) -> FancyArrowPatch:
+    """Draw a near-black arrow from ``start`` to ``end``: curved by ``rad``, two-headed if
+    ``both``, a plain line if not ``head``."""
+    patch = FancyArrowPatch(
+        start,
+        end,
+        arrowstyle="<|-|>" if both else ("-|>" if head else "-"),
+        mutation_scale=14,
+        connectionstyle=f"arc3,rad={rad}",
+        linewidth=linewidth,
+        linestyle=(0, (4, 3)) if dashed else "-",
+        color=INK,
+        shrinkA=0,
+        shrinkB=0,
+        zorder=zorder,
+        gid=gid,
+    )
+    ax.add_patch(patch)
+    return patch
+
+
+def person(
+    ax: Axes,
+    xy: tuple[float, float],
+    size: float,
+    *,
+    colour: str,
+    gid: str,
+    zorder: float = 2,
+) -> tuple[Circle, Wedge]:
+    """Draw a simple person (head and shoulders) standing on ``xy``, ``size`` units tall.
+
+    The head gets the gid ``<gid>-head``, the shoulders ``<gid>-body``.
+    """
+    x, y = xy
+    body_r = 0.42 * size
+    head_r = 0.22 * size
+    body = Wedge(
+        (x, y),
+        body_r,
+        0,
+        180,
+        facecolor=tint(colour, 0.6),
+        edgecolor=INK,
+        linewidth=LINE_PT,
+        zorder=zorder,
+        gid=f"{gid}-body",
+    )
+    head = Circle(
+        (x, y + body_r + 0.06 * size + head_r),
+        head_r,
+        facecolor=tint(colour, 0.6),
+        edgecolor=INK,
+        linewidth=LINE_PT,
+        zorder=zorder,
+        gid=f"{gid}-head",
+    )
+    ax.add_patch(body)
+    ax.add_patch(head)
+    return head, body

@@ -1,0 +1,623 @@
+"""The figure package: content follows parameters, house style, accessibility, reproducible files.
+
+Tests mostly assert on what was drawn (found by gid or text); the only pixel comparison is the
+exported PNGs against the committed ``figures/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import doctest
+import inspect
+import itertools
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import matplotlib as mpl
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Patch
+from matplotlib.testing.compare import compare_images
+
+import addictionbook as ab
+from addictionbook import circles, dopamine, export, layers, lens, notebook, opioid, registry, style
+from addictionbook import systems as systems_module
+from addictionbook.registry import BY_ID, CONCEPTUAL, FIGURES
+
+from .figure_helpers import (
+    VARIANTS,
+    all_text,
+    by_gid,
+    contrast_ratio,
+    gid_prefixed,
+    is_dashed,
+    patch_by_gid,
+    render_rgb,
+    text_contrasts,
+    texts,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURE_MODULES = (circles, dopamine, layers, lens, opioid, systems_module)
+
+#: Each draw_ function with arguments that exercise it.
+DRAWERS: list[tuple[Callable[..., Axes], dict[str, object]]] = [
+    (ab.draw_dopamine, {"state": "seen"}),
+    (ab.draw_dopamine, {"state": "unseen"}),
+    (ab.draw_opioid_attunement, {}),
+    (ab.draw_layers, {"peeled": 3, "highlight": "affect"}),
+    (ab.draw_systems, {"show_intoxication": False}),
+    (ab.draw_lens, {"model": "both"}),
+    (ab.draw_circles, {"stage": 3}),
+]
+
+#: Every figure function's bad values: (function, kwargs, parameter name, an allowed value).
+BAD_PARAMETERS: list[tuple[Callable[..., object], dict[str, object], str, str]] = [
+    (ab.dopamine_figure, {"state": "hidden"}, "state", "'unseen'"),
+    (ab.dopamine_figure, {"state": None}, "state", "'both'"),
+    (ab.layered_model_figure, {"peeled": 5}, "peeled", "0 to 4"),
+    (ab.layered_model_figure, {"peeled": -1}, "peeled", "0 to 4"),
+    (ab.layered_model_figure, {"peeled": 1.0}, "peeled", "0 to 4"),
+    (ab.layered_model_figure, {"peeled": True}, "peeled", "0 to 4"),
+    (ab.layered_model_figure, {"highlight": "drugs"}, "highlight", "'switching'"),
+    (ab.systems_figure, {"show_intoxication": "yes"}, "show_intoxication", "True"),
+    (ab.lens_figure, {"model": "anxious"}, "model", "'insecure'"),
+    (ab.circles_figure, {"stage": 0}, "stage", "1 to 4"),
+    (ab.circles_figure, {"stage": 5}, "stage", "1 to 4"),
+    (ab.circles_figure, {"stage": "2"}, "stage", "1 to 4"),
+]
+
+
+@pytest.fixture(autouse=True)
+def no_leaks():
+    """Every test leaves matplotlib's global state as it found it: rcParams and pyplot."""
+    before = dict(mpl.rcParams)
+    yield
+    after = dict(mpl.rcParams)
+    changed = {k for k in before if before[k] != after[k] and k != "backend"}
+    if "matplotlib.pyplot" in sys.modules:
+        pyplot = sys.modules["matplotlib.pyplot"]
+        open_figures = pyplot.get_fignums()
+        pyplot.close("all")
+        assert not open_figures, "a figure function created pyplot figures"
+    assert not changed, f"rcParams changed: {sorted(changed)}"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The figure set exported once (in this process) into a temporary folder."""
+    outdir = tmp_path_factory.mktemp("figures")
+    export.export_all(outdir, jobs=1)
+    return outdir
+
+
+def fresh_axes() -> Axes:
+    return Figure(figsize=style.SIZE_SINGLE).subplots()
+
+
+# --- return types ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
+def test_each_registered_figure_function_returns_a_figure(spec: registry.FigureSpec) -> None:
+    assert isinstance(spec.draw(), Figure)
+
+
+@pytest.mark.parametrize(("draw", "kwargs"), DRAWERS, ids=lambda x: getattr(x, "__name__", ""))
+def test_each_draw_function_returns_the_axes_it_was_given(
+    draw: Callable[..., Axes], kwargs: dict[str, object]
+) -> None:
+    ax = fresh_axes()
+    assert draw(ax=ax, **kwargs) is ax
+    assert texts(ax), f"{draw.__name__} drew no labels"
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_figures_are_schematics_without_axes_numbers_or_titles(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    fig = function(**kwargs)
+    for ax in fig.axes:
+        assert not ax.axison, f"{name}: an axis (with ticks and numbers) is visible"
+        assert ax.get_title() == "" and ax.get_title("left") == "" and ax.get_title("right") == ""
+    assert fig._suptitle is None, f"{name}: titles come from the caption, not the figure"
+    assert not any(re.search(r"\d", t.get_text()) for t in texts(fig)), (
+        f"{name}: a conceptual figure shows no numbers"
+    )
+
+
+# --- content follows parameters --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("peeled", range(5))
+def test_layers_peeled_are_dashed_unfilled_and_marked(peeled: int) -> None:
+    ax = ab.draw_layers(ax=fresh_axes(), peeled=peeled)
+    patches = gid_prefixed(ax, "layer-", Patch)
+    assert [p.get_gid() for p in patches] == [f"layer-{layer.key}" for layer in layers.LAYERS]
+    for depth, layer in enumerate(layers.LAYERS):
+        patch = patch_by_gid(ax, f"layer-{layer.key}")
+        label = by_gid(ax, f"label-{layer.key}")[0]
+        is_peeled = depth < peeled
+        assert is_dashed(patch) == is_peeled
+        assert (mpl.colors.to_hex(patch.get_facecolor()) == "#ffffff") == is_peeled
+        assert ("(peeled away)" in label.get_text()) == is_peeled
+
+
+@pytest.mark.parametrize("highlight", [layer.key for layer in layers.LAYERS])
+def test_layers_highlight_has_the_only_heavy_outline(highlight: str) -> None:
+    ax = ab.draw_layers(ax=fresh_axes(), highlight=highlight)
+    widths = {p.get_gid(): p.get_linewidth() for p in gid_prefixed(ax, "layer-", Patch)}
+    heavy = [gid for gid, width in widths.items() if width == style.HEAVY_LINE_PT]
+    assert heavy == [f"layer-{highlight}"]
+    assert by_gid(ax, f"label-{highlight}")[0].get_fontweight() == "bold"
+
+
+def test_layers_without_highlight_have_no_heavy_outline() -> None:
+    ax = ab.draw_layers(ax=fresh_axes())
+    assert all(p.get_linewidth() < style.HEAVY_LINE_PT for p in gid_prefixed(ax, "layer-", Patch))
+
+
+def test_layers_show_the_articles_terms() -> None:
+    text = all_text(ab.layered_model_figure())
+    for term in (
+        "Drug of choice",
+        "Switching to other drugs",
+        "Process addictions",
+        "Affect-regulation disorder",
+        "Difficulty co-regulating in relationships",
+        "outside in",
+    ):
+        assert term in text
+
+
+@pytest.mark.parametrize(("state", "panels"), [("both", 2), ("seen", 1), ("unseen", 1)])
+def test_dopamine_state_sets_the_panels(state: str, panels: int) -> None:
+    fig = ab.dopamine_figure(state=state)
+    assert len(fig.axes) == panels
+    shown = [ax.get_gid() for ax in fig.axes]
+    expected = {"both": ["panel-seen", "panel-unseen"], "seen": ["panel-seen"]}
+    assert shown == expected.get(state, ["panel-unseen"])
+
+
+def test_dopamine_seen_expands_and_unseen_contracts_against_one_reference() -> None:
+    fig = ab.dopamine_figure(state="both")
+    radius = {
+        gid: patch_by_gid(fig, gid).get_radius()
+        for gid in (
+            "dopamine-seen-system",
+            "dopamine-seen-reference",
+            "dopamine-unseen-system",
+            "dopamine-unseen-reference",
+        )
+    }
+    assert radius["dopamine-seen-reference"] == radius["dopamine-unseen-reference"]
+    assert radius["dopamine-seen-system"] > radius["dopamine-seen-reference"]
+    assert radius["dopamine-unseen-system"] < radius["dopamine-unseen-reference"]
+    assert by_gid(fig, "dopamine-seen-change")[0].get_text() == "expands"
+    assert by_gid(fig, "dopamine-unseen-change")[0].get_text() == "contracts"
+
+
+def test_dopamine_attunement_is_a_two_headed_link_and_shame_a_broken_one() -> None:
+    fig = ab.dopamine_figure()
+    seen = by_gid(fig, "dopamine-seen-link")
+    unseen = by_gid(fig, "dopamine-unseen-link")
+    assert len(seen) == 1 and not is_dashed(seen[0])
+    assert len(unseen) == 2 and all(is_dashed(p) for p in unseen)
+
+
+def test_dopamine_shows_the_articles_terms() -> None:
+    text = all_text(ab.dopamine_figure())
+    for term in (
+        "\u201cfeeling felt\u201d",
+        "Shame",
+        "absence of attunement",
+        "Dopamine system",
+        "Wish to be seen",
+        "Wish to be unseen",
+        "Caregiver",
+        "Child",
+    ):
+        assert term in text
+
+
+def test_opioid_activity_is_drawn_in_both_partners_and_feeds_the_bond() -> None:
+    fig = ab.opioid_figure()
+    for who in ("caregiver", "child"):
+        assert "Opioid system" in by_gid(fig, f"opioid-activity-{who}-label")[0].get_text()
+        assert by_gid(fig, f"opioid-to-bond-{who}"), f"no arrow from the {who} to the bond"
+        assert by_gid(fig, f"opioid-{who}-head") and by_gid(fig, f"opioid-glow-{who}")
+    text = all_text(fig)
+    assert "Attuned moment" in text and "Attachment bond reinforced" in text
+
+
+@pytest.mark.parametrize("show_intoxication", [True, False])
+def test_systems_draw_three_circles_and_intoxication_on_request(show_intoxication: bool) -> None:
+    fig = ab.systems_figure(show_intoxication=show_intoxication)
+    keys = [s.key for s in systems_module.SYSTEMS]
+    assert {
+        p.get_gid() for p in fig.findobj(Circle) if p.get_gid() in {f"system-{k}" for k in keys}
+    } == {f"system-{k}" for k in keys}
+    text = all_text(fig)
+    for term in ("Relationships", "Psychology", "internal working model", "Neurobiology"):
+        assert term in text
+    assert "dopamine and opioid systems" in text
+    assert bool(by_gid(fig, "intoxication")) == show_intoxication
+    assert ("Intoxication" in text) == show_intoxication
+    assert ("stands in for relational regulation" in text) == show_intoxication
+
+
+def test_systems_circles_overlap_each_other() -> None:
+    centres = [s.centre for s in systems_module.SYSTEMS]
+    radius = patch_by_gid(ab.systems_figure(), "system-relationships").get_radius()
+    for (x1, y1), (x2, y2) in itertools.combinations(centres, 2):
+        assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 < 2 * radius
+
+
+@pytest.mark.parametrize(
+    ("model", "lenses"),
+    [("both", ["secure", "insecure"]), ("secure", ["secure"]), ("insecure", ["insecure"])],
+)
+def test_lens_model_sets_the_lenses(model: str, lenses: list[str]) -> None:
+    fig = ab.lens_figure(model=model)
+    drawn = [
+        p.get_gid().removeprefix("lens-")
+        for p in gid_prefixed(fig, "lens-", Patch)
+        if p.get_gid() in ("lens-secure", "lens-insecure")
+    ]
+    assert drawn == lenses
+    assert len(by_gid(fig, "experience")) == 1, "one shared experience"
+    text = all_text(fig)
+    assert "The same experience" in text
+    assert ("fear and mistrust" in text) == ("insecure" in lenses)
+    assert ("avoidance" in text) == ("insecure" in lenses)
+    assert ("a negative inner voice" in text) == ("insecure" in lenses)
+    assert ("safe to trust" in text) == ("secure" in lenses)
+    assert ("a kind inner voice" in text) == ("secure" in lenses)
+
+
+def test_lens_insecure_is_told_apart_by_hatching_not_colour_alone() -> None:
+    fig = ab.lens_figure()
+    assert patch_by_gid(fig, "lens-insecure").get_hatch()
+    assert not patch_by_gid(fig, "lens-secure").get_hatch()
+    assert "Insecure" in by_gid(fig, "lens-insecure-name")[0].get_text()
+
+
+@pytest.mark.parametrize("stage", range(1, 5))
+def test_circles_stage_sets_how_many_are_reached(stage: int) -> None:
+    ax = ab.draw_circles(ax=fresh_axes(), stage=stage)
+    rings = {c.key: patch_by_gid(ax, f"circle-{c.key}") for c in circles.CIRCLES}
+    reached = [k for k, p in rings.items() if not is_dashed(p)]
+    assert reached == [c.key for c in circles.CIRCLES][:stage]
+    for key, patch in rings.items():
+        filled = mpl.colors.to_hex(patch.get_facecolor()) != "#ffffff"
+        assert filled == (key in reached)
+        assert ("(ahead)" in by_gid(ax, f"circle-{key}-label")[0].get_text()) == (
+            key not in reached
+        )
+    radii = [p.get_radius() for p in rings.values()]
+    assert radii == sorted(radii), "circles widen from the therapist outward"
+    assert is_dashed(by_gid(ax, "circles-ahead")[0]) == (stage < 4)
+
+
+def test_circles_show_the_articles_terms() -> None:
+    text = all_text(ab.circles_figure())
+    for term in ("Therapist", "Group", "Meetings", "supportive relationships"):
+        assert term in text
+    assert "\u201cearned secure attachment\u201d" in text
+
+
+# --- bad parameters --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "kwargs", "name", "allowed"),
+    BAD_PARAMETERS,
+    ids=[f"{f.__name__}-{k}" for f, kw, k, _ in BAD_PARAMETERS],
+)
+def test_bad_parameter_raises_value_error_naming_it_and_the_allowed_values(
+    function: Callable[..., object], kwargs: dict[str, object], name: str, allowed: str
+) -> None:
+    with pytest.raises(ValueError, match=rf"^{name}=") as info:
+        function(**kwargs)
+    assert "allowed values" in str(info.value) and allowed in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("draw", "kwargs", "name"),
+    [
+        (ab.draw_dopamine, {"state": "both"}, "state"),
+        (ab.draw_layers, {"highlight": "Core"}, "highlight"),
+        (ab.draw_lens, {"model": None}, "model"),
+        (ab.draw_circles, {"stage": 9}, "stage"),
+        (ab.draw_systems, {"show_intoxication": 1}, "show_intoxication"),
+    ],
+)
+def test_draw_functions_validate_too(draw: Callable[..., Axes], kwargs: dict, name: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{name}=.*allowed values"):
+        draw(ax=fresh_axes(), **kwargs)
+
+
+def test_unknown_figure_id_names_the_registered_ones() -> None:
+    with pytest.raises(ValueError, match="figure_id='fig-nope'.*fig-layered-model"):
+        registry.get("fig-nope")
+    with pytest.raises(ValueError, match="figure_id="):
+        notebook.show("fig-nope")
+    with pytest.raises(ValueError, match="^peeled="):
+        notebook.show("fig-layered-model", peeled=7)
+
+
+def test_positional_arguments_are_refused() -> None:
+    with pytest.raises(TypeError):
+        ab.circles_figure(2)  # type: ignore[misc]
+
+
+# --- house style and accessibility -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_published_size_and_text_at_least_min_font(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    fig = function(**kwargs)
+    width, height = fig.get_size_inches()
+    assert width <= style.MAX_WIDTH_IN, f"{name} is {width} in wide: it would be printed smaller"
+    small = [
+        (t.get_text(), t.get_fontsize()) for t in texts(fig) if t.get_fontsize() < style.MIN_FONT_PT
+    ]
+    assert not small, f"{name}: text below {style.MIN_FONT_PT} pt: {small}"
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_text_contrast_meets_wcag_aa(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    low = [
+        (text, round(ratio, 2)) for text, ratio in text_contrasts(function(**kwargs)) if ratio < 4.5
+    ]
+    assert not low, f"{name}: text below 4.5:1 against its background: {low}"
+
+
+def test_contrast_measure_catches_light_text() -> None:
+    """The contrast check is able to fail: pale text on white is caught."""
+    fig = ab.circles_figure()
+    fig.axes[0].text(1, 1, "pale", color="#BBBBBB", fontsize=12)
+    assert any(ratio < 4.5 for text, ratio in text_contrasts(fig) if text == "pale")
+    assert contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_texts_neither_overlap_nor_leave_the_figure(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    fig = function(**kwargs)
+    _, canvas = render_rgb(fig, 72)
+    renderer = canvas.get_renderer()
+    frame = fig.bbox
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts(fig)]
+    for text, bb in boxes:
+        assert (
+            frame.x0 <= bb.x0 and bb.x1 <= frame.x1 and frame.y0 <= bb.y0 and bb.y1 <= frame.y1
+        ), f"{name}: {text!r} is clipped by the figure edge"
+    for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), f"{name}: {ta!r} overlaps {tb!r}"
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_labels_stay_inside_their_boxes(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    """A box's label (gid ``<box>-label``, or ``label-<key>`` for layer ``layer-<key>``) sits
+    inside the box with a little room to spare, so no word touches an outline."""
+    fig = function(**kwargs)
+    _, canvas = render_rgb(fig, 100)
+    renderer = canvas.get_renderer()
+    patches = {p.get_gid(): p for p in fig.findobj(Patch) if p.get_gid()}
+    checked = 0
+    for text in texts(fig):
+        gid = text.get_gid() or ""
+        owner = gid.removesuffix("-label") if gid.endswith("-label") else None
+        if gid.startswith("label-"):
+            owner = "layer-" + gid.removeprefix("label-")
+        if owner not in patches:
+            continue
+        inner = text.get_window_extent(renderer)
+        outer = patches[owner].get_window_extent(renderer).padded(-2)  # 2 px margin
+        assert (
+            outer.x0 <= inner.x0
+            and inner.x1 <= outer.x1
+            and outer.y0 <= inner.y0
+            and inner.y1 <= outer.y1
+        ), f"{name}: {text.get_text()!r} touches or leaves {owner}"
+        checked += 1
+    assert checked, f"{name}: no boxed labels found to check"
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_colours_come_from_the_house_palette_and_text_is_near_black(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    fig = function(**kwargs)
+    assert mpl.colors.to_hex(fig.get_facecolor()) == "#ffffff", "explicit white background"
+    assert {mpl.colors.to_hex(t.get_color()) for t in texts(fig)} <= {
+        style.INK.lower(),
+        style.MUTED_INK.lower(),
+    }
+    allowed = {"#ffffff", "#000000", style.INK.lower(), style.MUTED_INK.lower()}
+    for colour in style.OKABE_ITO:
+        allowed |= {
+            style.fill(colour).lower(),
+            *(style.tint(colour, s) for s in (0.22, 0.4, 0.45, 0.6)),
+        }
+    for patch in fig.findobj(Patch):
+        if patch is fig.patch or not patch.get_visible() or patch.get_fill() is False:
+            continue
+        face = patch.get_facecolor()
+        if face[3] == 0:
+            continue
+        assert mpl.colors.to_hex(face[:3]) in allowed, f"{name}: {patch.get_gid()} off-palette"
+
+
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
+def test_drawing_leaves_rcparams_unchanged(spec: registry.FigureSpec) -> None:
+    before = dict(mpl.rcParams)
+    fig = spec.draw()
+    export.render(fig, "svg")
+    assert dict(mpl.rcParams) == before
+
+
+# --- registry --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
+def test_registered_caption_and_alt_text(spec: registry.FigureSpec) -> None:
+    assert spec.caption.endswith(CONCEPTUAL)
+    assert CONCEPTUAL == "Conceptual schematic, not measured data."
+    assert re.search(r"\((after|as reported by) [^)]*(Daily|Siegel|Schore)", spec.caption), (
+        "the caption says whom the figure follows"
+    )
+    alt = spec.alt
+    assert alt.endswith(".") and len(alt.split()) >= 8 and len(alt) <= 150, alt
+    assert not re.match(r"(a |an )?(figure|image|picture|diagram) (of|showing)", alt, re.I)
+    assert alt != spec.caption
+
+
+def test_registered_ids_are_unique_and_named_fig() -> None:
+    ids = [spec.id for spec in FIGURES]
+    assert len(ids) == len(set(ids)) == len(BY_ID)
+    assert all(re.fullmatch(r"fig-[a-z0-9]+(-[a-z0-9]+)*", i) for i in ids)
+    assert set(ids) >= {
+        "fig-dopamine-seen-unseen",
+        "fig-opioid-attunement",
+        "fig-layered-model",
+        "fig-three-systems",
+        "fig-working-model-lens",
+        "fig-circles-of-coregulation",
+    }
+
+
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
+def test_the_call_shown_in_the_gallery_draws_the_figure(spec: registry.FigureSpec) -> None:
+    assert spec.call.startswith(f"addictionbook.{spec.function.__name__}(")
+    fig = eval(spec.call, {"addictionbook": ab})  # noqa: S307 - our own registry's text
+    assert isinstance(fig, Figure)
+    assert all_text(fig) == all_text(spec.draw())
+
+
+# --- public API and docstrings ---------------------------------------------------------------
+
+
+def test_public_api_lists_exactly_the_figure_functions() -> None:
+    public = {
+        name
+        for module in FIGURE_MODULES
+        for name, obj in vars(module).items()
+        if inspect.isfunction(obj)
+        and obj.__module__ == module.__name__
+        and (name.startswith("draw_") or name.endswith("_figure"))
+    }
+    assert sorted(ab.__all__) == sorted(public)
+    assert len(ab.__all__) == len(set(ab.__all__))
+    for name in ab.__all__:
+        assert callable(getattr(ab, name))
+    assert {spec.function.__name__ for spec in FIGURES} <= set(ab.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(ab.__all__))
+def test_public_function_is_keyword_only_typed_and_documented(name: str) -> None:
+    function = getattr(ab, name)
+    signature = inspect.signature(function)
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in signature.parameters.values())
+    assert signature.return_annotation in ("Axes", "Figure", Axes, Figure)
+    assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
+    if name.startswith("draw_"):
+        assert "ax" in signature.parameters
+    doc = inspect.getdoc(function) or ""
+    assert re.search(r"Daily|Siegel|Schore", doc), f"{name}: say which source it follows"
+    assert "Examples\n--------" in doc and ">>>" in doc
+    for parameter in signature.parameters:
+        assert parameter in doc, f"{name}: parameter {parameter} is not documented"
+
+
+@pytest.mark.parametrize("name", sorted(ab.__all__))
+def test_docstring_example_runs(name: str) -> None:
+    function = getattr(ab, name)
+    tests = doctest.DocTestFinder().find(function, name, globs=vars(inspect.getmodule(function)))
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in tests:
+        runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted > 0 and result.failed == 0
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def test_committed_figures_are_exactly_the_registered_set() -> None:
+    committed = {p.name for p in (ROOT / "figures").iterdir() if not p.name.startswith(".")}
+    expected = {f"{spec.id}.{fmt}" for spec in FIGURES for fmt in export.FORMATS}
+    assert committed == expected, "run `make figures` and commit figures/"
+
+
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
+def test_exported_png_matches_the_committed_figure(
+    spec: registry.FigureSpec, exported: Path
+) -> None:
+    committed = ROOT / "figures" / f"{spec.id}.png"
+    assert committed.is_file(), f"{committed.name} missing: run `make figures`"
+    result = compare_images(str(committed), str(exported / f"{spec.id}.png"), tol=2)
+    assert result is None, f"{spec.id} differs from figures/: run `make figures` ({result})"
+
+
+def test_two_exports_are_byte_identical(exported: Path, tmp_path: Path) -> None:
+    export.export_all(tmp_path, jobs=2)  # also: forked workers give the same bytes as one process
+    for spec in FIGURES:
+        for fmt in export.FORMATS:
+            name = f"{spec.id}.{fmt}"
+            assert (tmp_path / name).read_bytes() == (exported / name).read_bytes(), name
+
+
+def test_exports_carry_no_dates_or_versions(exported: Path) -> None:
+    for path in exported.iterdir():
+        data = path.read_bytes()
+        assert b"CreationDate" not in data and b"ModDate" not in data, path.name
+        assert b"Matplotlib v" not in data and b"matplotlib version" not in data.lower(), path.name
+    assert (exported / "fig-layered-model.pdf").read_bytes().startswith(b"%PDF")
+    assert b"<svg" in (exported / "fig-layered-model.svg").read_bytes()[:500]
+
+
+def test_export_command_reports_files_and_time(tmp_path: Path, capsys) -> None:
+    assert export.main([str(tmp_path), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(rf"wrote {3 * len(FIGURES)} files .* in \d+\.\d\d s", out), out
+
+
+def test_render_refuses_unknown_formats() -> None:
+    with pytest.raises(ValueError, match="^fmt='jpg'.*'svg'"):
+        export.render(Figure(), "jpg")
+
+
+# --- gallery ---------------------------------------------------------------------------------
+
+
+def test_gallery_bundle_carries_each_figures_own_alt_text_and_a_pdf() -> None:
+    spec = BY_ID["fig-working-model-lens"]
+    bundle = notebook.figure_bundle(spec.draw(), 'Alt with "quotes" & <angle>.')
+    assert 'alt="Alt with &quot;quotes&quot; &amp; &lt;angle&gt;."' in bundle["text/html"]
+    assert bundle["text/html"].count("<img ") == 1
+    svg = base64.b64decode(bundle["text/html"].split("base64,")[1].split('"')[0])
+    assert svg.startswith(b"<?xml") and b"<svg" in svg
+    assert base64.b64decode(bundle["application/pdf"]).startswith(b"%PDF")
+
+
+def test_gallery_page_iterates_over_the_registry() -> None:
+    page = (ROOT / "book" / "figure-gallery.md").read_text(encoding="utf-8")
+    assert page.count("(figure-gallery)=") == 1
+    assert "gallery()" in page and "from addictionbook.notebook import gallery" in page
+    assert 'description: "Every conceptual figure' in page
+    body = page.split("\n---\n", 1)[1]  # after the front matter (whose kernelspec has a name)
+    assert not re.search(r"^[\s:]*name:\s*(?!gallery-)", body, re.MULTILINE), (
+        "the gallery must not take figure names that chapters use"
+    )
