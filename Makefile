@@ -11,10 +11,10 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf figures serve test check clean lock
+.PHONY: help venv sysdeps book html pdf figures serve test check new-chapter clean lock
 
 help: ## List the targets, one line each
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The virtual environment is re-created whenever the lock file or pyproject.toml changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -52,6 +52,10 @@ check: $(STAMP) ## Fast static checks: code style and book sources
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(PY) -m addictionbook.check
+
+new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TITLE="Shame and repair"
+	@test -n "$(TITLE)" || { echo 'Give the title: make new-chapter TITLE="Shame and repair"' >&2; exit 2; }
+	$(PY) -m addictionbook.scaffold "$(TITLE)"
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	rm -rf /tmp/addictionbook-lock && $(PYTHON) -m venv /tmp/addictionbook-lock

@@ -64,3 +64,13 @@ def book_pdf(build_out: Path, site: Path) -> Path:
     result = run_build("pdf", ROOT, build_out)
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
     return build_out / "pdf" / "book.pdf"
+
+
+@pytest.fixture(scope="session")
+def good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the book with a good build in its own ``_build``: tests that break or extend the
+    book copy this (with its notebook cache), so their builds re-execute nothing unchanged."""
+    book = copy_book(tmp_path_factory.mktemp("good") / "book-copy")
+    result = run_build("html", book, book / "_build")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    return book

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import copy_book, run_build
+from .conftest import run_build
 
 
 def tree_digest(root: Path, skip: str = "_build") -> dict[str, str]:
@@ -24,14 +24,6 @@ def tree_digest(root: Path, skip: str = "_build") -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and skip not in p.relative_to(root).parts
     }
-
-
-@pytest.fixture(scope="module")
-def good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    book = copy_book(tmp_path_factory.mktemp("good") / "book-copy")
-    result = run_build("html", book, book / "_build")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-    return book
 
 
 def append(path: str, text: str) -> Callable[[Path], str]:

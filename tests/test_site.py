@@ -6,12 +6,10 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
-import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from addictionbook.check import toc_files
-from addictionbook.registry import BY_ID
 
 from .conftest import ROOT
 
@@ -144,13 +142,3 @@ def test_edit_and_repository_buttons_point_at_the_repository(site: Path) -> None
 def test_footer_states_both_licences(site: Path) -> None:
     text = soup(site / "book" / "layered-model.html").get_text(" ", strip=True)
     assert "CC BY-SA 4.0" in text and "MIT" in text
-
-
-@pytest.mark.parametrize("figure_id", sorted(BY_ID))
-def test_every_registered_figure_appears_in_a_chapter(site: Path, figure_id: str) -> None:
-    sources = [
-        p.read_text(encoding="utf-8")
-        for p in (ROOT / "book").rglob("*.md")
-        if p.name != "figure-gallery.md"
-    ]
-    assert any(f'show("{figure_id}"' in text for text in sources), f"{figure_id} is used nowhere"

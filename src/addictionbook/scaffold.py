@@ -1,0 +1,121 @@
+"""Start a new chapter: ``make new-chapter TITLE="..."``.
+
+Writes ``book/<slug>.md`` from a template that has every section the linter requires, and adds
+it to ``_toc.yml`` after the last chapter of the last numbered part. The new file builds and
+passes ``make check`` as it is; its placeholders say what to write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+TEMPLATE = """\
+---
+myst:
+  html_meta:
+    description: "{description}"
+---
+
+({slug})=
+# {title}
+
+## Learning objectives
+
+After this chapter you will be able to:
+
+1. (Write 3 to 5 objectives, each starting with a verb: describe, explain, use, ...)
+
+## Key terms
+
+{{term}}`Attunement` (replace with the glossary terms this chapter teaches; add new ones to
+book/glossary.md)
+
+## The idea
+
+(The teaching text, in the book's own words. Cite the source of every idea, for example
+{{cite:p}}`daily-nd`. To add a figure, see CONTRIBUTING.md, "Add a figure".)
+
+```{{admonition}} Case vignette (a fictional composite)
+:class: note
+*(Name, age, is a composite drawn for teaching, not a real client.)* (The vignette.)
+```
+
+## Discussion questions
+
+1. (A question that asks students to apply the idea.)
+
+## Self-check
+
+```{{dropdown}} (A question a reader can check themselves on?)
+(The answer.)
+```
+
+## Notes for instructors
+
+(Timing, how to run the activity, what to listen for.)
+"""
+
+
+def slugify(title: str) -> str:
+    """Lower-case, hyphenated file name from a title: 'Shame & repair' -> 'shame-repair'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    if not slug:
+        raise ValueError(f"TITLE={title!r} has no letters or digits to name the file with")
+    return slug
+
+
+def add_to_toc(toc_path: Path, entry: str) -> None:
+    """Insert ``- file: entry`` after the last chapter of the last numbered part.
+
+    The file is edited as text at the line YAML locates, so its comments and layout stay.
+    """
+    text = toc_path.read_text(encoding="utf-8")
+    toc = yaml.safe_load(text)
+    numbered = [p for p in toc.get("parts", []) if p.get("numbered")]
+    if not numbered or not numbered[-1].get("chapters"):
+        raise ValueError(f"{toc_path}: no numbered part with chapters to add the chapter to")
+    last = numbered[-1]["chapters"][-1]["file"]
+    lines = text.splitlines(keepends=True)
+    index = next(
+        i for i, line in enumerate(lines) if re.search(rf"file:\s*{re.escape(last)}\s*$", line)
+    )
+    indent = lines[index][: len(lines[index]) - len(lines[index].lstrip())]
+    lines.insert(index + 1, f"{indent}- file: {entry}\n")
+    toc_path.write_text("".join(lines), encoding="utf-8")
+
+
+def new_chapter(root: Path, title: str) -> Path:
+    """Create the chapter file and its toc entry; refuse to overwrite an existing file."""
+    slug = slugify(title)
+    path = root / "book" / f"{slug}.md"
+    if path.exists():
+        raise FileExistsError(f"{path.relative_to(root)} exists already; choose another TITLE")
+    description = f"{title}: (one sentence on what this chapter teaches)".replace('"', "'")
+    path.write_text(
+        TEMPLATE.format(title=title, slug=slug, description=description), encoding="utf-8"
+    )
+    add_to_toc(root / "_toc.yml", f"book/{slug}")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("title", help='the chapter title, e.g. "Shame and repair"')
+    parser.add_argument("--root", type=Path, default=Path("."))
+    args = parser.parse_args(argv)
+    try:
+        path = new_chapter(args.root.resolve(), args.title.strip())
+    except (ValueError, FileExistsError) as error:
+        print(f"new-chapter: {error}", file=sys.stderr)
+        return 1
+    print(f"created {path} and added it to _toc.yml; preview it with `make serve`")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+"""The content linter: one fixture per kind of finding, reported at the right line.
+
+Each test writes a small, clean book into a temporary folder, breaks exactly one thing, and
+asserts the linter reports that one problem at its line; a last test runs the linter on the
+real book, which must pass.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from addictionbook import check
+from addictionbook.check import Book, Finding
+
+from .conftest import ROOT
+
+CHAPTER = """\
+---
+myst:
+  html_meta:
+    description: "A chapter for the linter's tests."
+---
+
+(chapter)=
+# A chapter
+
+## Learning objectives
+
+1. Learn one thing.
+
+## Key terms
+
+{term}`Attunement`
+
+## Teaching
+
+Attunement matters {cite:p}`daily-nd`.
+
+```{admonition} Case vignette (a fictional composite)
+:class: note
+*Sam is a composite.* He feels felt.
+```
+
+## Discussion questions
+
+1. Why?
+
+## Self-check
+
+```{dropdown} What is attunement?
+Tuning in.
+```
+
+## Notes for instructors
+
+Ten minutes.
+"""
+
+GLOSSARY = """\
+---
+myst:
+  html_meta:
+    description: "Glossary."
+---
+
+# Glossary
+
+```{glossary}
+Attunement
+  Tuning in to another person's state.
+```
+"""
+
+HANDOUT = """\
+---
+audience: client
+myst:
+  html_meta:
+    description: "A client handout."
+---
+
+# A handout
+
+Stopping is a start. You can talk to a friend. Friends help you feel calm.
+
+If you are in crisis, call or text 988.
+"""
+
+TOC = """\
+format: jb-book
+root: book/index
+parts:
+  - caption: Chapters
+    numbered: true
+    chapters:
+      - file: book/chapter
+  - caption: Back matter
+    chapters:
+      - file: book/glossary
+      - file: book/handout
+"""
+
+INDEX = '---\nmyst:\n  html_meta:\n    description: "Home."\n---\n\n# Home\n'
+BIB = "@misc{daily-nd,\n  author = {Daily, Jon},\n  title = {Article},\n  year = {n.d.}\n}\n"
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    files = {
+        "_toc.yml": TOC,
+        "_config.yml": "bibtex_bibfiles:\n  - book/references.bib\n",
+        "book/index.md": INDEX,
+        "book/chapter.md": CHAPTER,
+        "book/glossary.md": GLOSSARY,
+        "book/handout.md": HANDOUT,
+        "book/references.bib": BIB,
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+CHECKS = (
+    check.check_front_matter,
+    check.check_sections,
+    check.check_alt_text,
+    check.check_terms,
+    check.check_citations,
+    check.check_language,
+    check.check_client_handouts,
+    check.check_vignettes,
+)
+
+
+def findings(root: Path) -> list[Finding]:
+    book = Book(root)
+    return sorted(f for c in CHECKS for f in c(book))
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture does not contain {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(root: Path, name: str, needle: str) -> int:
+    lines = (root / name).read_text(encoding="utf-8").splitlines()
+    return next(i for i, text in enumerate(lines, 1) if needle in text)
+
+
+def only(found: list[Finding]) -> Finding:
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+def test_the_clean_fixture_has_no_findings(book: Path) -> None:
+    assert findings(book) == []
+
+
+def test_missing_front_matter(book: Path) -> None:
+    text = (book / "book/chapter.md").read_text(encoding="utf-8")
+    (book / "book/chapter.md").write_text(text.split("---\n", 2)[2], encoding="utf-8")
+    found = only(findings(book))
+    assert (found.path, found.line) == ("book/chapter.md", 1)
+    assert "missing front matter" in found.message
+
+
+def test_front_matter_without_description(book: Path) -> None:
+    edit(book, "book/chapter.md", '    description: "A chapter for the linter\'s tests."\n', "")
+    found = only(findings(book))
+    assert (found.path, found.line) == ("book/chapter.md", 1)
+    assert "description" in found.message
+
+
+def test_missing_required_section(book: Path) -> None:
+    edit(book, "book/chapter.md", "## Self-check", "## Quiz")
+    found = only(findings(book))
+    assert found.path == "book/chapter.md" and "'## Self-check'" in found.message
+
+
+def test_sections_out_of_order(book: Path) -> None:
+    edit(book, "book/chapter.md", "## Key terms\n\n{term}`Attunement`\n", "")
+    edit(
+        book,
+        "book/chapter.md",
+        "## Notes for instructors",
+        "## Key terms\n\n{term}`Attunement`\n\n## Notes for instructors",
+    )
+    found = only(findings(book))
+    assert "out of order" in found.message
+
+
+def test_figure_without_alt_text(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "## Teaching\n",
+        "## Teaching\n\n```{figure} ../figures/x.svg\n:name: fig-x\n\nA caption.\n```\n",
+    )
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "{figure}")
+    assert "no alt text" in found.message
+
+
+def test_markdown_image_without_alt_text(book: Path) -> None:
+    edit(
+        book, "book/chapter.md", "Attunement matters", "![](../figures/x.png)\n\nAttunement matters"
+    )
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "![](")
+
+
+def test_figure_cell_without_alt_text(book: Path) -> None:
+    cell = (
+        "```{code-cell} ipython3\n:tags: [remove-input]\n:mystnb:\n:  figure:\n"
+        ":    name: fig-y\n:    caption: A caption.\n\nprint(1)\n```\n"
+    )
+    edit(book, "book/chapter.md", "## Discussion questions", cell + "\n## Discussion questions")
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "{code-cell}")
+    assert "figure cell has no alt text" in found.message
+
+
+def test_term_without_glossary_entry(book: Path) -> None:
+    edit(book, "book/chapter.md", "He feels felt.", "He feels {term}`felt sense`.")
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "felt sense")
+    assert "'felt sense' has no glossary entry" in found.message
+
+
+def test_glossary_entry_never_used(book: Path) -> None:
+    edit(
+        book, "book/glossary.md", "```{glossary}\n", "```{glossary}\nResonance\n  Shared state.\n\n"
+    )
+    found = only(findings(book))
+    assert (found.path, found.line) == (
+        "book/glossary.md",
+        line_of(book, "book/glossary.md", "Resonance"),
+    )
+    assert "never linked" in found.message
+
+
+def test_citation_key_missing_from_bib(book: Path) -> None:
+    edit(book, "book/chapter.md", "{cite:p}`daily-nd`", "{cite:p}`daily-nd,siegel-1998`")
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "siegel-1998")
+    assert "'siegel-1998' is not in book/references.bib" in found.message
+
+
+def test_citation_inside_an_admonition_is_checked(book: Path) -> None:
+    edit(book, "book/chapter.md", "He feels felt.", "He feels felt {cite:t}`nobody-2020`.")
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "nobody-2020")
+
+
+def test_stigmatising_term_in_own_voice(book: Path) -> None:
+    edit(
+        book, "book/chapter.md", "Attunement matters", "Addicts need attunement. Attunement matters"
+    )
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "Addicts need")
+    assert "'Addicts' is stigmatising" in found.message and "person with" in found.message
+
+
+def test_stigmatising_term_inside_quotations_is_allowed(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "Attunement matters",
+        'The article speaks of "addicts".\n\n> Addicts are not addicted to drugs.\n\n'
+        "Attunement matters",
+    )
+    assert findings(book) == []
+
+
+def test_client_handout_above_reading_grade(book: Path) -> None:
+    hard = (
+        "Notwithstanding considerable interindividual heterogeneity, neurobiological "
+        "conceptualisations of dysregulated affective experience necessitate "
+        "comprehensive multidisciplinary psychotherapeutic intervention. "
+    ) * 3
+    edit(book, "book/handout.md", "Stopping is a start.", hard)
+    found = findings(book)
+    assert {f.path for f in found} == {"book/handout.md"}
+    assert any("SMOG" in f.message for f in found) and any(
+        "Flesch-Kincaid" in f.message for f in found
+    )
+
+
+def test_client_handout_without_crisis_line(book: Path) -> None:
+    edit(book, "book/handout.md", "If you are in crisis, call or text 988.", "Take care.")
+    found = only(findings(book))
+    assert "crisis-help line" in found.message
+
+
+def test_vignette_not_labelled_fictional(book: Path) -> None:
+    edit(book, "book/chapter.md", "Case vignette (a fictional composite)", "Case vignette")
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "{admonition} Case vignette")
+
+
+def test_toc_entry_for_missing_file(book: Path) -> None:
+    edit(
+        book,
+        "_toc.yml",
+        "      - file: book/handout\n",
+        "      - file: book/handout\n      - file: book/nowhere\n",
+    )
+    found = only(check.run(book))
+    assert (found.path, found.line) == ("_toc.yml", line_of(book, "_toc.yml", "book/nowhere"))
+
+
+def test_ipynb_added_to_the_repository(book: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(book)], check=True)
+    (book / "book" / "draft.ipynb").write_text("{}", encoding="utf-8")
+    subprocess.run(["git", "-C", str(book), "add", "book/draft.ipynb"], check=True)
+    found = only(list(check.check_tracked_files(book)))
+    assert found.path == "book/draft.ipynb" and "jupytext" in found.message
+
+
+def test_build_output_added_to_the_repository(book: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(book)], check=True)
+    (book / "_build" / "html").mkdir(parents=True)
+    (book / "_build" / "html" / "index.html").write_text("<html></html>", encoding="utf-8")
+    subprocess.run(["git", "-C", str(book), "add", "-f", "_build/html/index.html"], check=True)
+    found = only(list(check.check_tracked_files(book)))
+    assert found.path == "_build/html/index.html"
+
+
+def test_cli_prints_path_line_message_and_exits_non_zero(book: Path) -> None:
+    edit(book, "book/chapter.md", "He feels felt.", "He feels {term}`felt sense`.")
+    result = subprocess.run(
+        [sys.executable, "-m", "addictionbook.check", str(book)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    line = line_of(book, "book/chapter.md", "felt sense")
+    assert f"book/chapter.md:{line}: the term 'felt sense'" in result.stdout
+
+
+def test_the_real_book_passes_every_check() -> None:
+    found = check.run(ROOT)
+    assert found == [], "\n".join(map(str, found))
