@@ -3,6 +3,7 @@
 PYTHON   ?= python3
 VENV     ?= .venv
 BUILDDIR ?= _build
+PAPER    ?= letter
 HOST     ?= 127.0.0.1
 PORT     ?= 8000
 PYTEST_ARGS ?=
@@ -11,7 +12,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf figures serve test check new-chapter clean lock
+.PHONY: help venv sysdeps book html pdf handouts figures serve test check new-chapter clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,13 +32,15 @@ venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 sysdeps: $(STAMP) ## Install the Debian packages the PDF needs (as root) or print the apt-get line
 	$(PY) -m addictionbook.sysdeps pdf
 
-book: html pdf ## Build everything: website and full-book PDF
+book: html pdf ## Build everything: website, full-book PDF and handout PDFs (linked from the site)
 
 html: $(STAMP) ## Build the website into $(BUILDDIR)/html
 	$(PY) -m addictionbook.build html --out $(BUILDDIR)
 
-pdf: sysdeps ## Build the full-book PDF into $(BUILDDIR)/pdf/book.pdf (xelatex)
-	$(PY) -m addictionbook.build pdf --out $(BUILDDIR)
+pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf and handouts/*.pdf (PAPER=letter or a4)
+	ADDICTIONBOOK_PAPER=$(PAPER) $(PY) -m addictionbook.build pdf --out $(BUILDDIR)
+
+handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/ (with the book PDF)
 
 figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
 	$(PY) -m addictionbook.export figures

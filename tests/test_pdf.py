@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
+import yaml
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
+
+from addictionbook.sphinx_ext import HANDOUT_PREFIX, handout_docs, page_title
+
+from .conftest import ROOT, run_build
 
 
 def pdf_text(path: Path) -> str:
@@ -32,3 +41,133 @@ def test_pdf_figure_is_vector_with_real_text(book_pdf: Path) -> None:
     ]
     assert figure_pages, "the layered-model figure's labels are not text in the PDF"
     assert all(not page.images for page in figure_pages), "figure was embedded as a raster image"
+
+
+# --- the book's metadata, fonts and title page; the handouts (issue 5) ---------------------
+
+
+TITLE = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+HANDOUTS = [doc.removeprefix(HANDOUT_PREFIX) for doc in handout_docs(ROOT)]
+
+
+def front_matter(doc: str) -> dict:
+    text = (ROOT / f"{doc}.md").read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n")[1])
+
+
+def all_pdfs(pdf_dir: Path) -> list[Path]:
+    return [pdf_dir / "book.pdf"] + [pdf_dir / "handouts" / f"{n}.pdf" for n in HANDOUTS]
+
+
+@pytest.fixture(scope="module")
+def pdf_dir(book_pdf: Path) -> Path:
+    return book_pdf.parent
+
+
+def test_every_handout_page_has_a_pdf_of_at_most_two_pages(pdf_dir: Path) -> None:
+    assert HANDOUTS, "no handout pages under book/handouts/"
+    for name in HANDOUTS:
+        pages = len(PdfReader(pdf_dir / "handouts" / f"{name}.pdf").pages)
+        assert 1 <= pages <= 2, f"{name}.pdf has {pages} pages"
+
+
+def test_clinician_guides_fit_on_one_page(pdf_dir: Path) -> None:
+    guides = [d for d in handout_docs(ROOT) if front_matter(d).get("audience") == "clinician"]
+    assert guides
+    for doc in guides:
+        name = doc.removeprefix(HANDOUT_PREFIX)
+        assert len(PdfReader(pdf_dir / "handouts" / f"{name}.pdf").pages) == 1, name
+
+
+def test_handout_has_title_and_footer_with_book_edition_and_licence(pdf_dir: Path) -> None:
+    for doc in handout_docs(ROOT):
+        path = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
+        text = " ".join(pdf_text(path).split())
+        assert page_title(ROOT / f"{doc}.md") in text
+        for page in PdfReader(path).pages:
+            footer = " ".join((page.extract_text() or "").split())
+            assert TITLE in footer and "Edition" in footer and "CC BY-SA 4.0" in footer
+
+
+def test_client_handouts_carry_the_crisis_line(pdf_dir: Path) -> None:
+    clients = [d for d in handout_docs(ROOT) if front_matter(d).get("audience") == "client"]
+    assert clients
+    for doc in clients:
+        text = " ".join(
+            pdf_text(pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf").split()
+        )
+        assert "988" in text and "1-800-662-4357" in text, doc
+
+
+def test_no_pdf_has_unresolved_references(pdf_dir: Path) -> None:
+    for path in all_pdfs(pdf_dir):
+        assert "??" not in pdf_text(path), path.name
+
+
+def test_every_font_is_embedded(pdf_dir: Path) -> None:
+    for path in all_pdfs(pdf_dir):
+        listing = subprocess.run(
+            ["pdffonts", str(path)], capture_output=True, text=True, check=True
+        )
+        rows = listing.stdout.splitlines()[2:]
+        assert rows, f"{path.name}: no fonts listed"
+        for row in rows:
+            # columns: name type encoding emb sub uni object ID; "Type 3" takes two words
+            fields = row.split()
+            emb = fields[-5]
+            assert emb == "yes", f"{path.name}: font not embedded: {row}"
+
+
+def test_pdf_metadata_is_set(pdf_dir: Path) -> None:
+    for path in all_pdfs(pdf_dir):
+        meta = PdfReader(path).metadata
+        for key in ("/Title", "/Author", "/Subject", "/Keywords"):
+            assert meta.get(key, "").strip(), f"{path.name}: {key} is empty"
+    assert PdfReader(pdf_dir / "book.pdf").metadata["/Title"] == TITLE
+
+
+def test_book_pdf_has_title_page_contents_glossary_and_bibliography(pdf_dir: Path) -> None:
+    reader = PdfReader(pdf_dir / "book.pdf")
+    first = " ".join((reader.pages[0].extract_text() or "").split())
+    assert TITLE in " ".join(first.split()) and "Edition" in first and "Jon Daily" in first
+    text = " ".join(pdf_text(pdf_dir / "book.pdf").split())
+    assert "Contents" in text
+    assert "Glossary" in text and "Earned secure attachment" in text
+    assert "The Developing Mind" in text  # the bibliography
+
+
+def test_figures_in_the_worksheet_are_vector(pdf_dir: Path) -> None:
+    """The worksheet shows the layered model: its labels are PDF text, not a raster image."""
+    figured = [d for d in handout_docs(ROOT) if "show(" in (ROOT / f"{d}.md").read_text()]
+    assert figured, "no handout with a figure"
+    for doc in figured:
+        path = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
+        reader = PdfReader(path)
+        assert "Affect-regulation disorder" in pdf_text(path), f"{doc}: figure labels missing"
+        assert not any(page.images for page in reader.pages), f"{doc}: raster image"
+
+
+def test_site_download_links_resolve_to_the_pdfs(site: Path, pdf_dir: Path) -> None:
+    targets = {}
+    for doc in ["book/index", *handout_docs(ROOT)]:
+        page = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+        links = page.select("p.pdf-download a[href]")
+        assert len(links) == 1, f"{doc}: expected one visible PDF link"
+        target = (site / doc).parent / links[0]["href"]
+        assert target.resolve().is_file(), f"{doc}: {links[0]['href']} does not exist"
+        targets[doc] = target.resolve()
+    assert targets["book/index"].read_bytes() == (pdf_dir / "book.pdf").read_bytes()
+
+
+def test_two_builds_of_one_commit_give_the_same_pdf_bytes(
+    build_out: Path, pdf_dir: Path, tmp_path: Path
+) -> None:
+    """A second LaTeX run from scratch (same sources, same SOURCE_DATE_EPOCH) is byte-identical."""
+    second = tmp_path / "second"
+    shutil.copytree(build_out / ".work", second / ".work", symlinks=True)
+    shutil.rmtree(second / ".work" / "_build" / "latex")
+    result = run_build("pdf", ROOT, second)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    for path in all_pdfs(pdf_dir):
+        again = second / "pdf" / path.relative_to(pdf_dir)
+        assert again.read_bytes() == path.read_bytes(), f"{path.name} differs between builds"

@@ -110,26 +110,51 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(fresh, target)
 
 
+def mirror_pdfs(out: Path) -> None:
+    """Copy the published PDFs into the site (``html/pdf/``), where its download links point."""
+    if (out / "pdf").is_dir() and (out / "html").is_dir():
+        shutil.copytree(out / "pdf", out / "html" / "pdf", dirs_exist_ok=True)
+
+
 def build_html(root: Path, out: Path) -> Path:
-    """Build the website; return the published ``<out>/html``."""
+    """Build the website; return the published ``<out>/html`` (with the PDFs, if built)."""
     work = out / ".work"
     preflight(root)
     run_jupyter_book(root, work, "html")
     publish_dir(work / "_build" / "html", out / "html")
+    mirror_pdfs(out)
     return out / "html"
 
 
 def build_pdf(root: Path, out: Path) -> Path:
-    """Build the full-book PDF with xelatex; return the published ``<out>/pdf/book.pdf``."""
+    """Build the book PDF and one PDF per handout with xelatex, in one LaTeX run.
+
+    Publishes ``<out>/pdf/book.pdf`` and ``<out>/pdf/handouts/<name>.pdf`` only when every
+    one of them was made; returns ``<out>/pdf``.
+    """
+    from .sphinx_ext import HANDOUT_PREFIX, handout_docs
+
     work = out / ".work"
-    built = work / "_build" / "latex" / "book.pdf"
-    built.unlink(missing_ok=True)
+    latex = work / "_build" / "latex"
+    names = [doc.removeprefix(HANDOUT_PREFIX) for doc in handout_docs(root)]
+    expected = [latex / "book.pdf"] + [latex / f"{name}.pdf" for name in names]
+    for path in expected:
+        path.unlink(missing_ok=True)
     preflight(root)
     run_jupyter_book(root, work, "pdflatex")
-    if not built.exists():
-        raise BuildError(f"LaTeX produced no {built}; see the LaTeX log in {built.parent}.")
-    publish_file(built, out / "pdf" / "book.pdf")
-    return out / "pdf" / "book.pdf"
+    missing = [p.name for p in expected if not p.exists()]
+    if missing:
+        raise BuildError(f"LaTeX produced no {', '.join(missing)}; see the .log files in {latex}.")
+    staged = out / ".pdf.staged"
+    shutil.rmtree(staged, ignore_errors=True)
+    (staged / "handouts").mkdir(parents=True)
+    shutil.copyfile(latex / "book.pdf", staged / "book.pdf")
+    for name in names:
+        shutil.copyfile(latex / f"{name}.pdf", staged / "handouts" / f"{name}.pdf")
+    publish_dir(staged, out / "pdf")
+    shutil.rmtree(staged, ignore_errors=True)
+    mirror_pdfs(out)
+    return out / "pdf"
 
 
 BUILDERS = {"html": build_html, "pdf": build_pdf}

@@ -1,19 +1,25 @@
-"""Sphinx extension: keep executed chapters in step with the helper package.
+"""Sphinx extension: keep executed chapters in step with the helper package; print handouts.
 
 myst-nb's cache keys a notebook on its own cells only (MyST-NB issue 299), so editing a figure
 function would leave stale figures in the book. This extension hashes the helper package's
 source; when the hash differs from the one recorded in the build environment, every chapter that
 imports the package is marked outdated and its jupyter-cache record dropped, so exactly those
 notebooks execute again.
+
+It also makes every page under ``book/handouts/`` its own LaTeX document in the ``howto`` class
+(one- or two-page PDFs styled by ``latex/addictionbook.sty``), next to the full book, and links
+each handout page (and the landing page) to its PDF on the site.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -117,8 +123,138 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
     return outdated
 
 
+# --- PDFs: the full book and one short PDF per handout ------------------------------------
+
+HANDOUT_PREFIX = "book/handouts/"
+STYLE_FILE = PACKAGE_DIR / "latex" / "addictionbook.sty"
+PAPER = {"letter": "letterpaper", "a4": "a4paper"}
+LICENCE = "Text CC BY-SA 4.0, code MIT"
+
+
+def handout_docs(srcdir: Path) -> list[str]:
+    """Handout pages in book order: every toc entry under book/handouts/ except its index."""
+    from .check import toc_files
+
+    return [
+        e for e in toc_files(srcdir) if e.startswith(HANDOUT_PREFIX) and not e.endswith("/index")
+    ]
+
+
+def page_title(path: Path) -> str:
+    """The first ``# `` heading of a Markdown page (after its front matter)."""
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("---\n"):
+        text = text.split("\n---\n", 1)[-1]
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return path.stem
+
+
+def clinician_handouts(srcdir: Path) -> list[str]:
+    """Names of handouts whose front matter says ``audience: clinician`` (set at 11 pt)."""
+    import yaml
+
+    names = []
+    for doc in handout_docs(srcdir):
+        text = (srcdir / f"{doc}.md").read_text(encoding="utf-8")
+        front = yaml.safe_load(text.split("---\n")[1]) if text.startswith("---\n") else {}
+        if (front or {}).get("audience") == "clinician":
+            names.append(doc.removeprefix(HANDOUT_PREFIX))
+    return names
+
+
+def handout_pdf(docname: str) -> str:
+    """Site-relative path of a handout's PDF: pdf/handouts/<name>.pdf."""
+    return f"pdf/handouts/{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
+
+
+def _latex_escape(text: str) -> str:
+    return re.sub(r"([&%$#_{}])", r"\\\1", text)
+
+
+def configure_pdfs(app: Sphinx, config) -> None:
+    """Book + handout LaTeX documents, house style, paper size, version and PDF metadata."""
+    from importlib.metadata import version
+
+    paper = os.environ.get("ADDICTIONBOOK_PAPER", "letter").lower()
+    if paper not in PAPER:
+        raise ValueError(
+            f"ADDICTIONBOOK_PAPER={paper!r} is not allowed; allowed values: letter, a4"
+        )
+    if not config.release:
+        config.release = config.version = version("addictionbook")
+    # Jupyter Book passes the book's title as html_title (``project`` keeps Sphinx's default).
+    title, author = config.html_title or config.project, config.author
+    # One document here; the handouts join in add_handout_documents, after Jupyter Book has
+    # applied its own overrides (it cannot handle a list of several documents).
+    config.latex_documents = [(config.root_doc, "book.tex", title, author, "manual")]
+    config.latex_additional_files = [*config.latex_additional_files, str(STYLE_FILE)]
+    elements = dict(config.latex_elements)
+    elements["papersize"] = PAPER[paper]
+    defs = "\n".join(
+        [
+            f"\\newcommand{{\\abBookTitle}}{{{_latex_escape(title)}}}",
+            f"\\newcommand{{\\abVersion}}{{{_latex_escape(config.release)}}}",
+            f"\\newcommand{{\\abLicence}}{{{LICENCE}}}",
+            "\\newcommand{\\abSubject}{A course text on attachment, affect regulation and "
+            "addiction for clinicians in training}",
+            "\\newcommand{\\abKeywords}{addiction, attunement, attachment, affect regulation, "
+            "co-regulation, interpersonal neurobiology}",
+            f"\\def\\abClinicianHandouts{{{','.join(clinician_handouts(Path(app.srcdir)))}}}",
+        "\\usepackage{addictionbook}",
+        ]
+    )
+    elements["preamble"] = defs + "\n" + elements.get("preamble", "")
+    config.latex_elements = elements
+
+
+def add_handout_documents(app: Sphinx, env: BuildEnvironment) -> None:
+    """Add one ``howto`` LaTeX document per handout page to the book's document."""
+    if app.builder.name != "latex":
+        return
+    srcdir = Path(app.srcdir)
+    book = [d for d in app.config.latex_documents if d[0] == app.config.root_doc]
+    app.config.latex_documents = book + [
+        (
+            doc,
+            f"{doc.removeprefix(HANDOUT_PREFIX)}.tex",
+            page_title(srcdir / f"{doc}.md"),
+            app.config.author,
+            "howto",
+        )
+        for doc in handout_docs(srcdir)
+    ]
+
+
+def add_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On the site, give each handout page (and the landing page) a visible PDF download link."""
+    if app.builder.format != "html":
+        return
+    if docname.startswith(HANDOUT_PREFIX) and not docname.endswith("/index"):
+        target, label = handout_pdf(docname), "Download this handout as a PDF (US Letter)"
+    elif docname == app.config.root_doc:
+        target, label = "pdf/book.pdf", "Download the whole book as a PDF"
+    else:
+        return
+    depth = docname.count("/")
+    href = "../" * depth + target
+    link = nodes.raw(
+        "",
+        f'<p class="pdf-download"><a href="{href}" download>{label}</a></p>',
+        format="html",
+    )
+    sections = list(doctree.findall(nodes.section))
+    if sections:
+        title = next(iter(sections[0].findall(nodes.title)), None)
+        sections[0].insert(sections[0].index(title) + 1 if title is not None else 0, link)
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", outdated_by_helper)
+    app.connect("config-inited", configure_pdfs, priority=900)
+    app.connect("env-updated", add_handout_documents)
+    app.connect("doctree-resolved", add_pdf_links)
     return {
         "version": "1",
         "parallel_read_safe": True,
