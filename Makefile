@@ -7,12 +7,14 @@ PAPER    ?= letter
 HOST     ?= 127.0.0.1
 PORT     ?= 8000
 PYTEST_ARGS ?=
+RUNS     ?= 3
+SCALE    ?=
 
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf handouts figures serve test check new-chapter clean lock
+.PHONY: help venv sysdeps book html pdf handouts figures serve test check new-chapter bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +61,9 @@ check: $(STAMP) ## Fast static checks: code style and book sources
 new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TITLE="Shame and repair"
 	@test -n "$(TITLE)" || { echo 'Give the title: make new-chapter TITLE="Shame and repair"' >&2; exit 2; }
 	$(PY) -m addictionbook.scaffold "$(TITLE)"
+
+bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table)
+	$(PY) -m addictionbook.bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE))
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	rm -rf /tmp/addictionbook-lock && $(PYTHON) -m venv /tmp/addictionbook-lock

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from addictionbook.build import copy_sources
+
 ROOT = Path(__file__).resolve().parents[1]
-#: What a copy of the book needs in order to build (the helper package is installed editable).
-BOOK_FILES = ("_config.yml", "_toc.yml", "book", "figures")
 
 
-def run_build(target: str, root: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def run_build(
+    target: str, root: Path, out: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the project's build command exactly as ``make`` does; capture its output."""
     return subprocess.run(
         [
@@ -29,19 +30,13 @@ def run_build(target: str, root: Path, out: Path) -> subprocess.CompletedProcess
         ],
         capture_output=True,
         text=True,
+        env=env,
     )
 
 
 def copy_book(target: Path) -> Path:
     """Copy the book's sources (not the build) into ``target`` for tests that break them."""
-    target.mkdir(parents=True)
-    for name in BOOK_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name)
-        else:
-            shutil.copy2(source, target / name)
-    return target
+    return copy_sources(ROOT, target)
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,22 @@ class BuildError(RuntimeError):
     """A build step failed; the message says which and what to do."""
 
 
+#: What a copy of the book needs in order to build (the helper package comes from the install).
+BOOK_FILES = ("_config.yml", "_toc.yml", "book", "figures")
+
+
+def copy_sources(root: Path, target: Path) -> Path:
+    """Copy the book's sources (not its build) to ``target``: for tests and benchmarks."""
+    target.mkdir(parents=True)
+    for name in BOOK_FILES:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
 def jupyter_book() -> str:
     """The ``jupyter-book`` command of this environment (next to the running Python)."""
     beside = Path(sys.executable).parent / "jupyter-book"

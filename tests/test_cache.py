@@ -1,0 +1,175 @@
+"""Notebook cache correctness, proved by jupyter-cache's own records (not by timing).
+
+- nothing changed: no notebook executes;
+- a text chapter edited: no notebook executes;
+- one notebook's code edited: exactly that notebook executes;
+- a figure module of the helper package edited: exactly the notebooks that import the package
+  execute (a notebook that does not import it stays cached), and the published figure changes;
+- build tooling in the package edited (check.py): nothing executes.
+
+The helper-package cases build with a copy of the package first on PYTHONPATH, so the real
+package is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from jupyter_cache import get_cache
+
+from .conftest import ROOT, run_build
+
+CACHE = Path("_build/.work/_build/.jupyter_cache")
+PLAIN_NOTEBOOK = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+myst:
+  html_meta:
+    description: "A notebook that does not use the helper package."
+---
+
+# Plain notebook
+
+```{code-cell} ipython3
+print(6 * 7)
+```
+"""
+
+
+def records(book: Path) -> set[tuple[int, str, str]]:
+    """(pk, notebook path, creation time) of every cached execution."""
+    cache = get_cache(str(book / CACHE))
+    return {(r.pk, r.uri, r.created.isoformat()) for r in cache.list_cache_records()}
+
+
+def executed(book: Path, before: set[tuple[int, str, str]]) -> set[str]:
+    """Docnames (``book/x``) of the notebooks executed since ``before`` was taken."""
+    new = records(book) - before
+    return {Path(uri).relative_to(book).with_suffix("").as_posix() for _, uri, _ in new}
+
+
+def notebooks_importing_helper(book: Path) -> set[str]:
+    found = set()
+    for path in (book / "book").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        if "kernelspec:" in text and re.search(r"^\s*from addictionbook", text, re.MULTILINE):
+            found.add(path.relative_to(book).with_suffix("").as_posix())
+    return found
+
+
+def build(book: Path, env: dict[str, str] | None = None) -> None:
+    result = run_build("html", book, book / "_build", env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+
+
+@pytest.fixture
+def book(good_copy: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "book-copy"
+    shutil.copytree(good_copy, copy, symlinks=True)
+    build(copy)  # settle the copy at its new path (Sphinx re-reads; the cache keeps outputs)
+    return copy
+
+
+@pytest.fixture
+def helper_copy(book: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of src/addictionbook and an environment that imports it instead of the real one."""
+    src = book.parent / "src"
+    shutil.copytree(
+        ROOT / "src" / "addictionbook",
+        src / "addictionbook",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    return src / "addictionbook", env
+
+
+def test_no_op_rebuild_executes_no_notebook(book: Path) -> None:
+    before = records(book)
+    build(book)
+    assert executed(book, before) == set()
+
+
+def test_editing_a_text_chapter_executes_no_notebook(book: Path) -> None:
+    before = records(book)
+    with (book / "book" / "attunement.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nAn added sentence.\n")
+    build(book)
+    assert executed(book, before) == set()
+
+
+def test_editing_one_notebook_executes_only_that_notebook(book: Path) -> None:
+    before = records(book)
+    chapter = book / "book" / "layered-model.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(
+        text.replace('show("fig-layered-model")', 'show("fig-layered-model")  # edited', 1),
+        encoding="utf-8",
+    )
+    build(book)
+    assert executed(book, before) == {"book/layered-model"}
+
+
+def test_editing_the_helper_re_executes_exactly_the_notebooks_that_import_it(
+    book: Path, helper_copy: tuple[Path, dict[str, str]]
+) -> None:
+    package, env = helper_copy
+    toc = book / "_toc.yml"
+    (book / "book" / "plain-notebook.md").write_text(PLAIN_NOTEBOOK, encoding="utf-8")
+    toc.write_text(
+        toc.read_text(encoding="utf-8").replace(
+            "      - file: book/glossary\n",
+            "      - file: book/glossary\n      - file: book/plain-notebook\n",
+        ),
+        encoding="utf-8",
+    )
+    build(book, env)
+    page = book / "_build" / "html" / "book" / "layered-model.html"
+    old_figure = (
+        BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        .find(id="fig-layered-model")
+        .find("img")["src"]
+    )
+
+    before = records(book)
+    layers = package / "layers.py"
+    layers.write_text(
+        layers.read_text(encoding="utf-8").replace(
+            '"Drug of choice"', '"Drug of choice, edited"', 1
+        ),
+        encoding="utf-8",
+    )
+    build(book, env)
+
+    importing = notebooks_importing_helper(book)
+    assert "book/plain-notebook" not in importing and "book/layered-model" in importing
+    assert executed(book, before) == importing
+    new_figure = (
+        BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        .find(id="fig-layered-model")
+        .find("img")["src"]
+    )
+    assert new_figure != old_figure, "the site still shows the figure drawn by the old helper"
+
+
+def test_editing_build_tooling_in_the_package_executes_nothing(
+    book: Path, helper_copy: tuple[Path, dict[str, str]]
+) -> None:
+    package, env = helper_copy
+    build(book, env)
+    before = records(book)
+    with (package / "check.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# an edit to build tooling\n")
+    build(book, env)
+    assert executed(book, before) == set()
