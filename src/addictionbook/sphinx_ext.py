@@ -87,15 +87,20 @@ def _cache_dir(app: Sphinx) -> Path | None:
     return Path(config.execution_cache_path) if config and config.execution_cache_path else None
 
 
-def _drop_cache_records(cache_dir: Path, paths: set[Path]) -> None:
+def _drop_cache_records(cache_dir: Path, sources: set[str]) -> None:
+    """Remove the cached executions of ``sources`` (paths relative to the book's folder).
+
+    Records are matched on the path's tail, not the absolute path they were made under, so a
+    book folder that was moved or copied (with its build) is still invalidated.
+    """
     from jupyter_cache import get_cache
 
     if not cache_dir.exists():
         return
     cache = get_cache(str(cache_dir))
-    wanted = {str(p) for p in paths}
     for record in cache.list_cache_records():
-        if record.uri in wanted:
+        uri = Path(record.uri).as_posix()
+        if any(uri == s or uri.endswith("/" + s) for s in sources):
             cache.remove_cache(record.pk)
 
 
@@ -114,7 +119,10 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
     if previous == current:
         return []
     docs = importing_docs(env)
-    _drop_cache_records(cache_dir, {Path(env.doc2path(d)).resolve() for d in docs})
+    srcdir = Path(app.srcdir)
+    _drop_cache_records(
+        cache_dir, {Path(env.doc2path(d)).resolve().relative_to(srcdir).as_posix() for d in docs}
+    )
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(current + "\n")
     outdated = sorted(docs - set(added) - set(changed))
@@ -202,7 +210,7 @@ def configure_pdfs(app: Sphinx, config) -> None:
             "\\newcommand{\\abKeywords}{addiction, attunement, attachment, affect regulation, "
             "co-regulation, interpersonal neurobiology}",
             f"\\def\\abClinicianHandouts{{{','.join(clinician_handouts(Path(app.srcdir)))}}}",
-        "\\usepackage{addictionbook}",
+            "\\usepackage{addictionbook}",
         ]
     )
     elements["preamble"] = defs + "\n" + elements.get("preamble", "")
