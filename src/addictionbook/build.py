@@ -71,6 +71,19 @@ def preflight(root: Path) -> None:
         raise BuildError("\n".join(str(f) for f in findings))
 
 
+def execute_notebooks(root: Path, work: Path) -> None:
+    """Run the notebooks that need it in parallel, before Sphinx reads them one by one."""
+    import yaml
+
+    from .notebook_cache import pre_execute
+
+    execute = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+    if execute.get("execute_notebooks") != "cache":
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)  # kernels inherit it
+    pre_execute(root, work / "_build" / ".jupyter_cache", int(execute.get("timeout", 30)))
+
+
 def run_jupyter_book(root: Path, work: Path, builder: str) -> None:
     """Run one strict Jupyter Book build into ``work``; raise ``BuildError`` on failure.
 
@@ -136,6 +149,7 @@ def build_html(root: Path, out: Path) -> Path:
     """Build the website; return the published ``<out>/html`` (with the PDFs, if built)."""
     work = out / ".work"
     preflight(root)
+    execute_notebooks(root, work)
     run_jupyter_book(root, work, "html")
     publish_dir(work / "_build" / "html", out / "html")
     mirror_pdfs(out)
@@ -157,6 +171,7 @@ def build_pdf(root: Path, out: Path) -> Path:
     for path in expected:
         path.unlink(missing_ok=True)
     preflight(root)
+    execute_notebooks(root, work)
     run_jupyter_book(root, work, "pdflatex")
     missing = [p.name for p in expected if not p.exists()]
     if missing:

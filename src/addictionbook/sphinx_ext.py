@@ -1,10 +1,9 @@
 """Sphinx extension: keep executed chapters in step with the helper package; print handouts.
 
 myst-nb's cache keys a notebook on its own cells only (MyST-NB issue 299), so editing a figure
-function would leave stale figures in the book. This extension hashes the helper package's
-source; when the hash differs from the one recorded in the build environment, every chapter that
-imports the package is marked outdated and its jupyter-cache record dropped, so exactly those
-notebooks execute again.
+function would leave stale figures in the book. With :mod:`addictionbook.notebook_cache`, this
+extension drops the cached outputs of the chapters that import the helper package when the
+package changed, and marks exactly those chapters outdated, so they execute and are read again.
 
 It also makes every page under ``book/handouts/`` its own LaTeX document in the ``howto`` class
 (one- or two-page PDFs styled by ``latex/addictionbook.sty``), next to the full book, and links
@@ -13,8 +12,6 @@ each handout page (and the landing page) to its PDF on the site.
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -24,62 +21,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from . import notebook_cache
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-IMPORTS_PACKAGE = re.compile(r"^\s*(?:from|import)\s+addictionbook\b", re.MULTILINE)
 logger = logging.getLogger(__name__)
-
-
-#: The module chapters import; the hash covers it and every package module it reaches.
-ENTRY_MODULE = "notebook"
-
-
-def chapter_modules(entry: str = ENTRY_MODULE) -> list[Path]:
-    """Package modules reachable from ``entry`` through imports (parsed, not executed).
-
-    Build tooling (build.py, check.py, ...) is not reachable, so editing it re-executes nothing.
-    """
-    seen: dict[str, Path] = {}
-    todo = [entry, "__init__"]  # importing any module runs the package's __init__ first
-    while todo:
-        name = todo.pop()
-        path = PACKAGE_DIR / (name.replace(".", "/") + ".py")
-        if name in seen or not path.exists():
-            continue
-        seen[name] = path
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                if node.level == 1:
-                    base = node.module
-                    todo += [base] if base else [alias.name for alias in node.names]
-                elif node.module and node.module.startswith("addictionbook."):
-                    todo.append(node.module.removeprefix("addictionbook."))
-            elif isinstance(node, ast.Import):
-                todo += [
-                    a.name.removeprefix("addictionbook.")
-                    for a in node.names
-                    if a.name.startswith("addictionbook.")
-                ]
-    return sorted(seen.values())
-
-
-def helper_hash() -> str:
-    """SHA-256 over the modules chapters can reach, plus packaged style files."""
-    digest = hashlib.sha256()
-    files = chapter_modules() + sorted(PACKAGE_DIR.glob("*.mplstyle"))
-    for path in files:
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def importing_docs(env: BuildEnvironment) -> set[str]:
-    """Docnames whose source imports the helper package."""
-    found = set()
-    for docname in env.found_docs:
-        path = Path(env.doc2path(docname))
-        if path.suffix == ".md" and IMPORTS_PACKAGE.search(path.read_text(encoding="utf-8")):
-            found.add(docname)
-    return found
 
 
 def _cache_dir(app: Sphinx) -> Path | None:
@@ -87,44 +32,27 @@ def _cache_dir(app: Sphinx) -> Path | None:
     return Path(config.execution_cache_path) if config and config.execution_cache_path else None
 
 
-def _drop_cache_records(cache_dir: Path, sources: set[str]) -> None:
-    """Remove the cached executions of ``sources`` (paths relative to the book's folder).
-
-    Records are matched on the path's tail, not the absolute path they were made under, so a
-    book folder that was moved or copied (with its build) is still invalidated.
-    """
-    from jupyter_cache import get_cache
-
-    if not cache_dir.exists():
-        return
-    cache = get_cache(str(cache_dir))
-    for record in cache.list_cache_records():
-        uri = Path(record.uri).as_posix()
-        if any(uri == s or uri.endswith("/" + s) for s in sources):
-            cache.remove_cache(record.pk)
-
-
 def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
     """Mark chapters that import the helper as outdated when the helper changed.
 
-    The last hash is kept beside the jupyter cache (not in the Sphinx environment), so a lost
-    or deleted environment can never pair fresh chapters with outputs of old helper code.
+    Two records of the helper's hash: the one beside the notebook cache decides which cached
+    outputs to drop (``make`` may already have done so, and re-executed them in parallel); the
+    one in Sphinx's environment decides which pages Sphinx must read again.
     """
     cache_dir = _cache_dir(app)
     if cache_dir is None:
         return []
-    stamp = cache_dir.parent / "addictionbook-helper.sha256"
-    current = helper_hash()
-    previous = stamp.read_text().strip() if stamp.exists() else None
-    if previous == current:
-        return []
-    docs = importing_docs(env)
     srcdir = Path(app.srcdir)
-    _drop_cache_records(
-        cache_dir, {Path(env.doc2path(d)).resolve().relative_to(srcdir).as_posix() for d in docs}
-    )
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(current + "\n")
+    sources = {
+        d: Path(env.doc2path(d)).resolve().relative_to(srcdir).as_posix() for d in env.found_docs
+    }
+    notebook_cache.invalidate_if_helper_changed(cache_dir, srcdir, list(sources.values()))
+    current = notebook_cache.helper_hash()
+    previous = getattr(env, "addictionbook_helper_hash", None)
+    env.addictionbook_helper_hash = current
+    if previous == current or (previous is None and not env.all_docs):
+        return []  # unchanged, or a fresh environment that reads every page anyway
+    docs = {d for d, s in sources.items() if notebook_cache.imports_helper(srcdir / s)}
     outdated = sorted(docs - set(added) - set(changed))
     if outdated:
         logger.info(f"helper package changed: re-executing {', '.join(outdated)}")
@@ -267,5 +195,5 @@ def setup(app: Sphinx) -> dict:
         "version": "1",
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": 1,
+        "env_version": 2,
     }
