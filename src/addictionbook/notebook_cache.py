@@ -104,18 +104,41 @@ def invalidate_if_helper_changed(cache_dir: Path, srcdir: Path, sources: list[st
     return True
 
 
+def is_notebook(text: str) -> bool:
+    """Whether a Markdown source is a MyST text notebook (as myst-nb decides: front matter
+    with a ``kernelspec`` or ``file_format: mystnb``), without importing myst-nb."""
+    import yaml
+
+    if not text.startswith("---\n") or "\n---" not in text[4:]:
+        return False
+    try:
+        front = yaml.safe_load(text[4:].split("\n---", 1)[0]) or {}
+    except yaml.YAMLError:
+        return False
+    return isinstance(front, dict) and (
+        "kernelspec" in front or front.get("file_format") == "mystnb"
+    )
+
+
 def notebook_sources(srcdir: Path) -> list[str]:
     """The book's MyST text notebooks (toc files with notebook front matter), relative paths."""
-    from myst_nb.core.read import is_myst_markdown_notebook
-
     from .check import toc_files
 
     found = []
     for entry in toc_files(srcdir):
         path = srcdir / f"{entry}.md"
-        if path.exists() and is_myst_markdown_notebook(path.read_text(encoding="utf-8")):
+        if path.exists() and is_notebook(path.read_text(encoding="utf-8")):
             found.append(f"{entry}.md")
     return found
+
+
+def fingerprint(srcdir: Path, sources: list[str]) -> str:
+    """Hash of the notebooks' sources and the helper: equal means nothing can need running."""
+    digest = hashlib.sha256(helper_hash().encode())
+    for source in sorted(sources):
+        digest.update(source.encode())
+        digest.update((srcdir / source).read_bytes())
+    return digest.hexdigest()
 
 
 def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
@@ -124,20 +147,28 @@ def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
     Failures are left to the Sphinx build, which runs the notebook again and reports the
     failing cell with the chapter's name.
     """
+    sources = notebook_sources(srcdir)
+    done = cache_dir / "addictionbook-executed.sha256"  # inside the cache: gone with it
+    current = fingerprint(srcdir, sources)
+    if done.exists() and done.read_text().strip() == current:
+        return []  # the common no-op and text-edit case: no imports of myst-nb or the cache
+
     from jupyter_cache import get_cache
     from jupyter_cache.executors import load_executor
 
-    sources = notebook_sources(srcdir)
     invalidate_if_helper_changed(cache_dir, srcdir, sources)
     cache = get_cache(str(cache_dir))
     uris = [str((srcdir / s).resolve()) for s in sources]
     for uri in uris:
         cache.add_nb_to_project(uri, read_data=MYST_READER)
     stale = cache.list_unexecuted(filter_uris=uris)
-    if not stale:
-        return []
-    print(f"pre-executing {len(stale)} notebook(s) in parallel", flush=True)
-    logger = logging.getLogger("addictionbook.pre_execute")
-    executor = load_executor("local-parallel", cache=cache, logger=logger)
-    executor.run_and_cache(filter_pks=[r.pk for r in stale], timeout=timeout, allow_errors=False)
+    if stale:
+        print(f"pre-executing {len(stale)} notebook(s) in parallel", flush=True)
+        logger = logging.getLogger("addictionbook.pre_execute")
+        executor = load_executor("local-parallel", cache=cache, logger=logger)
+        executor.run_and_cache(
+            filter_pks=[r.pk for r in stale], timeout=timeout, allow_errors=False
+        )
+    if not cache.list_unexecuted(filter_uris=uris):
+        done.write_text(current + "\n")
     return [r.uri for r in stale]
