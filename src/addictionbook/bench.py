@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -142,6 +141,7 @@ def synthetic_book(root: Path, target: Path, chapters: int) -> Path:
     book = copy_sources(root, target)
     shutil.rmtree(book / "book")
     (book / "book").mkdir()
+    shutil.copy2(root / "book" / "references.bib", book / "book" / "references.bib")
     (book / "book" / "index.md").write_text("# Synthetic book\n\nFor the benchmark.\n")
     paragraph = (
         "A paragraph of teaching text about attunement, regulation and relationships, "
@@ -171,13 +171,6 @@ def synthetic_book(root: Path, target: Path, chapters: int) -> Path:
         "format: jb-book\nroot: book/index\nparts:\n  - caption: Chapters\n    chapters:\n"
         + "\n".join(entries)
         + "\n",
-        encoding="utf-8",
-    )
-    config = book / "_config.yml"
-    config.write_text(
-        re.sub(
-            r"bibtex_bibfiles:\n  - book/references.bib\n", "", config.read_text(encoding="utf-8")
-        ),
         encoding="utf-8",
     )
     return book
