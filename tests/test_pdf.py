@@ -175,3 +175,54 @@ def test_two_builds_of_one_commit_give_the_same_pdf_bytes(
     for path in all_pdfs(pdf_dir):
         again = second / "pdf" / path.relative_to(pdf_dir)
         assert again.read_bytes() == path.read_bytes(), f"{path.name} differs between builds"
+
+
+def test_no_text_runs_off_the_page(pdf_dir: Path, tmp_path: Path) -> None:
+    """Every word of every PDF lies at least a quarter inch inside the paper's edges."""
+    margin = 18.0  # points
+    for path in all_pdfs(pdf_dir):
+        bbox = tmp_path / f"{path.stem}.html"
+        subprocess.run(["pdftotext", "-bbox", str(path), str(bbox)], check=True)
+        page_soup = BeautifulSoup(bbox.read_text(encoding="utf-8"), "html.parser")
+        for number, page in enumerate(page_soup.find_all("page"), 1):
+            width, height = float(page["width"]), float(page["height"])
+            for word in page.find_all("word"):
+                x0, x1 = float(word["xmin"]), float(word["xmax"])
+                y0, y1 = float(word["ymin"]), float(word["ymax"])
+                inside = margin <= x0 and x1 <= width - margin
+                inside = inside and margin <= y0 and y1 <= height - margin
+                assert inside, f"{path.name} p.{number}: {word.text!r} runs off the page"
+
+
+@pytest.mark.parametrize(("setting", "papersize"), [("letter", "letterpaper"), ("a4", "a4paper")])
+def test_paper_size_setting(monkeypatch: pytest.MonkeyPatch, setting: str, papersize: str) -> None:
+    """US Letter by default; ADDICTIONBOOK_PAPER=a4 (make pdf PAPER=a4) gives A4."""
+    from types import SimpleNamespace
+
+    from addictionbook.sphinx_ext import configure_pdfs
+
+    monkeypatch.setenv("ADDICTIONBOOK_PAPER", setting)
+    config = SimpleNamespace(
+        release="1.0",
+        version="1.0",
+        html_title=TITLE,
+        project="x",
+        author="A",
+        root_doc="book/index",
+        latex_additional_files=[],
+        latex_elements={"pointsize": "11pt"},
+    )
+    configure_pdfs(SimpleNamespace(srcdir=str(ROOT)), config)
+    assert config.latex_elements["papersize"] == papersize
+    assert "\\usepackage{addictionbook}" in config.latex_elements["preamble"]
+    assert config.latex_documents == [("book/index", "book.tex", TITLE, "A", "manual")]
+
+
+def test_an_unknown_paper_size_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from addictionbook.sphinx_ext import configure_pdfs
+
+    monkeypatch.setenv("ADDICTIONBOOK_PAPER", "legal")
+    with pytest.raises(ValueError, match="ADDICTIONBOOK_PAPER='legal'.*letter, a4"):
+        configure_pdfs(SimpleNamespace(srcdir=str(ROOT)), SimpleNamespace(release="1"))
