@@ -122,6 +122,7 @@ def configure_pdfs(app: Sphinx, config) -> None:
         config.release = config.version = version("addictionbook")
     # Jupyter Book passes the book's title as html_title (``project`` keeps Sphinx's default).
     title, author = config.html_title or config.project, config.author
+    config.project = title
     # One document here; the handouts join in add_handout_documents, after Jupyter Book has
     # applied its own overrides (it cannot handle a list of several documents).
     config.latex_documents = [(config.root_doc, "book.tex", title, author, "manual")]
@@ -165,7 +166,7 @@ def add_handout_documents(app: Sphinx, env: BuildEnvironment) -> None:
 
 def add_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """On the site, give each handout page (and the landing page) a visible PDF download link."""
-    if app.builder.format != "html":
+    if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no PDFs inside
         return
     if docname.startswith(HANDOUT_PREFIX) and not docname.endswith("/index"):
         target, label = handout_pdf(docname), "Download this handout as a PDF (US Letter)"
