@@ -162,6 +162,8 @@ def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
     for uri in uris:
         cache.add_nb_to_project(uri, read_data=MYST_READER)
     stale = cache.list_unexecuted(filter_uris=uris)
+    if len(stale) == 1:
+        return []  # one notebook gains nothing from a process pool: myst-nb runs it inline
     if stale:
         print(f"pre-executing {len(stale)} notebook(s) in parallel", flush=True)
         logger = logging.getLogger("addictionbook.pre_execute")
