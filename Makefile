@@ -31,8 +31,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 
-sysdeps: $(STAMP) ## Install the Debian packages the PDF needs (as root) or print the apt-get line
-	$(PY) -m addictionbook.sysdeps pdf
+sysdeps: $(STAMP) ## Install the Debian packages the PDF and browser tests need (as root) or print the apt-get line
+	$(PY) -m addictionbook.sysdeps pdf browser
 
 book: html pdf ## Build everything: website, full-book PDF and handout PDFs (linked from the site)
 
@@ -68,6 +68,10 @@ new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TIT
 
 bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table)
 	$(PY) -m addictionbook.bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE))
+
+.PHONY: lighthouse
+lighthouse: html ## Lighthouse (mobile) on 3 pages of the built site: scores, KiB, LCP (a benchmark)
+	$(PY) -m addictionbook.lighthouse --site $(BUILDDIR)/html
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	rm -rf /tmp/addictionbook-lock && $(PYTHON) -m venv /tmp/addictionbook-lock

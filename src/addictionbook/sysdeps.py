@@ -26,6 +26,8 @@ PACKAGES: dict[str, tuple[str, ...]] = {
         "lmodern",
         "poppler-utils",
     ),
+    # The browser tests (tests/test_browser.py) and `make lighthouse` drive Debian's Chromium.
+    "browser": ("chromium",),
 }
 
 
