@@ -346,3 +346,10 @@ def test_cli_prints_path_line_message_and_exits_non_zero(book: Path) -> None:
 def test_the_real_book_passes_every_check() -> None:
     found = check.run(ROOT)
     assert found == [], "\n".join(map(str, found))
+
+
+def test_split_front_matter_reads_the_yaml_block_only() -> None:
+    front, rest = check.split_front_matter("---\naudience: client\n---\n# Title\n\n---\nmore\n")
+    assert front == {"audience": "client"} and rest == "# Title\n\n---\nmore\n"
+    assert check.split_front_matter("# No front matter\n") == ({}, "# No front matter\n")
+    assert check.split_front_matter("---\n: [unclosed\n---\n# T\n")[0] == {}

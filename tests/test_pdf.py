@@ -12,7 +12,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from addictionbook.sphinx_ext import HANDOUT_PREFIX, handout_docs, page_title
+from addictionbook.check import split_front_matter
+from addictionbook.sphinx_ext import HANDOUT_PREFIX, configure_pdfs, handout_docs, page_title
 
 from .conftest import ROOT, run_build
 
@@ -51,8 +52,7 @@ HANDOUTS = [doc.removeprefix(HANDOUT_PREFIX) for doc in handout_docs(ROOT)]
 
 
 def front_matter(doc: str) -> dict:
-    text = (ROOT / f"{doc}.md").read_text(encoding="utf-8")
-    return yaml.safe_load(text.split("---\n")[1])
+    return split_front_matter((ROOT / f"{doc}.md").read_text(encoding="utf-8"))[0]
 
 
 def all_pdfs(pdf_dir: Path) -> list[Path]:
@@ -199,8 +199,6 @@ def test_paper_size_setting(monkeypatch: pytest.MonkeyPatch, setting: str, paper
     """US Letter by default; ADDICTIONBOOK_PAPER=a4 (make pdf PAPER=a4) gives A4."""
     from types import SimpleNamespace
 
-    from addictionbook.sphinx_ext import configure_pdfs
-
     monkeypatch.setenv("ADDICTIONBOOK_PAPER", setting)
     config = SimpleNamespace(
         release="1.0",
@@ -220,8 +218,6 @@ def test_paper_size_setting(monkeypatch: pytest.MonkeyPatch, setting: str, paper
 
 def test_an_unknown_paper_size_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
-
-    from addictionbook.sphinx_ext import configure_pdfs
 
     monkeypatch.setenv("ADDICTIONBOOK_PAPER", "legal")
     with pytest.raises(ValueError, match="ADDICTIONBOOK_PAPER='legal'.*letter, a4"):

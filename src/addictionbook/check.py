@@ -236,6 +236,22 @@ class Book:
         return keys
 
 
+def split_front_matter(text: str) -> tuple[dict, str]:
+    """A Markdown source's YAML front matter (``{}`` if none or invalid) and the text after it.
+
+    For build code that needs one key without parsing the page; the linter itself reads front
+    matter from MyST's tokens, with line numbers.
+    """
+    match = re.match(r"---\n(.*?)\n---[ \t]*(?:\n|$)", text, re.DOTALL)
+    if not match:
+        return {}, text
+    try:
+        front = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        front = None
+    return (front if isinstance(front, dict) else {}), text[match.end() :]
+
+
 def toc_files(root: Path) -> list[str]:
     """Every ``file:`` (and the root) named in ``_toc.yml``, in book order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))

@@ -107,17 +107,10 @@ def invalidate_if_helper_changed(cache_dir: Path, srcdir: Path, sources: list[st
 def is_notebook(text: str) -> bool:
     """Whether a Markdown source is a MyST text notebook (as myst-nb decides: front matter
     with a ``kernelspec`` or ``file_format: mystnb``), without importing myst-nb."""
-    import yaml
+    from .check import split_front_matter
 
-    if not text.startswith("---\n") or "\n---" not in text[4:]:
-        return False
-    try:
-        front = yaml.safe_load(text[4:].split("\n---", 1)[0]) or {}
-    except yaml.YAMLError:
-        return False
-    return isinstance(front, dict) and (
-        "kernelspec" in front or front.get("file_format") == "mystnb"
-    )
+    front, _ = split_front_matter(text)
+    return "kernelspec" in front or front.get("file_format") == "mystnb"
 
 
 def notebook_sources(srcdir: Path) -> list[str]:

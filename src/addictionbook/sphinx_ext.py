@@ -78,9 +78,9 @@ def handout_docs(srcdir: Path) -> list[str]:
 
 def page_title(path: Path) -> str:
     """The first ``# `` heading of a Markdown page (after its front matter)."""
-    text = path.read_text(encoding="utf-8")
-    if text.startswith("---\n"):
-        text = text.split("\n---\n", 1)[-1]
+    from .check import split_front_matter
+
+    _, text = split_front_matter(path.read_text(encoding="utf-8"))
     for line in text.splitlines():
         if line.startswith("# "):
             return line[2:].strip()
@@ -89,13 +89,12 @@ def page_title(path: Path) -> str:
 
 def clinician_handouts(srcdir: Path) -> list[str]:
     """Names of handouts whose front matter says ``audience: clinician`` (set at 11 pt)."""
-    import yaml
+    from .check import split_front_matter
 
     names = []
     for doc in handout_docs(srcdir):
-        text = (srcdir / f"{doc}.md").read_text(encoding="utf-8")
-        front = yaml.safe_load(text.split("---\n")[1]) if text.startswith("---\n") else {}
-        if (front or {}).get("audience") == "clinician":
+        front, _ = split_front_matter((srcdir / f"{doc}.md").read_text(encoding="utf-8"))
+        if front.get("audience") == "clinician":
             names.append(doc.removeprefix(HANDOUT_PREFIX))
     return names
 
