@@ -71,20 +71,34 @@ def preflight(root: Path) -> None:
         raise BuildError("\n".join(str(f) for f in findings))
 
 
-def execute_notebooks(root: Path, work: Path) -> None:
-    """Run the notebooks that need it in parallel, before Sphinx reads them one by one."""
+def start_notebooks(root: Path, work: Path) -> subprocess.Popen | None:
+    """Start executing the notebooks that need it, in parallel with Sphinx's start-up.
+
+    Sphinx waits for them before it reads a page (see ``notebook_cache.start_pre_execution``).
+    """
     import yaml
 
-    from .notebook_cache import pre_execute
+    from .notebook_cache import start_pre_execution
 
     execute = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
     if execute.get("execute_notebooks") != "cache":
-        return
+        return None
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)  # kernels inherit it
-    pre_execute(root, work / "_build" / ".jupyter_cache", int(execute.get("timeout", 30)))
+    cache = work / "_build" / ".jupyter_cache"
+    return start_pre_execution(root, cache, int(execute.get("timeout", 30)))
 
 
 def run_jupyter_book(root: Path, work: Path, builder: str) -> None:
+    """Execute stale notebooks and run Sphinx at the same time; see :func:`run_sphinx`."""
+    notebooks = start_notebooks(root, work)
+    try:
+        run_sphinx(root, work, builder)
+    finally:
+        if notebooks is not None:
+            notebooks.wait()
+
+
+def run_sphinx(root: Path, work: Path, builder: str) -> None:
     """Run one strict Jupyter Book build into ``work``; raise ``BuildError`` on failure.
 
     The output streams through as usual; the problem lines (warnings, errors, LaTeX errors) are
@@ -149,7 +163,6 @@ def build_html(root: Path, out: Path) -> Path:
     """Build the website; return the published ``<out>/html`` (with the PDFs, if built)."""
     work = out / ".work"
     preflight(root)
-    execute_notebooks(root, work)
     run_jupyter_book(root, work, "html")
     publish_dir(work / "_build" / "html", out / "html")
     mirror_pdfs(out)
@@ -171,7 +184,6 @@ def build_pdf(root: Path, out: Path) -> Path:
     for path in expected:
         path.unlink(missing_ok=True)
     preflight(root)
-    execute_notebooks(root, work)
     run_jupyter_book(root, work, "pdflatex")
     missing = [p.name for p in expected if not p.exists()]
     if missing:

@@ -4,17 +4,22 @@ myst-nb keys a notebook's cached outputs on its own code cells only (MyST-NB iss
 figure function and the book would keep publishing the old figure. Here the cache is also keyed
 on the helper package: its modules that chapters can reach are hashed, and when the hash
 differs from the one stamped beside the cache, the cached outputs of exactly the notebooks that
-import the package are dropped. myst-nb also executes notebooks one at a time while Sphinx reads;
-:func:`pre_execute` first runs every notebook that has no valid cached output in parallel with
-jupyter-cache's own executor, so Sphinx then finds them all in the cache.
+import the package are dropped. myst-nb also executes notebooks one at a time, each in a new
+kernel, while Sphinx reads; :func:`pre_execute` first runs every notebook that has no valid
+cached output, in parallel forks of one warm process (:mod:`addictionbook.notebook_runner`),
+so Sphinx then finds them all in the cache.
 """
 
 from __future__ import annotations
 
 import ast
+import fcntl
 import hashlib
-import logging
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -22,6 +27,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ENTRY_MODULE = "notebook"
 IMPORTS_PACKAGE = re.compile(r"^\s*(?:from|import)\s+addictionbook\b", re.MULTILINE)
 STAMP_NAME = "addictionbook-helper.sha256"
+#: Held (exclusively) by the process executing notebooks; Sphinx waits for it before reading.
+LOCK_NAME = "addictionbook-executing.lock"
+#: Inside the cache: per notebook, the hash it last ran cleanly with (see changed_notebooks).
+DONE_NAME = "addictionbook-executed.json"
 #: jupyter-cache's name for myst-nb's reader of MyST text notebooks.
 MYST_READER = {"type": "plugin", "name": "myst_nb_md"}
 
@@ -125,45 +134,92 @@ def notebook_sources(srcdir: Path) -> list[str]:
     return found
 
 
-def fingerprint(srcdir: Path, sources: list[str]) -> str:
-    """Hash of the notebooks' sources and the helper: equal means nothing can need running."""
-    digest = hashlib.sha256(helper_hash().encode())
-    for source in sorted(sources):
-        digest.update(source.encode())
-        digest.update((srcdir / source).read_bytes())
-    return digest.hexdigest()
+def fingerprints(srcdir: Path, sources: list[str]) -> dict[str, str]:
+    """Per notebook, a hash of its source and of the helper package."""
+    helper = helper_hash().encode()
+    return {s: hashlib.sha256(helper + (srcdir / s).read_bytes()).hexdigest() for s in sources}
+
+
+def changed_notebooks(srcdir: Path, cache_dir: Path) -> tuple[list[str], dict[str, str]]:
+    """Notebooks whose source or helper changed since they last ran cleanly, and all hashes.
+
+    Read from a stamp inside the cache (gone with it), without importing myst-nb or the cache:
+    in the common no-op and text-edit builds the list is empty and nothing else runs.
+    """
+    sources = notebook_sources(srcdir)
+    current = fingerprints(srcdir, sources)
+    try:
+        previous = json.loads((cache_dir / DONE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    return [s for s in sources if previous.get(s) != current[s]], current
 
 
 def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
-    """Execute, in parallel, every notebook without a valid cached output; return them.
+    """Execute every notebook without a valid cached output, in parallel; return their paths.
 
-    Failures are left to the Sphinx build, which runs the notebook again and reports the
-    failing cell with the chapter's name.
+    They run in forks of one warm process (:mod:`addictionbook.notebook_runner`). Only notebooks
+    changed since their last clean run are checked against jupyter-cache. Failures are left to
+    the Sphinx build, which runs the notebook again in a kernel and reports the failing cell
+    with the chapter's name.
     """
-    sources = notebook_sources(srcdir)
-    done = cache_dir / "addictionbook-executed.sha256"  # inside the cache: gone with it
-    current = fingerprint(srcdir, sources)
-    if done.exists() and done.read_text().strip() == current:
-        return []  # the common no-op and text-edit case: no imports of myst-nb or the cache
+    candidates, current = changed_notebooks(srcdir, cache_dir)
+    if not candidates:
+        return []
 
     from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
 
-    invalidate_if_helper_changed(cache_dir, srcdir, sources)
+    from .notebook_runner import execute_and_cache
+
+    invalidate_if_helper_changed(cache_dir, srcdir, list(current))
     cache = get_cache(str(cache_dir))
-    uris = [str((srcdir / s).resolve()) for s in sources]
-    for uri in uris:
+    uris = {s: str((srcdir / s).resolve()) for s in candidates}
+    for uri in uris.values():
         cache.add_nb_to_project(uri, read_data=MYST_READER)
-    stale = cache.list_unexecuted(filter_uris=uris)
-    if len(stale) == 1:
-        return []  # one notebook gains nothing from a process pool: myst-nb runs it inline
+    stale = cache.list_unexecuted(filter_uris=list(uris.values()))
     if stale:
-        print(f"pre-executing {len(stale)} notebook(s) in parallel", flush=True)
-        logger = logging.getLogger("addictionbook.pre_execute")
-        executor = load_executor("local-parallel", cache=cache, logger=logger)
-        executor.run_and_cache(
-            filter_pks=[r.pk for r in stale], timeout=timeout, allow_errors=False
-        )
-    if not cache.list_unexecuted(filter_uris=uris):
-        done.write_text(current + "\n")
+        print(f"executing {len(stale)} notebook(s) in parallel", flush=True)
+        execute_and_cache(cache, stale, timeout)
+    failed = {r.uri for r in cache.list_unexecuted(filter_uris=list(uris.values()))}
+    settled = {s: h for s, h in current.items() if uris.get(s) not in failed}
+    (cache_dir / DONE_NAME).write_text(json.dumps(settled, indent=1), encoding="utf-8")
     return [r.uri for r in stale]
+
+
+def _lock_file(cache_dir: Path) -> int:
+    cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(cache_dir.parent / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+
+
+def start_pre_execution(srcdir: Path, cache_dir: Path, timeout: int) -> subprocess.Popen | None:
+    """Start :func:`pre_execute` in a child process that holds the execution lock; or None.
+
+    The build starts Sphinx meanwhile, whose start-up (imports, extensions, the saved
+    environment) overlaps the notebooks' execution; the extension waits for the lock before
+    Sphinx reads a page (:func:`wait_for_pre_execution`). Nothing starts when the fingerprint
+    says no notebook can need running.
+    """
+    if not changed_notebooks(srcdir, cache_dir)[0]:
+        return None
+    lock = _lock_file(cache_dir)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the child exists: Sphinx cannot miss it
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir), str(timeout)],
+            pass_fds=(lock,),  # the child holds the lock until it exits
+        )
+    finally:
+        os.close(lock)
+
+
+def wait_for_pre_execution(cache_dir: Path) -> None:
+    """Block until no process holds the execution lock (returns at once if none does)."""
+    lock = _lock_file(cache_dir)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+    finally:
+        os.close(lock)
+
+
+if __name__ == "__main__":
+    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
