@@ -144,20 +144,22 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(fresh, target)
 
 
-def mirror_pdfs(out: Path) -> None:
-    """Copy the published PDFs into the site (``html/pdf/``), where its download links point."""
-    if (out / "pdf").is_dir() and (out / "html").is_dir():
-        shutil.copytree(out / "pdf", out / "html" / "pdf", dirs_exist_ok=True)
+def mirror_downloads(out: Path) -> None:
+    """Copy the published PDFs and EPUB into the site (``html/pdf/``, ``html/epub/``), where
+    its download links point."""
+    for name in ("pdf", "epub"):
+        if (out / name).is_dir() and (out / "html").is_dir():
+            shutil.copytree(out / name, out / "html" / name, dirs_exist_ok=True)
 
 
 def build_html(root: Path, out: Path) -> Path:
-    """Build the website; return the published ``<out>/html`` (with the PDFs, if built)."""
+    """Build the website; return the published ``<out>/html`` (with the PDFs and EPUB, if built)."""
     work = out / ".work"
     preflight(root)
     execute_notebooks(root, work)
     run_jupyter_book(root, work, "html")
     publish_dir(work / "_build" / "html", out / "html")
-    mirror_pdfs(out)
+    mirror_downloads(out)
     return out / "html"
 
 
@@ -189,7 +191,7 @@ def build_pdf(root: Path, out: Path) -> Path:
         shutil.copyfile(latex / f"{name}.pdf", staged / "handouts" / f"{name}.pdf")
     publish_dir(staged, out / "pdf")
     shutil.rmtree(staged, ignore_errors=True)
-    mirror_pdfs(out)
+    mirror_downloads(out)
     return out / "pdf"
 
 
@@ -229,6 +231,7 @@ def build_epub(root: Path, out: Path) -> Path:
     normalize_epub(built, int(source_date_epoch(root)))
     target = out / "epub" / "book.epub"
     publish_file(built, target)
+    mirror_downloads(out)
     return target
 
 

@@ -7,7 +7,8 @@ package changed, and marks exactly those chapters outdated, so they execute and 
 
 It also makes every page under ``book/handouts/`` its own LaTeX document in the ``howto`` class
 (one- or two-page PDFs styled by ``latex/addictionbook.sty``), next to the full book, and links
-each handout page (and the landing page) to its PDF on the site.
+each handout page (and the landing page) to its PDF on the site, the landing page also to the
+EPUB.
 
 The EPUB's pages are rendered with Sphinx's epub theme alone, without scripts or the site's
 furniture, so that the book passes epubcheck (see the EPUB section below).
@@ -168,27 +169,39 @@ def add_handout_documents(app: Sphinx, env: BuildEnvironment) -> None:
     ]
 
 
-def add_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """On the site, give each handout page (and the landing page) a visible PDF download link."""
-    if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no PDFs inside
+#: Site-relative path of the book's EPUB (``make epub`` copies it into the site).
+BOOK_EPUB = "epub/book.epub"
+
+
+def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On the site, give each handout page a visible link to its PDF, and the landing page links
+    to the whole book as a PDF and as an EPUB."""
+    if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no downloads inside
         return
     if docname.startswith(HANDOUT_PREFIX) and not docname.endswith("/index"):
-        target, label = handout_pdf(docname), "Download this handout as a PDF (US Letter)"
+        label = "Download this handout as a PDF (US Letter)"
+        links = [("pdf-download", handout_pdf(docname), label)]
     elif docname == app.config.root_doc:
-        target, label = "pdf/book.pdf", "Download the whole book as a PDF"
+        links = [
+            ("pdf-download", "pdf/book.pdf", "Download the whole book as a PDF"),
+            ("epub-download", BOOK_EPUB, "Download the whole book as an EPUB, for e-readers"),
+        ]
     else:
         return
     depth = docname.count("/")
-    href = "../" * depth + target
-    link = nodes.raw(
-        "",
-        f'<p class="pdf-download"><a href="{href}" download>{label}</a></p>',
-        format="html",
-    )
     sections = list(doctree.findall(nodes.section))
-    if sections:
-        title = next(iter(sections[0].findall(nodes.title)), None)
-        sections[0].insert(sections[0].index(title) + 1 if title is not None else 0, link)
+    if not sections:
+        return
+    title = next(iter(sections[0].findall(nodes.title)), None)
+    position = sections[0].index(title) + 1 if title is not None else 0
+    for offset, (css_class, target, label) in enumerate(links):
+        href = "../" * depth + target
+        link = nodes.raw(
+            "",
+            f'<p class="{css_class}"><a href="{href}" download>{label}</a></p>',
+            format="html",
+        )
+        sections[0].insert(position + offset, link)
 
 
 # --- EPUB: Sphinx's epub theme, no scripts, no web-page furniture ---------------------------
@@ -304,7 +317,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", outdated_by_helper)
     app.connect("config-inited", configure_pdfs, priority=900)
     app.connect("env-updated", add_handout_documents)
-    app.connect("doctree-resolved", add_pdf_links)
+    app.connect("doctree-resolved", add_download_links)
     app.connect("builder-inited", epub_setup)
     # After sphinx-thebe (priority 500) has added its scripts to the page.
     app.connect("doctree-resolved", epub_strip_doctree, priority=900)
