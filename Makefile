@@ -14,7 +14,7 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf handouts figures serve test check linkcheck new-chapter bench clean lock
+.PHONY: help venv sysdeps book html pdf handouts epub figures serve test check linkcheck new-chapter bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,10 +31,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 
-sysdeps: $(STAMP) ## Install the Debian packages the PDF and browser tests need (as root) or print the apt-get line
-	$(PY) -m addictionbook.sysdeps pdf browser
+sysdeps: $(STAMP) ## Install the Debian packages the PDF, browser and EPUB tests need (as root) or print the apt-get line
+	$(PY) -m addictionbook.sysdeps pdf browser epub
 
-book: html pdf ## Build everything: website, full-book PDF and handout PDFs (linked from the site)
+book: html pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked from the site)
 
 html: $(STAMP) ## Build the website into $(BUILDDIR)/html
 	$(PY) -m addictionbook.build html --out $(BUILDDIR)
@@ -43,6 +43,10 @@ pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf and handouts/*.pdf (PAPER=letter 
 	ADDICTIONBOOK_PAPER=$(PAPER) $(PY) -m addictionbook.build pdf --out $(BUILDDIR)
 
 handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/ (with the book PDF)
+
+# Building the EPUB needs no system package; checking it (make test) needs epubcheck.
+epub: $(STAMP) ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by epubcheck in make test)
+	$(PY) -m addictionbook.build epub --out $(BUILDDIR)
 
 figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
 	$(PY) -m addictionbook.export figures

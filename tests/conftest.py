@@ -62,6 +62,14 @@ def book_pdf(build_out: Path, site: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def book_epub(build_out: Path, site: Path) -> Path:
+    """The EPUB, built once (after the site, so notebooks come from the cache)."""
+    result = run_build("epub", ROOT, build_out)
+    assert result.returncode == 0, f"EPUB build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
+    return build_out / "epub" / "book.epub"
+
+
+@pytest.fixture(scope="session")
 def good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the book with a good build in its own ``_build``: tests that break or extend the
     book copy this (with its notebook cache), so their builds re-execute nothing unchanged."""

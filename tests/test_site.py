@@ -80,8 +80,10 @@ def test_numref_resolves_to_the_figure_with_its_number(site: Path) -> None:
     assert all(a.get_text(strip=True) == number for a in links)
 
 
-def test_internal_links_point_at_existing_files(site: Path, book_pdf: Path) -> None:
-    """Every relative link resolves in the full output of `make book` (site, then PDFs)."""
+def test_internal_links_point_at_existing_files(
+    site: Path, book_pdf: Path, book_epub: Path
+) -> None:
+    """Every relative link resolves in the full output of `make book` (site, PDFs, EPUB)."""
     for path in pages(site):
         for a in soup(path).find_all("a", href=True):
             href = a["href"]

@@ -1,12 +1,13 @@
-"""Build the site or the book PDF without ever losing the last good output.
+"""Build the site, the PDFs or the EPUB without ever losing the last good output.
 
-``python -m addictionbook.build html|pdf [--root DIR] [--out DIR]``
+``python -m addictionbook.build html|pdf|epub [--root DIR] [--out DIR]``
 
 Jupyter Book builds into a persistent work area (``<out>/.work``), which keeps Sphinx's
 incremental environment and the notebook cache between builds. Only a build that exits cleanly
 under ``-W -n --keep-going`` is published: the site is copied next to ``<out>/html`` and swapped
-in by renaming, the PDF replaces ``<out>/pdf/book.pdf`` atomically. A failed build leaves both
-where they were, and a build never writes into the book's sources.
+in by renaming, the PDFs replace ``<out>/pdf`` the same way, the EPUB replaces
+``<out>/epub/book.epub`` atomically. A failed build leaves them where they were, and a build
+never writes into the book's sources.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 STRICT = ["-W", "-n", "--keep-going"]
@@ -104,7 +106,10 @@ def run_sphinx(root: Path, work: Path, builder: str) -> None:
     The output streams through as usual; the problem lines (warnings, errors, LaTeX errors) are
     collected and repeated in the error, so the cause is the last thing a contributor reads.
     """
-    cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder", builder]
+    cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder"]
+    # Jupyter Book 1.x names its own builders; any other Sphinx builder (epub) goes through
+    # ``--builder custom``.
+    cmd += [builder] if builder in ("html", "pdflatex") else ["custom", "--custom-builder", builder]
     env = {
         **os.environ,
         "SOURCE_DATE_EPOCH": source_date_epoch(root),
@@ -153,19 +158,21 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(fresh, target)
 
 
-def mirror_pdfs(out: Path) -> None:
-    """Copy the published PDFs into the site (``html/pdf/``), where its download links point."""
-    if (out / "pdf").is_dir() and (out / "html").is_dir():
-        shutil.copytree(out / "pdf", out / "html" / "pdf", dirs_exist_ok=True)
+def mirror_downloads(out: Path) -> None:
+    """Copy the published PDFs and EPUB into the site (``html/pdf/``, ``html/epub/``), where
+    its download links point."""
+    for name in ("pdf", "epub"):
+        if (out / name).is_dir() and (out / "html").is_dir():
+            shutil.copytree(out / name, out / "html" / name, dirs_exist_ok=True)
 
 
 def build_html(root: Path, out: Path) -> Path:
-    """Build the website; return the published ``<out>/html`` (with the PDFs, if built)."""
+    """Build the website; return the published ``<out>/html`` (with the PDFs and EPUB, if built)."""
     work = out / ".work"
     preflight(root)
     run_jupyter_book(root, work, "html")
     publish_dir(work / "_build" / "html", out / "html")
-    mirror_pdfs(out)
+    mirror_downloads(out)
     return out / "html"
 
 
@@ -196,15 +203,54 @@ def build_pdf(root: Path, out: Path) -> Path:
         shutil.copyfile(latex / f"{name}.pdf", staged / "handouts" / f"{name}.pdf")
     publish_dir(staged, out / "pdf")
     shutil.rmtree(staged, ignore_errors=True)
-    mirror_pdfs(out)
+    mirror_downloads(out)
     return out / "pdf"
 
 
-BUILDERS = {"html": build_html, "pdf": build_pdf}
+def normalize_epub(path: Path, epoch: int) -> None:
+    """Rewrite the EPUB at ``path`` so that its bytes depend on its contents only.
+
+    Sphinx's epub builder zips its files with their modification times, so two builds of one
+    commit differ in every entry's date. The entries are written again in the same order (the
+    ``mimetype`` first and stored, as EPUB requires), each dated by ``epoch`` (the last commit;
+    the zip format starts in 1980) with one set of permissions.
+    """
+    stamp = time.gmtime(max(epoch, 315532800))[:6]  # 1980-01-01, the earliest zip date
+    fresh = path.with_name(f".{path.name}.normalized")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(fresh, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = entry.compress_type
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever the build machine
+            target.writestr(info, source.read(entry), compresslevel=9)
+    os.replace(fresh, path)
+
+
+def build_epub(root: Path, out: Path) -> Path:
+    """Build the EPUB; publish ``<out>/epub/book.epub`` atomically and return its path."""
+    work = out / ".work"
+    built = work / "_build" / "epub" / "book.epub"
+    # The epub builder packs every file it finds in its output folder, so pages, images and
+    # EPUBs left there by earlier builds would ride along: it writes into an empty folder (the
+    # pages are written again, the sources are not read again).
+    shutil.rmtree(built.parent, ignore_errors=True)
+    preflight(root)
+    run_jupyter_book(root, work, "epub")
+    if not built.exists():
+        raise BuildError(f"Sphinx's epub builder made no {built.name} in {built.parent}.")
+    normalize_epub(built, int(source_date_epoch(root)))
+    target = out / "epub" / "book.epub"
+    publish_file(built, target)
+    mirror_downloads(out)
+    return target
+
+
+BUILDERS = {"html": build_html, "pdf": build_pdf, "epub": build_epub}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the book (site or PDF) safely.")
+    parser = argparse.ArgumentParser(description="Build the book (site, PDFs or EPUB) safely.")
     parser.add_argument("target", choices=sorted(BUILDERS))
     parser.add_argument("--root", type=Path, default=Path("."), help="the book's top folder")
     parser.add_argument(

@@ -5,8 +5,10 @@ In a hidden code cell::
     from addictionbook.notebook import show
     show("fig-layered-model")
 
-The cell output carries SVG (for the site) and PDF (for the book PDF); ``_config.yml`` picks one
-per builder. Both come from the same figure object, so site and PDF never disagree.
+The cell output carries SVG (for the site), PDF (for the book PDF) and PNG (for the EPUB, whose
+readers do not all show SVG, and whose checker refuses matplotlib's SVG document type);
+``_config.yml`` picks one per builder. All come from the same figure object, so site, PDF and
+EPUB never disagree.
 
 The figure gallery (``book/figure-gallery.md``) calls :func:`gallery`, which shows every
 registered figure with its caption, alt text and the call that draws it.
@@ -17,19 +19,32 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Iterable
+from functools import partial
 
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.core.pylabtools import print_figure
 from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-from .export import render
+from .export import PNG_DPI, render
 from .registry import FIGURES, FigureSpec, get
 from .style import house_style
 
 
 def use_book_formats() -> None:
-    """Make the kernel render figures as SVG and PDF (the house style fixes the SVG ids)."""
+    """Make the kernel render figures as SVG, PDF and PNG (the house style fixes the SVG ids).
+
+    SVG and PDF come from ``set_matplotlib_formats`` as before; the PNG is registered on its own
+    so that it alone gets the export resolution (200 dpi: legible on an e-reader's screen) and
+    no software stamp, while the SVG and PDF stay exactly what they were.
+    """
     set_matplotlib_formats("svg", "pdf")
+    png = InteractiveShell.instance().display_formatter.formatters["image/png"]
+    png.for_type(
+        Figure,
+        partial(print_figure, fmt="png", base64=True, dpi=PNG_DPI, metadata={"Software": None}),
+    )
 
 
 def show(figure_id: str, **params: object) -> None:
@@ -49,10 +64,15 @@ def figure_bundle(fig: Figure, alt: str) -> dict[str, str]:
     """A display bundle for one figure with its *own* alt text.
 
     The site gets an ``<img>`` of the SVG (inline, as a data URI, so it loads from nowhere)
-    whose ``alt`` is this figure's; the book PDF gets the vector PDF. myst-nb applies one cell's
+    whose ``alt`` is this figure's; the book PDF gets the vector PDF; the EPUB gets the PNG with
+    the same alt text, as MyST Markdown (an image directive with a data URI, which the epub
+    builder writes out as an image file of the package). myst-nb applies one cell's
     ``image: alt`` to every image of the cell, which a gallery of many figures cannot use.
     """
     svg = base64.b64encode(render(fig, "svg")).decode("ascii")
+    pdf = base64.b64encode(render(fig, "pdf")).decode("ascii")
+    png = base64.b64encode(render(fig, "png")).decode("ascii")  # last: SVG and PDF as before
+    one_line = " ".join(alt.split())
     width_in = fig.get_size_inches()[0]
     img = (
         f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt, quote=True)}" '
@@ -61,7 +81,10 @@ def figure_bundle(fig: Figure, alt: str) -> dict[str, str]:
     )
     return {
         "text/html": f'<figure class="gallery-figure">{img}</figure>',
-        "application/pdf": base64.b64encode(render(fig, "pdf")).decode("ascii"),
+        "application/pdf": pdf,
+        # An image directive, whose alt option is taken word for word (a Markdown image's alt
+        # text loses escaped punctuation); the gallery's cell renders Markdown as MyST.
+        "text/markdown": f":::{{image}} data:image/png;base64,{png}\n:alt: {one_line}\n:::",
         "text/plain": alt,
     }
 

@@ -1,4 +1,4 @@
-"""Sphinx extension: keep executed chapters in step with the helper package; print handouts.
+"""Sphinx extension: keep executed chapters in step with the helper package; PDFs and EPUB.
 
 myst-nb's cache keys a notebook on its own cells only (MyST-NB issue 299), so editing a figure
 function would leave stale figures in the book. With :mod:`addictionbook.notebook_cache`, this
@@ -7,14 +7,20 @@ package changed, and marks exactly those chapters outdated, so they execute and 
 
 It also makes every page under ``book/handouts/`` its own LaTeX document in the ``howto`` class
 (one- or two-page PDFs styled by ``latex/addictionbook.sty``), next to the full book, and links
-each handout page (and the landing page) to its PDF on the site.
+each handout page (and the landing page) to its PDF on the site, the landing page also to the
+EPUB.
+
+The EPUB's pages are rendered with Sphinx's epub theme alone, without scripts or the site's
+furniture, so that the book passes epubcheck (see the EPUB section below).
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
+import shutil
 import sys
 import types
 from pathlib import Path
@@ -167,27 +173,148 @@ def add_handout_documents(app: Sphinx, env: BuildEnvironment) -> None:
     ]
 
 
-def add_pdf_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """On the site, give each handout page (and the landing page) a visible PDF download link."""
-    if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no PDFs inside
+#: Site-relative path of the book's EPUB (``make epub`` copies it into the site).
+BOOK_EPUB = "epub/book.epub"
+
+
+def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On the site, give each handout page a visible link to its PDF, and the landing page links
+    to the whole book as a PDF and as an EPUB."""
+    if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no downloads inside
         return
     if docname.startswith(HANDOUT_PREFIX) and not docname.endswith("/index"):
-        target, label = handout_pdf(docname), "Download this handout as a PDF (US Letter)"
+        label = "Download this handout as a PDF (US Letter)"
+        links = [("pdf-download", handout_pdf(docname), label)]
     elif docname == app.config.root_doc:
-        target, label = "pdf/book.pdf", "Download the whole book as a PDF"
+        links = [
+            ("pdf-download", "pdf/book.pdf", "Download the whole book as a PDF"),
+            ("epub-download", BOOK_EPUB, "Download the whole book as an EPUB, for e-readers"),
+        ]
     else:
         return
     depth = docname.count("/")
-    href = "../" * depth + target
-    link = nodes.raw(
-        "",
-        f'<p class="pdf-download"><a href="{href}" download>{label}</a></p>',
-        format="html",
-    )
     sections = list(doctree.findall(nodes.section))
-    if sections:
-        title = next(iter(sections[0].findall(nodes.title)), None)
-        sections[0].insert(sections[0].index(title) + 1 if title is not None else 0, link)
+    if not sections:
+        return
+    title = next(iter(sections[0].findall(nodes.title)), None)
+    position = sections[0].index(title) + 1 if title is not None else 0
+    for offset, (css_class, target, label) in enumerate(links):
+        href = "../" * depth + target
+        link = nodes.raw(
+            "",
+            f'<p class="{css_class}"><a href="{href}" download>{label}</a></p>',
+            format="html",
+        )
+        sections[0].insert(position + offset, link)
+
+
+# --- EPUB: Sphinx's epub theme, no scripts, no web-page furniture ---------------------------
+
+#: The project's own templates (``_templates/``) restyle sphinx-book-theme's pages.
+PROJECT_TEMPLATES = "_templates"
+#: The stylesheets an EPUB page links: the epub theme's, code highlighting and the book's own
+#: (``epub/addictionbook-epub.css``: boxed notes, self-check answers, figures). The others style
+#: the site's buttons, toggles, print layout and icon fonts, none of which the EPUB has; myst-nb's
+#: and sphinx-design's use CSS that e-readers and epubcheck cannot read (custom properties,
+#: ``:is()``) for components the book's EPUB styles itself.
+EPUB_CSS = PACKAGE_DIR / "epub" / "addictionbook-epub.css"
+EPUB_STYLESHEETS = ("epub.css", "pygments.css", EPUB_CSS.name)
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])([^"')]+)""")
+
+
+def _is_epub(app: Sphinx) -> bool:
+    return app.builder is not None and app.builder.name == "epub"
+
+
+def epub_setup(app: Sphinx) -> None:
+    """Prepare the epub builder: its own theme alone, and the identifier in ``toc.ncx``.
+
+    ``_templates/layout.html`` extends sphinx-book-theme's layout (its macros, navigation and
+    buttons), which the epub theme does not have: the EPUB's pages are rendered without
+    ``_templates/``. The setting itself is left as it is, so the saved environment is the same
+    for every builder.
+
+    Sphinx writes ``epub_uid`` (an XML id) as the NCX's ``dtb:uid``, where the book's identifier
+    belongs (epubcheck NCX-001; sphinx-doc/sphinx#11184): it gets ``epub_identifier``.
+
+    Images given as data URIs (the figure gallery's) are written out as files of the package,
+    as for the LaTeX builder: the HTML builders' default keeps them inline, which makes one
+    large page for e-readers that cap a page's size.
+    """
+    if not _is_epub(app):
+        return
+    builder = app.builder
+    builder.supported_data_uri_images = False
+    configured = app.config.templates_path
+    app.config.templates_path = [p for p in configured if p != PROJECT_TEMPLATES]
+    try:
+        builder.templates.init(builder, builder.theme)
+    finally:
+        app.config.templates_path = configured
+
+    toc_metadata = builder.toc_metadata
+
+    def toc_metadata_with_identifier(level: int, navpoints: list) -> dict:
+        metadata = toc_metadata(level, navpoints)
+        metadata["uid"] = html.escape(app.config.epub_identifier)
+        return metadata
+
+    builder.toc_metadata = toc_metadata_with_identifier
+
+
+def epub_strip_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Leave the web page's machinery out of an EPUB page.
+
+    - ``<script>`` blocks that extensions put into the page (sphinx-thebe's kernel settings):
+      an EPUB with scripts must declare them, and an e-reader has no kernel to start;
+    - the chevron icon of sphinx-design's dropdowns, an inline SVG that EPUB 3's ``<summary>``
+      does not allow (the dropdown itself stays an HTML ``<details>``, open by a tap where the
+      reader supports it, shown open where it does not).
+    """
+    if not _is_epub(app):
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" in raw.get("format", "").split() and "<script" in raw.astext():
+            raw.parent.remove(raw)
+    for marker in list(doctree.findall(nodes.inline)):
+        if "sd-summary-state-marker" in marker["classes"]:
+            marker.parent.remove(marker)
+
+
+def _epub_stylesheet(name: str) -> bool:
+    return name in EPUB_STYLESHEETS
+
+
+def epub_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    """No JavaScript in an EPUB page, and only the stylesheets in ``EPUB_STYLESHEETS``."""
+    if not _is_epub(app):
+        return
+    context["script_files"] = []
+    context["css_files"] = [
+        css
+        for css in context.get("css_files", [])
+        if _epub_stylesheet(Path(str(getattr(css, "filename", css))).name)
+    ] + [f"_static/{EPUB_CSS.name}"]
+
+
+def epub_static_files(app: Sphinx) -> list:
+    """Keep in the EPUB's ``_static`` only its stylesheets (adding the book's) and what they load.
+
+    The epub builder packs every file of its output folder; the site's scripts are left out by
+    the builder itself, but its fonts, icons and stylesheets would ride along unused. (Runs on
+    ``html-collect-pages``: the static files are in place, the package is not yet made.)
+    """
+    if not _is_epub(app):
+        return []
+    static = Path(app.builder.outdir) / "_static"
+    shutil.copyfile(EPUB_CSS, static / EPUB_CSS.name)
+    keep = {f.name for f in static.iterdir() if f.is_file() and _epub_stylesheet(f.name)}
+    for name in list(keep):
+        keep.update(CSS_URL.findall((static / name).read_text(encoding="utf-8")))
+    for path in sorted(static.rglob("*")):
+        if path.is_file() and path.relative_to(static).as_posix() not in keep:
+            path.unlink()
+    return []
 
 
 # --- Speed: two costs of upstream packages, paid on every build ---------------------------
@@ -238,7 +365,12 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", outdated_by_helper)
     app.connect("config-inited", configure_pdfs, priority=900)
     app.connect("env-updated", add_handout_documents)
-    app.connect("doctree-resolved", add_pdf_links)
+    app.connect("doctree-resolved", add_download_links)
+    app.connect("builder-inited", epub_setup)
+    # After sphinx-thebe (priority 500) has added its scripts to the page.
+    app.connect("doctree-resolved", epub_strip_doctree, priority=900)
+    app.connect("html-page-context", epub_page_context, priority=1000)
+    app.connect("html-collect-pages", epub_static_files)
     return {
         "version": "1",
         "parallel_read_safe": True,

@@ -28,6 +28,8 @@ PACKAGES: dict[str, tuple[str, ...]] = {
     ),
     # The browser tests (tests/test_browser.py) and `make lighthouse` drive Debian's Chromium.
     "browser": ("chromium",),
+    # tests/test_epub.py validates the EPUB with epubcheck (a Java program; brings default-jre).
+    "epub": ("epubcheck",),
 }
 
 
