@@ -50,16 +50,19 @@ def ours(book: Path, target: str = "html", env: dict[str, str] | None = None) ->
 
 
 def stock(book: Path, builder: str = "html", env: dict[str, str] | None = None) -> float:
-    return timed(
-        [
-            jupyter_book(),
-            "build",
-            str(book),
-            "--path-output",
-            str(book / "_stock"),
+    """Stock ``jupyter-book build``; builders it has no name for go through ``custom``."""
+    named = (
+        ["--builder", builder]
+        if builder in ("html", "pdflatex")
+        else [
             "--builder",
+            "custom",
+            "--custom-builder",
             builder,
-        ],
+        ]
+    )
+    return timed(
+        [jupyter_book(), "build", str(book), "--path-output", str(book / "_stock"), *named],
         env=env,
     )
 
@@ -127,6 +130,7 @@ def steps(root: Path, workdir: Path, runs: int) -> list[tuple[str, list[float], 
             ours(mine, "pdf", env=env),
             stock(theirs, "pdflatex", env=env),
         )
+        record("EPUB", ours(mine, "epub", env=env), stock(theirs, "epub", env=env))
         figures = workdir / f"figures-{run}"
         record(
             "figure export",

@@ -13,11 +13,13 @@ never writes into the book's sources.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 import zipfile
 from pathlib import Path
@@ -78,11 +80,10 @@ def start_notebooks(root: Path, work: Path) -> subprocess.Popen | None:
 
     Sphinx waits for them before it reads a page (see ``notebook_cache.start_pre_execution``).
     """
-    import yaml
-
+    from .check import load_yaml
     from .notebook_cache import start_pre_execution
 
-    execute = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+    execute = load_yaml((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
     if execute.get("execute_notebooks") != "cache":
         return None
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)  # kernels inherit it
@@ -247,6 +248,54 @@ def build_epub(root: Path, out: Path) -> Path:
 
 
 BUILDERS = {"html": build_html, "pdf": build_pdf, "epub": build_epub}
+#: What each target publishes: when it is all there and no input changed, nothing is built.
+PUBLISHED = {"html": ["html/index.html"], "pdf": ["pdf/book.pdf"], "epub": ["epub/book.epub"]}
+#: Settings each target reads from the environment.
+SETTINGS = {"html": ["SOURCE_DATE_EPOCH"], "epub": ["SOURCE_DATE_EPOCH"]}
+SETTINGS["pdf"] = ["SOURCE_DATE_EPOCH", "ADDICTIONBOOK_PAPER"]
+
+
+def inputs_fingerprint(root: Path, target: str) -> str:
+    """A hash of everything a build of ``target`` reads, so an unchanged book is not rebuilt.
+
+    The book's files (``BOOK_FILES``, at their absolute paths: Sphinx's saved state holds them),
+    the whole helper package (figures, Sphinx extension, LaTeX style), the installed Python
+    distributions and Debian packages, the last commit (page dates come from git) and the
+    settings read from the environment.
+    """
+    digest = hashlib.sha256(f"{target}\0{sys.version}\0".encode())
+    package = Path(__file__).resolve().parent
+    files = [p for name in BOOK_FILES for p in sorted((root / name).glob("**/*"))]
+    files += [root / name for name in BOOK_FILES if (root / name).is_file()]
+    files += [p for p in sorted(package.glob("**/*")) if "__pycache__" not in p.parts]
+    for path in files:
+        if path.is_file():
+            digest.update(f"{path}\0".encode() + path.read_bytes())
+    digest.update("\0".join(sorted(os.listdir(sysconfig.get_paths()["purelib"]))).encode())
+    dpkg = Path("/var/lib/dpkg/status")
+    if dpkg.exists():
+        digest.update(f"{dpkg.stat().st_size}:{dpkg.stat().st_mtime_ns}".encode())
+    head = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout
+    digest.update(head.encode())
+    for name in SETTINGS[target]:
+        digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    return digest.hexdigest()
+
+
+def inputs_stamp(out: Path, target: str) -> Path:
+    return out / ".work" / f"addictionbook-{target}.inputs"
+
+
+def up_to_date(out: Path, target: str, fingerprint: str) -> bool:
+    """Whether the published output of ``target`` was built from exactly these inputs."""
+    stamp = inputs_stamp(out, target)
+    return (
+        stamp.exists()
+        and stamp.read_text(encoding="utf-8").strip() == fingerprint
+        and all((out / path).exists() for path in PUBLISHED[target])
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,8 +309,16 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     out = (args.out or root / "_build").resolve()
     started = time.perf_counter()
+    fingerprint = inputs_fingerprint(root, args.target)
+    if up_to_date(out, args.target, fingerprint):
+        print(
+            f"build {args.target}: nothing changed since the last build; "
+            f"{out / args.target} is current ({time.perf_counter() - started:.1f} s)"
+        )
+        return 0
     try:
         result = BUILDERS[args.target](root, out)
+        inputs_stamp(out, args.target).write_text(fingerprint + "\n", encoding="utf-8")
     except BuildError as error:
         print(
             f"\nbuild {args.target}: FAILED: {error}\n"

@@ -96,14 +96,16 @@ def drop_cached(cache_dir: Path, sources: set[str]) -> None:
             cache.remove_cache(record.pk)
 
 
-def invalidate_if_helper_changed(cache_dir: Path, srcdir: Path, sources: list[str]) -> bool:
+def invalidate_if_helper_changed(
+    cache_dir: Path, srcdir: Path, sources: list[str], current: str | None = None
+) -> bool:
     """Drop cached outputs of the ``sources`` that import the helper, if the helper changed.
 
     The hash is stamped beside the cache (not in Sphinx's environment), so a lost environment
     can never pair chapters with outputs of old helper code. Returns whether it changed.
     """
     stamp = cache_dir.parent / STAMP_NAME
-    current = helper_hash()
+    current = current or helper_hash()
     previous = stamp.read_text().strip() if stamp.exists() else None
     if previous == current:
         return False
@@ -116,6 +118,8 @@ def invalidate_if_helper_changed(cache_dir: Path, srcdir: Path, sources: list[st
 def is_notebook(text: str) -> bool:
     """Whether a Markdown source is a MyST text notebook (as myst-nb decides: front matter
     with a ``kernelspec`` or ``file_format: mystnb``), without importing myst-nb."""
+    if "kernelspec" not in text and "mystnb" not in text:
+        return False  # most pages: no front matter to parse
     from .check import split_front_matter
 
     front, _ = split_front_matter(text)

@@ -16,6 +16,7 @@ furniture, so that the book passes epubcheck (see the EPUB section below).
 
 from __future__ import annotations
 
+import filecmp
 import functools
 import html
 import os
@@ -56,8 +57,8 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
     sources = {
         d: Path(env.doc2path(d)).resolve().relative_to(srcdir).as_posix() for d in env.found_docs
     }
-    notebook_cache.invalidate_if_helper_changed(cache_dir, srcdir, list(sources.values()))
     current = notebook_cache.helper_hash()
+    notebook_cache.invalidate_if_helper_changed(cache_dir, srcdir, list(sources.values()), current)
     previous = getattr(env, "addictionbook_helper_hash", None)
     env.addictionbook_helper_hash = current
     if previous == current or (previous is None and not env.all_docs):
@@ -67,6 +68,28 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
     if outdated:
         logger.info(f"helper package changed: re-executing {', '.join(outdated)}")
     return outdated
+
+
+def outdated_by_static_files(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Make the landing page outdated when a file in ``_static`` differs from the site's copy.
+
+    Sphinx copies ``html_static_path`` only in a build that writes a page, so an edited
+    stylesheet alone would never reach the site; writing one page copies them all.
+    """
+    if app.builder.name not in ("html", "dirhtml"):
+        return []
+    site, book = Path(app.outdir) / "_static", Path(app.confdir).resolve()
+    for entry in app.config.html_static_path:
+        base = (book / entry).resolve()
+        if not base.is_dir() or not base.is_relative_to(book):
+            continue  # extensions' static folders change only with the installed packages
+        for source in base.rglob("*"):
+            copy = site / source.relative_to(base)
+            if source.is_file() and not source.name.startswith("."):
+                if not copy.is_file() or not filecmp.cmp(source, copy, shallow=False):
+                    logger.info(f"{source.relative_to(book)} changed: copying _static")
+                    return [app.config.root_doc]
+    return []
 
 
 # --- PDFs: the full book and one short PDF per handout ------------------------------------
@@ -363,6 +386,7 @@ def setup(app: Sphinx) -> dict:
     cache_bibtex_plugin_lookups()
     skip_social_card_import(app)
     app.connect("env-get-outdated", outdated_by_helper)
+    app.connect("env-get-outdated", outdated_by_static_files)
     app.connect("config-inited", configure_pdfs, priority=900)
     app.connect("env-updated", add_handout_documents)
     app.connect("doctree-resolved", add_download_links)

@@ -1,0 +1,60 @@
+"""A build with no changed input does nothing; any changed input (not just a chapter) builds.
+
+The fingerprint covers the book's files, the helper package, the installed packages, the last
+commit and the settings read from the environment (``addictionbook.build.inputs_fingerprint``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_build
+
+NOTHING = "nothing changed since the last build"
+
+
+def build(book: Path, **env: str) -> str:
+    result = run_build("html", book, book / "_build", env={**os.environ, **env})
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def book(good_copy: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "book-copy"
+    shutil.copytree(good_copy, copy, symlinks=True)
+    assert NOTHING not in build(copy)  # a moved book is built again: Sphinx holds its paths
+    return copy
+
+
+def test_an_unchanged_book_is_not_built_again(book: Path) -> None:
+    index = book / "_build" / "html" / "index.html"
+    before = index.stat()
+    assert NOTHING in build(book)
+    after = index.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_an_edited_stylesheet_reaches_the_site(book: Path) -> None:
+    """Sphinx copies _static only when it writes a page; the extension makes it write one."""
+    stylesheet = book / "_static" / "book.css"
+    with stylesheet.open("a", encoding="utf-8") as handle:
+        handle.write("\n/* a contributor's edit */\n")
+    assert NOTHING not in build(book)
+    published = book / "_build" / "html" / "_static" / "book.css"
+    assert published.read_bytes() == stylesheet.read_bytes()
+
+
+def test_a_deleted_site_is_built_again(book: Path) -> None:
+    shutil.rmtree(book / "_build" / "html")
+    assert NOTHING not in build(book)
+    assert (book / "_build" / "html" / "index.html").exists()
+
+
+def test_only_the_settings_a_target_reads_count(book: Path) -> None:
+    assert NOTHING in build(book, ADDICTIONBOOK_PAPER="a4")  # paper size: PDFs only
+    assert NOTHING not in build(book, SOURCE_DATE_EPOCH="1700000000")  # page dates: the site too
