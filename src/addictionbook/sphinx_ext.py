@@ -383,6 +383,9 @@ def skip_social_card_import(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    from . import sidebar
+
+    sidebar.setup(app)
     cache_bibtex_plugin_lookups()
     skip_social_card_import(app)
     app.connect("env-get-outdated", outdated_by_helper)

@@ -1,0 +1,170 @@
+"""The site's sidebar navigation, built once per build instead of once per page.
+
+sphinx-book-theme builds each page's sidebar from the whole table of contents: Sphinx resolves
+the full toctree for the page, renders it, and the theme parses and rewrites it with
+BeautifulSoup. That is work proportional to the number of chapters on every page, so a clean
+build grows with the square of the book (half the time of a 200-chapter build). The navigation
+differs between pages only in its relative links and in the "current" marks on the path to the
+page, so here the theme's navigation is made once, its marks removed and its links made
+root-relative; every page then gets that template with its own links and marks put back.
+
+``_templates/sbt-sidebar-nav.html`` calls ``addictionbook_nav(generate_toctree_html, ...)``;
+without this extension (or with ``ADDICTIONBOOK_THEME_NAV=1``) it calls the theme directly. The
+tests compare both, page by page.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import partial
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+TAG = re.compile(r"<(/?)(li|ul|details|a)\b([^>]*)>")
+HREF = re.compile(r'href="([^"]*)"')
+LOCAL = re.compile(r"^(?![a-z][a-z0-9+.-]*:|#|/)")  # a relative link inside the site
+
+
+@dataclass
+class Slot:
+    """One tag of the navigation that a page's marks or links can change."""
+
+    kind: str
+    attrs: str
+    ancestors: tuple[int, ...] = ()
+    href: str = ""
+
+    def render(self, marked: bool, href: str) -> str:
+        attrs = self.attrs
+        if self.kind == "a":
+            attrs = HREF.sub(f'href="{href}"', attrs, count=1)
+            if marked:
+                attrs = attrs.replace('class="', 'class="current ', 1)
+        elif marked and self.kind == "li":
+            attrs = re.sub(r'class="([^\s"]+)', r'class="\1 current active', attrs, count=1)
+        elif marked and self.kind == "ul":
+            has_class = 'class="' in attrs
+            attrs = (
+                attrs.replace('class="', 'class="current ', 1)
+                if has_class
+                else (attrs + ' class="current"')
+            )
+        elif marked and self.kind == "details":
+            attrs += ' open="open"'
+        return f"<{self.kind}{attrs}>"
+
+
+@dataclass
+class NavTemplate:
+    """The navigation without any page's marks, links relative to the site's root."""
+
+    parts: list[str | int] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+    by_uri: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_page(cls, html: str, page_uri: str) -> NavTemplate:
+        """Parse the theme's navigation as rendered for ``page_uri`` and remove its marks."""
+        template, stack, pos = cls(), [], 0
+        page_dir = posixpath.dirname(page_uri)
+        for match in TAG.finditer(html):
+            template.parts.append(html[pos : match.start()])
+            pos = match.end()
+            closing, kind, attrs = match.groups()
+            if closing:
+                template.parts.append(match.group(0))
+                if kind != "a":
+                    stack.pop()
+                continue
+            slot = Slot(kind, unmark(kind, attrs), tuple(stack))
+            if kind == "a":
+                href = HREF.search(attrs)
+                link = href.group(1) if href else ""
+                if link == "#" and 'class="current ' in attrs:
+                    link = posixpath.basename(page_uri)
+                if LOCAL.match(link):
+                    link = posixpath.normpath(posixpath.join(page_dir, link))
+                    template.by_uri.setdefault(link, len(template.slots))
+                slot.href = link
+            else:
+                stack.append(len(template.slots))
+            template.parts.append(len(template.slots))
+            template.slots.append(slot)
+        template.parts.append(html[pos:])
+        return template
+
+    def for_page(self, page_uri: str) -> str:
+        """The navigation as the theme would render it on ``page_uri``."""
+        current = self.by_uri.get(page_uri)
+        marked = set(self.slots[current].ancestors) | {current} if current is not None else set()
+        page_dir = posixpath.dirname(page_uri)
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            slot = self.slots[part]
+            # The theme opens the <details> of every marked entry, the page's own included.
+            opened = (
+                slot.kind == "details" and bool(slot.ancestors) and slot.ancestors[-1] in marked
+            )
+            href = slot.href
+            if slot.kind == "a" and LOCAL.match(href):
+                href = "#" if part == current else posixpath.relpath(href, page_dir or ".")
+            out.append(slot.render(part in marked or opened, href))
+        return "".join(out)
+
+
+def unmark(kind: str, attrs: str) -> str:
+    """Remove the marks Sphinx and the theme put on the path to the current page."""
+    if kind == "li":
+        return attrs.replace(" current active", "")
+    if kind == "ul":
+        return attrs.replace(' class="current"', "").replace('class="current ', 'class="')
+    if kind == "details":
+        return attrs.replace(' open="open"', "")
+    if kind == "a":
+        return attrs.replace('class="current ', 'class="')
+    return attrs
+
+
+def cached_nav(app: Sphinx, page_uri: str, generate, **kwargs) -> str:
+    """The theme's ``generate_toctree_html(**kwargs)`` for this page, from the build's template."""
+    key = tuple(sorted(kwargs.items()))
+    templates = app._addictionbook_nav  # type: ignore[attr-defined]
+    if key not in templates:
+        templates[key] = NavTemplate.from_page(str(generate(**kwargs)), page_uri)
+    app._addictionbook_nav_pages.add(page_uri)  # type: ignore[attr-defined]
+    return templates[key].for_page(page_uri)
+
+
+def forget_templates(app: Sphinx) -> None:
+    """Each build starts from the theme's navigation again (the toc may have changed)."""
+    app._addictionbook_nav = {}  # type: ignore[attr-defined]
+    app._addictionbook_nav_pages = set()  # type: ignore[attr-defined]
+
+
+def report(app: Sphinx, exception: Exception | None) -> None:
+    pages = getattr(app, "_addictionbook_nav_pages", ())
+    if pages:
+        logger.info(f"sidebar navigation: made once, used on {len(pages)} pages")
+
+
+def add_nav_function(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
+    if app.builder.name == "html" and not os.environ.get("ADDICTIONBOOK_THEME_NAV"):
+        context["addictionbook_nav"] = partial(
+            cached_nav, app, app.builder.get_target_uri(pagename)
+        )
+
+
+def setup(app: Sphinx) -> None:
+    """Registered by :mod:`addictionbook.sphinx_ext`."""
+    app.connect("builder-inited", forget_templates)
+    app.connect("html-page-context", add_nav_function)
+    app.connect("build-finished", report)

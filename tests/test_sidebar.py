@@ -1,0 +1,90 @@
+"""The sidebar made once per build (addictionbook.sidebar) equals the theme's, on every page.
+
+The theme's own navigation comes from a second build with ``ADDICTIONBOOK_THEME_NAV=1``; the
+book has parts, numbered chapters, an unnumbered appendix and a section with sub-pages, and a
+synthetic book adds depth (a chapter with sub-pages, pages outside the toc).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_book, run_build
+
+NAV = '<nav class="bd-links bd-docs-nav"'
+
+
+def navigation(page: Path) -> str | None:
+    text = page.read_text(encoding="utf-8")
+    if NAV not in text:
+        return None
+    start = text.index(NAV)
+    return text[start : text.index("</nav>", start)]
+
+
+def build(book: Path, theme_nav: bool) -> tuple[Path, str]:
+    env = {**os.environ}
+    if theme_nav:
+        env["ADDICTIONBOOK_THEME_NAV"] = "1"
+    result = run_build("html", book, book / "_build", env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    return book / "_build" / "html", result.stdout
+
+
+def assert_same_navigation(ours: Path, theirs: Path) -> int:
+    compared = 0
+    for page in sorted(theirs.rglob("*.html")):
+        expected = navigation(page)
+        if expected is None:
+            continue
+        assert navigation(ours / page.relative_to(theirs)) == expected, page.relative_to(theirs)
+        compared += 1
+    return compared
+
+
+def test_every_page_of_the_book_has_the_themes_navigation(site: Path, tmp_path: Path) -> None:
+    theirs, log = build(copy_book(tmp_path / "theme-nav"), theme_nav=True)
+    assert "sidebar navigation: made once" not in log
+    compared = assert_same_navigation(site, theirs)
+    assert compared >= 20  # every chapter, appendix, handout, search and 404
+    handout = navigation(site / "book" / "handouts" / "session-guide.html")
+    assert '<a class="current reference internal" href="#">' in handout
+
+
+@pytest.fixture
+def deep_book(tmp_path: Path) -> Path:
+    """The book with a chapter that has sub-pages two levels down."""
+    book = copy_book(tmp_path / "deep")
+    (book / "book" / "deep").mkdir()
+    for name, title in [("one", "Deep one"), ("two", "Deep two")]:
+        (book / "book" / "deep" / f"{name}.md").write_text(
+            f'---\nmyst:\n  html_meta:\n    description: "{title}."\n---\n\n# {title}\n\nText.\n',
+            encoding="utf-8",
+        )
+    toc = book / "_toc.yml"
+    toc.write_text(
+        toc.read_text(encoding="utf-8").replace(
+            "      - file: book/glossary\n",
+            "      - file: book/glossary\n        sections:\n"
+            "          - file: book/deep/one\n            sections:\n"
+            "              - file: book/deep/two\n",
+        ),
+        encoding="utf-8",
+    )
+    return book
+
+
+def test_a_deeper_table_of_contents_too(deep_book: Path, tmp_path: Path) -> None:
+    ours, log = build(deep_book, theme_nav=False)
+    used = re.search(r"sidebar navigation: made once, used on (\d+) pages", log)
+    assert used and int(used.group(1)) >= 22, "the pages did not use the template"
+    theirs_book = tmp_path / "deep-theirs"
+    shutil.copytree(deep_book, theirs_book, ignore=shutil.ignore_patterns("_build"))
+    theirs, _ = build(theirs_book, theme_nav=True)
+    assert assert_same_navigation(ours, theirs) >= 22
+    assert 'href="#"' in navigation(ours / "book" / "deep" / "two.html")
