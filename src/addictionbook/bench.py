@@ -116,6 +116,9 @@ def steps(root: Path, workdir: Path, runs: int) -> list[tuple[str, list[float], 
         package, env = helper_env(workdir / f"helper-{run}")
         record("clean HTML build", ours(mine, env=env), stock(theirs, env=env))
         record("no-op rebuild", ours(mine, env=env), stock(theirs, env=env))
+        for book in (mine, theirs):  # an input changed, no page to read: Sphinx's own no-op
+            append(book / "_config.yml", f"\n# a comment added at {time.time()}\n")
+        record("config comment edited", ours(mine, env=env), stock(theirs, env=env))
         for book in (mine, theirs):
             append(book / "book" / "attunement.md", f"\nA sentence added at {time.time()}.\n")
         record("one text chapter edited", ours(mine, env=env), stock(theirs, env=env))
