@@ -107,7 +107,8 @@ def run_sphinx(root: Path, work: Path, builder: str) -> None:
     The output streams through as usual; the problem lines (warnings, errors, LaTeX errors) are
     collected and repeated in the error, so the cause is the last thing a contributor reads.
     """
-    cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder"]
+    cmd = [sys.executable, "-m", "addictionbook.jupyter_book_cli", "build", str(root)]
+    cmd += ["--path-output", str(work), "--builder"]
     # Jupyter Book 1.x names its own builders; any other Sphinx builder (epub) goes through
     # ``--builder custom``.
     cmd += [builder] if builder in ("html", "pdflatex") else ["custom", "--custom-builder", builder]

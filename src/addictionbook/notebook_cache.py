@@ -16,6 +16,8 @@ import ast
 import fcntl
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.pool
 import os
 import re
 import subprocess
@@ -159,6 +161,21 @@ def changed_notebooks(srcdir: Path, cache_dir: Path) -> tuple[list[str], dict[st
     return [s for s in sources if previous.get(s) != current[s]], current
 
 
+def _warm_worker() -> None:
+    from .notebook_runner import warm_up
+
+    warm_up()
+
+
+def start_workers(count: int) -> multiprocessing.pool.Pool:
+    """Worker processes that import what notebooks import while this one queries the cache.
+
+    Forked first, from this still light process, so their imports run on the other cores
+    at the same time as jupyter-cache's; each notebook then runs in a fork of a warm worker.
+    """
+    return multiprocessing.get_context("fork").Pool(max(count, 1), initializer=_warm_worker)
+
+
 def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
     """Execute every notebook without a valid cached output, in parallel; return their paths.
 
@@ -170,20 +187,21 @@ def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
     candidates, current = changed_notebooks(srcdir, cache_dir)
     if not candidates:
         return []
+    count = min(len(candidates), os.cpu_count() or 1)
+    with start_workers(count) as workers:
+        from jupyter_cache import get_cache
 
-    from jupyter_cache import get_cache
+        from .notebook_runner import execute_and_cache
 
-    from .notebook_runner import execute_and_cache
-
-    invalidate_if_helper_changed(cache_dir, srcdir, list(current))
-    cache = get_cache(str(cache_dir))
-    uris = {s: str((srcdir / s).resolve()) for s in candidates}
-    for uri in uris.values():
-        cache.add_nb_to_project(uri, read_data=MYST_READER)
-    stale = cache.list_unexecuted(filter_uris=list(uris.values()))
-    if stale:
-        print(f"executing {len(stale)} notebook(s) in parallel", flush=True)
-        execute_and_cache(cache, stale, timeout)
+        invalidate_if_helper_changed(cache_dir, srcdir, list(current))
+        cache = get_cache(str(cache_dir))
+        uris = {s: str((srcdir / s).resolve()) for s in candidates}
+        for uri in uris.values():
+            cache.add_nb_to_project(uri, read_data=MYST_READER)
+        stale = cache.list_unexecuted(filter_uris=list(uris.values()))
+        if stale:
+            print(f"executing {len(stale)} notebook(s) in parallel", flush=True)
+            execute_and_cache(cache, stale, timeout, workers, count)
     failed = {r.uri for r in cache.list_unexecuted(filter_uris=list(uris.values()))}
     settled = {s: h for s, h in current.items() if uris.get(s) not in failed}
     (cache_dir / DONE_NAME).write_text(json.dumps(settled, indent=1), encoding="utf-8")
@@ -227,3 +245,5 @@ def wait_for_pre_execution(cache_dir: Path) -> None:
 
 if __name__ == "__main__":
     pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
+    sys.stdout.flush()
+    os._exit(0)  # releases the lock now, not after tearing down myst-nb and the cache

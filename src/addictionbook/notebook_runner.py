@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import base64
 import importlib
-import multiprocessing
 import os
+import pickle
+import signal
 import sys
 import time
 from pathlib import Path
@@ -115,8 +116,8 @@ class RecordingShell(InteractiveShell):
 def run_in_shell(nb_json: str, cwd: str) -> tuple[str | None, float]:
     """Execute a notebook (JSON) in a new shell of this process; return it executed, or None.
 
-    Runs in a forked child: the shell, ``sys.stdout``, the working folder and the matplotlib
-    state are this notebook's own and die with the child.
+    Runs in a forked child (:func:`run_isolated`): the shell, ``sys.stdout``, the working
+    folder and the matplotlib state are this notebook's own and die with the child.
     """
     started = time.perf_counter()
     nb = nbformat.reads(nb_json, as_version=4)
@@ -165,38 +166,60 @@ def warm_up() -> None:
         importlib.import_module(name)
 
 
-def execute_and_cache(cache, records: list, timeout: int, workers: int | None = None) -> list:
-    """Execute the cache's project ``records`` in parallel forks; cache each success.
+def run_isolated(nb_json: str, cwd: str, timeout: int) -> tuple[str | None, float]:
+    """In a warm worker: run one notebook in a fork of it, so the worker itself stays clean.
 
-    Returns the records that were not cached (failed or timed out): myst-nb runs those itself.
+    The fork gets an alarm at ``timeout`` seconds, so a notebook that hangs dies on its own
+    even when the worker is stopped.
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the notebook's own process
+        os.close(read)
+        signal.alarm(max(int(timeout), 1))
+        try:
+            result = run_in_shell(nb_json, cwd)
+        except BaseException:  # noqa: BLE001 - anything the notebook does: not cached
+            result = (None, 0.0)
+        with os.fdopen(write, "wb") as pipe:
+            pickle.dump(result, pipe)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else (None, 0.0)
+
+
+def execute_and_cache(cache, records: list, timeout: int, pool, workers: int) -> list:
+    """Execute the cache's project ``records`` on ``pool``'s warm workers; cache each success.
+
+    ``pool`` (of ``workers`` processes) comes from
+    :func:`addictionbook.notebook_cache.start_workers`. Returns the records
+    that were not cached (failed or timed out): myst-nb runs those itself.
     """
     from jupyter_cache.base import CacheBundleIn
 
-    warm_up()
-    jobs = {}
-    context = multiprocessing.get_context("fork")
-    workers = workers or min(len(records), os.cpu_count() or 1)
+    jobs = []
+    for record in records:
+        nb = cache.get_project_notebook(record.uri).nb
+        cwd = str(Path(record.uri).parent)
+        jobs.append((record, pool.apply_async(run_isolated, (nbformat.writes(nb), cwd, timeout))))
+    waves = -(-len(records) // max(workers, 1))  # notebooks queue behind each other
+    deadline = time.monotonic() + timeout * waves
     failed = []
-    with context.Pool(processes=max(workers, 1), maxtasksperchild=1) as pool:
-        for record in records:
-            nb = cache.get_project_notebook(record.uri).nb
-            cwd = str(Path(record.uri).parent)
-            job = pool.apply_async(run_in_shell, (nbformat.writes(nb), cwd))
-            jobs[record.pk] = (record, job)
-        waves = -(-len(records) // max(workers, 1))  # notebooks queue behind each other
-        deadline = time.monotonic() + timeout * waves
-        for record, job in jobs.values():
-            try:
-                executed, seconds = job.get(max(deadline - time.monotonic(), 1))
-            except Exception:  # a timeout or a crash: myst-nb will run it and say why
-                executed = None
-            if executed is None:
-                failed.append(record)
-                continue
-            bundle = CacheBundleIn(
-                nbformat.reads(executed, as_version=4),
-                record.uri,
-                data={"execution_seconds": seconds, "executor": "addictionbook.notebook_runner"},
-            )
-            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    for record, job in jobs:
+        try:
+            executed, seconds = job.get(max(deadline - time.monotonic(), 1))
+        except Exception:  # a timeout or a crash: myst-nb will run it and say why
+            executed = None
+        if executed is None:
+            failed.append(record)
+            continue
+        bundle = CacheBundleIn(
+            nbformat.reads(executed, as_version=4),
+            record.uri,
+            data={"execution_seconds": seconds, "executor": "addictionbook.notebook_runner"},
+        )
+        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
     return failed
