@@ -252,8 +252,11 @@ BUILDERS = {"html": build_html, "pdf": build_pdf, "epub": build_epub}
 #: What each target publishes: when it is all there and no input changed, nothing is built.
 PUBLISHED = {"html": ["html/index.html"], "pdf": ["pdf/book.pdf"], "epub": ["epub/book.epub"]}
 #: Settings each target reads from the environment.
-SETTINGS = {"html": ["SOURCE_DATE_EPOCH"], "epub": ["SOURCE_DATE_EPOCH"]}
-SETTINGS["pdf"] = ["SOURCE_DATE_EPOCH", "ADDICTIONBOOK_PAPER"]
+SETTINGS = {
+    "html": ["SOURCE_DATE_EPOCH"],
+    "pdf": ["SOURCE_DATE_EPOCH", "ADDICTIONBOOK_PAPER"],
+    "epub": ["SOURCE_DATE_EPOCH"],
+}
 
 
 def inputs_fingerprint(root: Path, target: str) -> str:
@@ -266,8 +269,10 @@ def inputs_fingerprint(root: Path, target: str) -> str:
     """
     digest = hashlib.sha256(f"{target}\0{sys.version}\0".encode())
     package = Path(__file__).resolve().parent
-    files = [p for name in BOOK_FILES for p in sorted((root / name).glob("**/*"))]
-    files += [root / name for name in BOOK_FILES if (root / name).is_file()]
+    files = []
+    for name in BOOK_FILES:
+        path = root / name
+        files += [path] if path.is_file() else sorted(path.glob("**/*"))
     files += [p for p in sorted(package.glob("**/*")) if "__pycache__" not in p.parts]
     for path in files:
         if path.is_file():
