@@ -11,6 +11,7 @@ RUNS     ?= 3
 SCALE    ?=
 
 PY    := $(VENV)/bin/python
+AB    := $(VENV)/bin/addictionbook
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
@@ -32,27 +33,27 @@ $(STAMP): requirements.lock pyproject.toml
 venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 
 sysdeps: $(STAMP) ## Install the Debian packages the PDF, browser and EPUB tests need (as root) or print the apt-get line
-	$(PY) -m addictionbook.sysdeps pdf browser epub
+	$(AB) sysdeps pdf browser epub
 
 book: html pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked from the site)
 
 html: $(STAMP) ## Build the website into $(BUILDDIR)/html
-	$(PY) -m addictionbook.build html --out $(BUILDDIR)
+	$(AB) build html --out $(BUILDDIR)
 
 pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf and handouts/*.pdf (PAPER=letter or a4)
-	ADDICTIONBOOK_PAPER=$(PAPER) $(PY) -m addictionbook.build pdf --out $(BUILDDIR)
+	ADDICTIONBOOK_PAPER=$(PAPER) $(AB) build pdf --out $(BUILDDIR)
 
 handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/ (with the book PDF)
 
 # Building the EPUB needs no system package; checking it (make test) needs epubcheck.
 epub: $(STAMP) ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by epubcheck in make test)
-	$(PY) -m addictionbook.build epub --out $(BUILDDIR)
+	$(AB) build epub --out $(BUILDDIR)
 
 figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
-	$(PY) -m addictionbook.export figures
+	$(AB) figures figures
 
 serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT) that rebuilds on save
-	$(PY) -m addictionbook.serve --host $(HOST) --port $(PORT) --out $(BUILDDIR)/serve
+	$(AB) serve --host $(HOST) --port $(PORT) --out $(BUILDDIR)/serve
 
 test: sysdeps ## Run the test suite (builds the site and PDF into a temporary folder)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -60,7 +61,7 @@ test: sysdeps ## Run the test suite (builds the site and PDF into a temporary fo
 check: $(STAMP) ## Fast static checks: code style and book sources
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
-	$(PY) -m addictionbook.check
+	$(AB) check
 
 # Jupyter Book writes the linkcheck report to <path-output>/_build/html/output.{txt,json}.
 linkcheck: $(STAMP) ## Check every external link (needs network); report in $(BUILDDIR)/linkcheck/
@@ -68,14 +69,14 @@ linkcheck: $(STAMP) ## Check every external link (needs network); report in $(BU
 
 new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TITLE="Shame and repair"
 	@test -n "$(TITLE)" || { echo 'Give the title: make new-chapter TITLE="Shame and repair"' >&2; exit 2; }
-	$(PY) -m addictionbook.scaffold "$(TITLE)"
+	$(AB) new-chapter "$(TITLE)"
 
 bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table)
-	$(PY) -m addictionbook.bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE))
+	$(AB) bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE))
 
 .PHONY: lighthouse
 lighthouse: html ## Lighthouse (mobile) on 3 pages of the built site: scores, KiB, LCP (a benchmark)
-	$(PY) -m addictionbook.lighthouse --site $(BUILDDIR)/html
+	$(AB) lighthouse --site $(BUILDDIR)/html
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	rm -rf /tmp/addictionbook-lock && $(PYTHON) -m venv /tmp/addictionbook-lock

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook.build import copy_sources
+from addictionbook.pipeline.build import copy_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +21,7 @@ def run_build(
         [
             sys.executable,
             "-m",
-            "addictionbook.build",
+            "addictionbook.pipeline.build",
             target,
             "--root",
             str(root),

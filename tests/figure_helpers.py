@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 
-import addictionbook as ab
-from addictionbook.registry import FIGURES
+import addictionbook.figures as ab
+from addictionbook.figures.registry import FIGURES
 
 #: Every figure the book publishes, plus the parameter values chapters may use to show a step
 #: of an explanation: (test id, function, keyword arguments).

@@ -26,8 +26,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from addictionbook.check import toc_files
-from addictionbook.lighthouse import GzipHandler
+from addictionbook.content.book import toc_files
+from addictionbook_dev.lighthouse import GzipHandler
 
 from .conftest import ROOT
 

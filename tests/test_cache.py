@@ -143,7 +143,7 @@ def test_editing_the_helper_re_executes_exactly_the_notebooks_that_import_it(
     )
 
     before = records(book)
-    layers = package / "layers.py"
+    layers = package / "figures" / "layers.py"
     layers.write_text(
         layers.read_text(encoding="utf-8").replace(
             '"Drug of choice"', '"Drug of choice, edited"', 1
@@ -169,7 +169,7 @@ def test_editing_build_tooling_in_the_package_executes_nothing(
     package, env = helper_copy
     build(book, env)
     before = records(book)
-    with (package / "check.py").open("a", encoding="utf-8") as handle:
+    with (package / "content" / "lint.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# an edit to build tooling\n")
     build(book, env)
     assert executed(book, before) == set()

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook import check
-from addictionbook.check import Book, Finding
+from addictionbook.content import lint as check
+from addictionbook.content.book import split_front_matter
+from addictionbook.content.lint import Book, Finding
 
 from .conftest import ROOT
 
@@ -336,7 +337,9 @@ def test_build_output_added_to_the_repository(book: Path) -> None:
 def test_cli_prints_path_line_message_and_exits_non_zero(book: Path) -> None:
     edit(book, "book/chapter.md", "He feels felt.", "He feels {term}`felt sense`.")
     result = subprocess.run(
-        [sys.executable, "-m", "addictionbook.check", str(book)], capture_output=True, text=True
+        [sys.executable, "-m", "addictionbook.cli", "check", str(book)],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     line = line_of(book, "book/chapter.md", "felt sense")
@@ -349,7 +352,7 @@ def test_the_real_book_passes_every_check() -> None:
 
 
 def test_split_front_matter_reads_the_yaml_block_only() -> None:
-    front, rest = check.split_front_matter("---\naudience: client\n---\n# Title\n\n---\nmore\n")
+    front, rest = split_front_matter("---\naudience: client\n---\n# Title\n\n---\nmore\n")
     assert front == {"audience": "client"} and rest == "# Title\n\n---\nmore\n"
-    assert check.split_front_matter("# No front matter\n") == ({}, "# No front matter\n")
-    assert check.split_front_matter("---\n: [unclosed\n---\n# T\n")[0] == {}
+    assert split_front_matter("# No front matter\n") == ({}, "# No front matter\n")
+    assert split_front_matter("---\n: [unclosed\n---\n# T\n")[0] == {}

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from addictionbook import check
+from addictionbook.content import lint as check
 
 from .conftest import ROOT
 
@@ -339,7 +339,7 @@ def test_pre_commit_config_runs_the_project_checks() -> None:
     assert {"check-added-large-files", "check-merge-conflict", "codespell"} <= ids
     entries = " ".join(hook.get("entry", "") for hook in hooks)
     assert ".venv/bin/ruff check" in entries and ".venv/bin/ruff format" in entries
-    assert ".venv/bin/python -m addictionbook.check" in entries
+    assert ".venv/bin/addictionbook check" in entries
     assert f"--ignore-words {IGNORE_WORDS.name}" in entries
     for repo in config["repos"]:
         if repo["repo"] != "local":
@@ -406,7 +406,7 @@ def test_contributing_covers_what_a_contributor_needs() -> None:
     text = CONTRIBUTING.read_text(encoding="utf-8")
     for needle in (
         "Suggest edit",
-        "src/addictionbook/registry.py",
+        "src/addictionbook/figures/registry.py",
         "book/layered-model.md",
         "book/references.bib",
         "{cite:p}",
@@ -414,7 +414,7 @@ def test_contributing_covers_what_a_contributor_needs() -> None:
         "never invent",
         "{term}",
         "book/glossary.md",
-        "src/addictionbook/language.yml",
+        "src/addictionbook/content/language.yml",
         "Quotations are allowed",
         "audience: client",
         "SMOG",

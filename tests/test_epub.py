@@ -23,9 +23,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from addictionbook.build import normalize_epub, source_date_epoch
-from addictionbook.check import split_front_matter, toc_files
-from addictionbook.registry import FIGURES
+from addictionbook.content.book import split_front_matter, toc_files
+from addictionbook.figures.registry import FIGURES
+from addictionbook.pipeline.build import normalize_epub, source_date_epoch
 
 from .conftest import ROOT, run_build
 

@@ -22,10 +22,20 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Patch
 from matplotlib.testing.compare import compare_images
 
-import addictionbook as ab
-from addictionbook import circles, dopamine, export, layers, lens, notebook, opioid, registry, style
-from addictionbook import systems as systems_module
-from addictionbook.registry import BY_ID, CONCEPTUAL, FIGURES
+import addictionbook.figures as ab
+from addictionbook.figures import (
+    circles,
+    dopamine,
+    export,
+    layers,
+    lens,
+    notebook,
+    opioid,
+    registry,
+    style,
+)
+from addictionbook.figures import systems as systems_module
+from addictionbook.figures.registry import BY_ID, CONCEPTUAL, FIGURES
 
 from .figure_helpers import (
     VARIANTS,
@@ -500,8 +510,10 @@ def test_registered_ids_are_unique_and_named_fig() -> None:
 
 @pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
 def test_the_call_shown_in_the_gallery_draws_the_figure(spec: registry.FigureSpec) -> None:
-    assert spec.call.startswith(f"addictionbook.{spec.function.__name__}(")
-    fig = eval(spec.call, {"addictionbook": ab})  # noqa: S307 - our own registry's text
+    assert spec.call.startswith(f"addictionbook.figures.{spec.function.__name__}(")
+    import addictionbook
+
+    fig = eval(spec.call, {"addictionbook": addictionbook})  # noqa: S307 - our own registry's text
     assert isinstance(fig, Figure)
     assert all_text(fig) == all_text(spec.draw())
 
@@ -518,14 +530,15 @@ def test_public_api_lists_exactly_the_figure_functions() -> None:
         and obj.__module__ == module.__name__
         and (name.startswith("draw_") or name.endswith("_figure"))
     }
-    assert sorted(ab.__all__) == sorted(public)
+    assert sorted(ab.FIGURE_FUNCTIONS) == sorted(public)
     assert len(ab.__all__) == len(set(ab.__all__))
+    assert set(ab.__all__) == {*ab.FIGURE_FUNCTIONS, "show", "gallery"}
     for name in ab.__all__:
         assert callable(getattr(ab, name))
-    assert {spec.function.__name__ for spec in FIGURES} <= set(ab.__all__)
+    assert {spec.function.__name__ for spec in FIGURES} <= set(ab.FIGURE_FUNCTIONS)
 
 
-@pytest.mark.parametrize("name", sorted(ab.__all__))
+@pytest.mark.parametrize("name", sorted(ab.FIGURE_FUNCTIONS))
 def test_public_function_is_keyword_only_typed_and_documented(name: str) -> None:
     function = getattr(ab, name)
     signature = inspect.signature(function)
@@ -541,7 +554,7 @@ def test_public_function_is_keyword_only_typed_and_documented(name: str) -> None
         assert parameter in doc, f"{name}: parameter {parameter} is not documented"
 
 
-@pytest.mark.parametrize("name", sorted(ab.__all__))
+@pytest.mark.parametrize("name", sorted(ab.FIGURE_FUNCTIONS))
 def test_docstring_example_runs(name: str) -> None:
     function = getattr(ab, name)
     tests = doctest.DocTestFinder().find(function, name, globs=vars(inspect.getmodule(function)))
@@ -615,7 +628,7 @@ def test_gallery_bundle_carries_each_figures_own_alt_text_and_a_pdf() -> None:
 def test_gallery_page_iterates_over_the_registry() -> None:
     page = (ROOT / "book" / "figure-gallery.md").read_text(encoding="utf-8")
     assert page.count("(figure-gallery)=") == 1
-    assert "gallery()" in page and "from addictionbook.notebook import gallery" in page
+    assert "gallery()" in page and "from addictionbook.figures import gallery" in page
     assert 'description: "Every conceptual figure' in page
     body = page.split("\n---\n", 1)[1]  # after the front matter (whose kernelspec has a name)
     assert not re.search(r"^[\s:]*name:\s*(?!gallery-)", body, re.MULTILINE), (

@@ -2,7 +2,7 @@
 never caches a failure (myst-nb then runs that notebook in a kernel and reports it).
 
 The reference is nbclient with a real kernel, run on the same notebook in the same folder. The
-runner is always driven through its real entry point, ``python -m addictionbook.notebook_cache``
+runner is always driven through its real entry point, ``python -m addictionbook.execution.cache``
 (what the build starts), in a process of its own.
 """
 
@@ -49,7 +49,7 @@ def mini_book(root: Path, notebooks: dict[str, list[str]]) -> Path:
 def pre_execute(book: Path) -> subprocess.CompletedProcess[str]:
     """Run the build's notebook step on ``book`` into its own cache."""
     return subprocess.run(
-        [sys.executable, "-m", "addictionbook.notebook_cache", str(book), str(book / CACHE), "60"],
+        [sys.executable, "-m", "addictionbook.execution.cache", str(book), str(book / CACHE), "60"],
         capture_output=True,
         text=True,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
@@ -88,7 +88,7 @@ def test_the_book_chapters_get_byte_identical_outputs_to_a_kernel(
     """What the build cached for a figure chapter is what a kernel would have produced."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # as the build of a copy outside git
     mine = cached(good_copy)["layered-model"]
-    assert mine.metadata["executor"] == "addictionbook.notebook_runner"
+    assert mine.metadata["executor"] == "addictionbook.execution.runner"
     reference = with_kernel(good_copy / "book" / "layered-model.md")
     assert outputs(mine) == outputs(reference)
     assert mine.metadata["language_info"] == reference.metadata["language_info"]
@@ -111,7 +111,7 @@ def test_streams_results_and_displays_come_in_kernel_order(tmp_path: Path, monke
     result = pre_execute(book)
     assert result.returncode == 0, result.stderr
     mine = cached(book)["order"]
-    assert mine.metadata["executor"] == "addictionbook.notebook_runner"
+    assert mine.metadata["executor"] == "addictionbook.execution.runner"
     reference = with_kernel(book / "book" / "order.md")
     kinds = [o["output_type"] for o in outputs(mine)[0][1]]
     assert kinds == ["stream", "display_data", "stream", "execute_result"]

@@ -12,8 +12,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from addictionbook.check import split_front_matter
-from addictionbook.sphinx_ext import HANDOUT_PREFIX, configure_pdfs, handout_docs, page_title
+from addictionbook.content.book import HANDOUT_PREFIX, handout_docs, page_title, split_front_matter
+from addictionbook.sphinx_ext.pdf import configure_pdfs
 
 from .conftest import ROOT, run_build
 

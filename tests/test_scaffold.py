@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from addictionbook import check
-from addictionbook.scaffold import new_chapter, slugify
+from addictionbook.content import lint as check
+from addictionbook.content.scaffold import new_chapter, slugify
 
 from .conftest import ROOT, run_build
 

@@ -1,4 +1,5 @@
-"""The sidebar made once per build (addictionbook.sidebar) equals the theme's, on every page.
+"""The sidebar made once per build (addictionbook.sphinx_ext.sidebar) equals the theme's,
+on every page.
 
 The theme's own navigation comes from a second build with ``ADDICTIONBOOK_THEME_NAV=1``; the
 book has parts, numbered chapters, an unnumbered appendix and a section with sub-pages, and a

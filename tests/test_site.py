@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlparse
 import yaml
 from bs4 import BeautifulSoup
 
-from addictionbook.check import toc_files
+from addictionbook.content.book import toc_files
 
 from .conftest import ROOT
 

@@ -23,7 +23,7 @@ def test_opengraph_does_not_import_matplotlib_when_social_cards_are_off() -> Non
         """
         import sys
         from types import SimpleNamespace
-        from addictionbook.sphinx_ext import skip_social_card_import
+        from addictionbook.sphinx_ext.upstream import skip_social_card_import
         overrides = {"ogp_social_cards": {"enable": False}}
         app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
         skip_social_card_import(app)
@@ -39,7 +39,7 @@ def test_opengraph_keeps_social_cards_when_they_are_on() -> None:
         """
         import sys
         from types import SimpleNamespace
-        from addictionbook.sphinx_ext import skip_social_card_import
+        from addictionbook.sphinx_ext.upstream import skip_social_card_import
         overrides = {"ogp_social_cards": {"enable": True}}
         app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
         skip_social_card_import(app)
@@ -54,7 +54,7 @@ def test_pybtex_plugins_are_looked_up_once_and_still_found() -> None:
     out = run(
         """
         import pybtex.plugin
-        from addictionbook.sphinx_ext import cache_bibtex_plugin_lookups
+        from addictionbook.sphinx_ext.upstream import cache_bibtex_plugin_lookups
         cache_bibtex_plugin_lookups()
         for _ in range(3):
             style = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")

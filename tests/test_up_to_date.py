@@ -1,7 +1,8 @@
 """A build with no changed input does nothing; any changed input (not just a chapter) builds.
 
 The fingerprint covers the book's files, the helper package, the installed packages, the last
-commit and the settings read from the environment (``addictionbook.build.inputs_fingerprint``).
+commit and the settings read from the environment
+(``addictionbook.pipeline.build.inputs_fingerprint``).
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .build import copy_sources, jupyter_book
-from .registry import FIGURES
+from addictionbook.figures.registry import FIGURES
+from addictionbook.pipeline.build import copy_sources, jupyter_book
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:
@@ -38,7 +38,7 @@ def ours(book: Path, target: str = "html", env: dict[str, str] | None = None) ->
         [
             sys.executable,
             "-m",
-            "addictionbook.build",
+            "addictionbook.pipeline.build",
             target,
             "--root",
             str(book),
@@ -93,8 +93,12 @@ def edit_notebook(book: Path) -> None:
 def helper_env(workdir: Path) -> tuple[Path, dict[str, str]]:
     """A copy of the helper package first on PYTHONPATH, to edit without touching the real one."""
     src = workdir / "src"
+    import addictionbook
+
     shutil.copytree(
-        Path(__file__).parent, src / "addictionbook", ignore=shutil.ignore_patterns("__pycache__")
+        Path(addictionbook.__file__).parent,
+        src / "addictionbook",
+        ignore=shutil.ignore_patterns("__pycache__"),
     )
     return src / "addictionbook", {**os.environ, "PYTHONPATH": str(src)}
 
@@ -125,7 +129,7 @@ def steps(root: Path, workdir: Path, runs: int) -> list[tuple[str, list[float], 
         for book in (mine, theirs):
             edit_notebook(book)
         record("one notebook chapter edited", ours(mine, env=env), stock(theirs, env=env))
-        append(package / "layers.py", f"\n# edited at {time.time()}\n")
+        append(package / "figures" / "layers.py", f"\n# edited at {time.time()}\n")
         record("helper package edited", ours(mine, env=env), stock(theirs, env=env))
         shutil.rmtree(mine / "_build" / ".work" / "_build" / "latex", ignore_errors=True)
         record(
@@ -137,7 +141,7 @@ def steps(root: Path, workdir: Path, runs: int) -> list[tuple[str, list[float], 
         figures = workdir / f"figures-{run}"
         record(
             "figure export",
-            timed([sys.executable, "-m", "addictionbook.export", str(figures)], env=env),
+            timed([sys.executable, "-m", "addictionbook.figures.export", str(figures)], env=env),
             None,
         )
     return [(name, a, b) for name, (a, b) in table.items()]
@@ -169,7 +173,7 @@ def synthetic_book(root: Path, target: Path, chapters: int) -> Path:
             cell = (
                 "```{code-cell} ipython3\n:tags: [remove-input]\n:mystnb:\n:  figure:\n"
                 f":    name: fig-{name}\n:    caption: A figure.\n:  image:\n"
-                f":    alt: A conceptual figure.\n\nfrom addictionbook.notebook import show\n\n"
+                f":    alt: A conceptual figure.\n\nfrom addictionbook.figures import show\n\n"
                 f'show("{spec.id}")\n```\n'
             )
             body = front + body + "\n" + cell

@@ -6,13 +6,12 @@ on the helper package: its modules that chapters can reach are hashed, and when 
 differs from the one stamped beside the cache, the cached outputs of exactly the notebooks that
 import the package are dropped. myst-nb also executes notebooks one at a time, each in a new
 kernel, while Sphinx reads; :func:`pre_execute` first runs every notebook that has no valid
-cached output, in parallel forks of one warm process (:mod:`addictionbook.notebook_runner`),
+cached output, in parallel forks of one warm process (:mod:`addictionbook.execution.runner`),
 so Sphinx then finds them all in the cache.
 """
 
 from __future__ import annotations
 
-import ast
 import fcntl
 import hashlib
 import json
@@ -24,9 +23,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-#: The module chapters import; the hash covers it and every package module it reaches.
-ENTRY_MODULE = "notebook"
+from ..content.book import notebook_sources
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: The figure library, the only part of the package chapters import.
+FIGURES_DIR = PACKAGE_DIR / "figures"
 IMPORTS_PACKAGE = re.compile(r"^\s*(?:from|import)\s+addictionbook\b", re.MULTILINE)
 STAMP_NAME = "addictionbook-helper.sha256"
 #: Held (exclusively) by the process executing notebooks; Sphinx waits for it before reading.
@@ -37,40 +38,21 @@ DONE_NAME = "addictionbook-executed.json"
 MYST_READER = {"type": "plugin", "name": "myst_nb_md"}
 
 
-def chapter_modules(entry: str = ENTRY_MODULE) -> list[Path]:
-    """Package modules reachable from ``entry`` through imports (parsed, not executed).
-
-    Build tooling (build.py, check.py, ...) is not reachable, so editing it re-executes nothing.
-    """
-    seen: dict[str, Path] = {}
-    todo = [entry, "__init__"]  # importing any module runs the package's __init__ first
-    while todo:
-        name = todo.pop()
-        path = PACKAGE_DIR / (name.replace(".", "/") + ".py")
-        if name in seen or not path.exists():
-            continue
-        seen[name] = path
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                if node.level == 1:
-                    base = node.module
-                    todo += [base] if base else [alias.name for alias in node.names]
-                elif node.module and node.module.startswith("addictionbook."):
-                    todo.append(node.module.removeprefix("addictionbook."))
-            elif isinstance(node, ast.Import):
-                todo += [
-                    a.name.removeprefix("addictionbook.")
-                    for a in node.names
-                    if a.name.startswith("addictionbook.")
-                ]
-    return sorted(seen.values())
+def helper_files() -> list[Path]:
+    """What chapters can import: the figure library (``addictionbook.figures``), and the
+    package's ``__init__`` that importing it runs first. Build code lives in other folders,
+    so editing it re-executes nothing."""
+    files = [PACKAGE_DIR / "__init__.py"]
+    files += [
+        p for p in sorted(FIGURES_DIR.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+    ]
+    return files
 
 
 def helper_hash() -> str:
-    """SHA-256 over the modules chapters can reach, plus packaged style files."""
+    """SHA-256 over the figure library's files (paths and bytes)."""
     digest = hashlib.sha256()
-    files = chapter_modules() + sorted(PACKAGE_DIR.glob("*.mplstyle"))
-    for path in files:
+    for path in helper_files():
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -117,29 +99,6 @@ def invalidate_if_helper_changed(
     return True
 
 
-def is_notebook(text: str) -> bool:
-    """Whether a Markdown source is a MyST text notebook (as myst-nb decides: front matter
-    with a ``kernelspec`` or ``file_format: mystnb``), without importing myst-nb."""
-    if "kernelspec" not in text and "mystnb" not in text:
-        return False  # most pages: no front matter to parse
-    from .check import split_front_matter
-
-    front, _ = split_front_matter(text)
-    return "kernelspec" in front or front.get("file_format") == "mystnb"
-
-
-def notebook_sources(srcdir: Path) -> list[str]:
-    """The book's MyST text notebooks (toc files with notebook front matter), relative paths."""
-    from .check import toc_files
-
-    found = []
-    for entry in toc_files(srcdir):
-        path = srcdir / f"{entry}.md"
-        if path.exists() and is_notebook(path.read_text(encoding="utf-8")):
-            found.append(f"{entry}.md")
-    return found
-
-
 def fingerprints(srcdir: Path, sources: list[str]) -> dict[str, str]:
     """Per notebook, a hash of its source and of the helper package."""
     helper = helper_hash().encode()
@@ -162,7 +121,7 @@ def changed_notebooks(srcdir: Path, cache_dir: Path) -> tuple[list[str], dict[st
 
 
 def _warm_worker() -> None:
-    from .notebook_runner import warm_up
+    from .runner import warm_up
 
     warm_up()
 
@@ -179,7 +138,7 @@ def start_workers(count: int) -> multiprocessing.pool.Pool:
 def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
     """Execute every notebook without a valid cached output, in parallel; return their paths.
 
-    They run in forks of one warm process (:mod:`addictionbook.notebook_runner`). Only notebooks
+    They run in forks of one warm process (:mod:`addictionbook.execution.runner`). Only notebooks
     changed since their last clean run are checked against jupyter-cache. Failures are left to
     the Sphinx build, which runs the notebook again in a kernel and reports the failing cell
     with the chapter's name.
@@ -191,7 +150,7 @@ def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
     with start_workers(count) as workers:
         from jupyter_cache import get_cache
 
-        from .notebook_runner import execute_and_cache
+        from .runner import execute_and_cache
 
         invalidate_if_helper_changed(cache_dir, srcdir, list(current))
         cache = get_cache(str(cache_dir))

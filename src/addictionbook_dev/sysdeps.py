@@ -1,6 +1,6 @@
 """Check (and, as root, install) the Debian packages the build needs.
 
-``python -m addictionbook.sysdeps pdf`` exits 0 when every package of the ``pdf`` group is
+``python -m addictionbook_dev.sysdeps pdf`` exits 0 when every package of the ``pdf`` group is
 installed; when some are missing it installs them if running as root (containers, CI), and
 otherwise prints the exact ``apt-get install`` line and exits 1. The groups are the single list
 of system packages in the project (see DESIGN.md).
@@ -73,5 +73,11 @@ def ensure(groups: list[str]) -> int:
     return 0
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``addictionbook sysdeps [GROUP ...]`` (default: pdf)."""
+    argv = sys.argv[1:] if argv is None else argv
+    return ensure(argv or ["pdf"])
+
+
 if __name__ == "__main__":
-    sys.exit(ensure(sys.argv[1:] or ["pdf"]))
+    sys.exit(main())

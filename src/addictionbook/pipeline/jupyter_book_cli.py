@@ -4,7 +4,7 @@ After a build, Python spends about 0.4 s freeing Sphinx's objects before the pro
 on every build. Everything is written and closed by then, so this runs Jupyter Book's own
 command, runs the exit handlers (multiprocessing's among them: sphinx-sitemap starts a manager
 process, which must be shut down or it keeps the build's output pipe open), and leaves with
-``os._exit``. ``python -m addictionbook.jupyter_book_cli build ...`` takes the arguments of
+``os._exit``. ``python -m addictionbook.pipeline.jupyter_book_cli build ...`` takes the arguments of
 ``jupyter-book``.
 """
 

@@ -1,7 +1,7 @@
 """Write every registered figure to ``figures/<id>.svg|.pdf|.png``, byte-for-byte reproducibly.
 
-Run as ``python -m addictionbook.export [OUTDIR] [--jobs N]`` (``make figures``). SVG ids come
-from a fixed hash salt (house style) and the metadata carries no dates, so an unchanged figure
+Run as ``addictionbook figures [OUTDIR] [--jobs N]`` (``make figures``). SVG ids come from
+a fixed hash salt (house style) and the metadata carries no dates, so an unchanged figure
 gives unchanged files and a clean ``git status``. The figures are shared out over the machine's
 cores (forked workers, each writing whole files), which keeps the whole set near a second or
 two; the output does not depend on how many workers ran.

@@ -1,6 +1,6 @@
 """Build the site, the PDFs or the EPUB without ever losing the last good output.
 
-``python -m addictionbook.build html|pdf|epub [--root DIR] [--out DIR]``
+``python -m addictionbook.pipeline.build html|pdf|epub [--root DIR] [--out DIR]``
 
 Jupyter Book builds into a persistent work area (``<out>/.work``), which keeps Sphinx's
 incremental environment and the notebook cache between builds. Only a build that exits cleanly
@@ -68,7 +68,7 @@ def source_date_epoch(root: Path) -> str:
 
 def preflight(root: Path) -> None:
     """Catch table-of-contents mistakes before Sphinx, with a message that names ``_toc.yml``."""
-    from .check import check_toc
+    from ..content.lint import check_toc
 
     findings = check_toc(root)
     if findings:
@@ -80,8 +80,8 @@ def start_notebooks(root: Path, work: Path) -> subprocess.Popen | None:
 
     Sphinx waits for them before it reads a page (see ``notebook_cache.start_pre_execution``).
     """
-    from .check import load_yaml
-    from .notebook_cache import start_pre_execution
+    from ..content.book import load_yaml
+    from ..execution.cache import start_pre_execution
 
     execute = load_yaml((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
     if execute.get("execute_notebooks") != "cache":
@@ -107,7 +107,7 @@ def run_sphinx(root: Path, work: Path, builder: str) -> None:
     The output streams through as usual; the problem lines (warnings, errors, LaTeX errors) are
     collected and repeated in the error, so the cause is the last thing a contributor reads.
     """
-    cmd = [sys.executable, "-m", "addictionbook.jupyter_book_cli", "build", str(root)]
+    cmd = [sys.executable, "-m", "addictionbook.pipeline.jupyter_book_cli", "build", str(root)]
     cmd += ["--path-output", str(work), "--builder"]
     # Jupyter Book 1.x names its own builders; any other Sphinx builder (epub) goes through
     # ``--builder custom``.
@@ -184,7 +184,7 @@ def build_pdf(root: Path, out: Path) -> Path:
     Publishes ``<out>/pdf/book.pdf`` and ``<out>/pdf/handouts/<name>.pdf`` only when every
     one of them was made; returns ``<out>/pdf``.
     """
-    from .sphinx_ext import HANDOUT_PREFIX, handout_docs
+    from ..content.book import HANDOUT_PREFIX, handout_docs
 
     work = out / ".work"
     latex = work / "_build" / "latex"
@@ -268,7 +268,7 @@ def inputs_fingerprint(root: Path, target: str) -> str:
     settings read from the environment.
     """
     digest = hashlib.sha256(f"{target}\0{sys.version}\0".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]  # the whole addictionbook package
     files = []
     for name in BOOK_FILES:
         path = root / name

@@ -1,6 +1,6 @@
 """The content linter: every mistake a reviewer would otherwise catch by eye, as a command.
 
-``python -m addictionbook.check [ROOT]`` (``make check``) prints each finding as
+``addictionbook check [ROOT]`` (``make check``) prints each finding as
 ``path:line: what is wrong and how to fix it`` and exits 1 when there is any. It reads the
 sources with the parsers the build uses: markdown-it tokens from MyST-Parser (front matter,
 headings, directives and roles, with line numbers), YAML for front matter and the table of
@@ -19,6 +19,8 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
+
+from .book import TocError, load_yaml, numbered_chapters, toc_files
 
 #: Sections every chapter has, as level-2 headings, in this order.
 REQUIRED_SECTIONS = (
@@ -41,12 +43,6 @@ QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^'\n]{12,}'")
 QUOTE_DIRECTIVES = {"epigraph", "pull-quote", "highlights", "blockquote"}
 CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "literalinclude", "glossary"}
 LANGUAGE_FILE = Path(__file__).with_name("language.yml")
-
-
-def load_yaml(text: str) -> object:
-    """``yaml.safe_load`` with libyaml's parser when PyYAML has it: every build reads each
-    page's front matter, and the C parser is ten times faster."""
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @dataclass(frozen=True, order=True)
@@ -188,21 +184,13 @@ class Book:
     root: Path
 
     @cached_property
-    def toc(self) -> dict:
-        return load_yaml((self.root / "_toc.yml").read_text(encoding="utf-8"))
-
-    @cached_property
     def toc_entries(self) -> list[str]:
         return toc_files(self.root)
 
     @cached_property
     def chapters(self) -> list[str]:
         """Entries of numbered parts: the teaching chapters that need every section."""
-        found = []
-        for part in self.toc.get("parts", []):
-            if part.get("numbered"):
-                found += [c["file"] for c in part.get("chapters", []) if "file" in c]
-        return found
+        return numbered_chapters(self.root)
 
     @cached_property
     def pages(self) -> dict[str, Page]:
@@ -242,41 +230,6 @@ class Book:
         return keys
 
 
-def split_front_matter(text: str) -> tuple[dict, str]:
-    """A Markdown source's YAML front matter (``{}`` if none or invalid) and the text after it.
-
-    For build code that needs one key without parsing the page; the linter itself reads front
-    matter from MyST's tokens, with line numbers.
-    """
-    match = re.match(r"---\n(.*?)\n---[ \t]*(?:\n|$)", text, re.DOTALL)
-    if not match:
-        return {}, text
-    try:
-        front = load_yaml(match.group(1))
-    except yaml.YAMLError:
-        front = None
-    return (front if isinstance(front, dict) else {}), text[match.end() :]
-
-
-def toc_files(root: Path) -> list[str]:
-    """Every ``file:`` (and the root) named in ``_toc.yml``, in book order."""
-    toc = load_yaml((root / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return found
-
-
 # --- the checks: each takes the Book and yields Findings ------------------------------------
 
 
@@ -284,7 +237,11 @@ def check_toc(root: Path) -> list[Finding]:
     """Every table-of-contents entry names a file that exists."""
     findings = []
     lines = (root / "_toc.yml").read_text(encoding="utf-8").splitlines()
-    for entry in toc_files(root):
+    try:
+        entries = toc_files(root)
+    except TocError as error:
+        return [Finding("_toc.yml", 1, f"the table of contents cannot be read: {error}")]
+    for entry in entries:
         if not any((root / f"{entry}{ext}").exists() for ext in ("", ".md", ".ipynb")):
             line = next((i for i, text in enumerate(lines, 1) if entry in text), 1)
             findings.append(
@@ -523,7 +480,7 @@ def check_vignettes(book: Book) -> Iterator[Finding]:
 
 def check_figures_used(book: Book) -> Iterator[Finding]:
     """Every registered figure appears in at least one chapter."""
-    from .registry import FIGURES
+    from ..figures.registry import FIGURES
 
     shown = set()
     for entry, page in book.pages.items():
@@ -535,7 +492,7 @@ def check_figures_used(book: Book) -> Iterator[Finding]:
     for spec in FIGURES:
         if spec.id not in shown:
             yield Finding(
-                "src/addictionbook/registry.py",
+                "src/addictionbook/figures/registry.py",
                 1,
                 f"the figure {spec.id} is registered "
                 "but no chapter shows it; add a figure cell or unregister it",

@@ -2,7 +2,7 @@
 
 In a hidden code cell::
 
-    from addictionbook.notebook import show
+    from addictionbook.figures import show
     show("fig-layered-model")
 
 The cell output carries SVG (for the site), PDF (for the book PDF) and PNG (for the EPUB, whose
@@ -100,7 +100,7 @@ def gallery_entry(spec: FigureSpec) -> None:
         Markdown(
             f"**`{spec.id}`**: {spec.caption}\n\n"
             f"*Alt text:* {spec.alt}\n\n"
-            f"```python\nimport addictionbook\n\nfig = {spec.call}\n```"
+            f"```python\nimport addictionbook.figures\n\nfig = {spec.call}\n```"
         )
     )
 

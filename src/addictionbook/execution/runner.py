@@ -32,7 +32,7 @@ from traitlets import Type
 from traitlets.config import Config
 
 #: Imported once in the parent, before forking: what every chapter imports anyway.
-WARM_MODULES = ("matplotlib.pyplot", "addictionbook.notebook")
+WARM_MODULES = ("matplotlib.pyplot", "addictionbook.figures.notebook")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 
@@ -195,7 +195,7 @@ def execute_and_cache(cache, records: list, timeout: int, pool, workers: int) ->
     """Execute the cache's project ``records`` on ``pool``'s warm workers; cache each success.
 
     ``pool`` (of ``workers`` processes) comes from
-    :func:`addictionbook.notebook_cache.start_workers`. Returns the records
+    :func:`addictionbook.execution.cache.start_workers`. Returns the records
     that were not cached (failed or timed out): myst-nb runs those itself.
     """
     from jupyter_cache.base import CacheBundleIn
@@ -219,7 +219,7 @@ def execute_and_cache(cache, records: list, timeout: int, pool, workers: int) ->
         bundle = CacheBundleIn(
             nbformat.reads(executed, as_version=4),
             record.uri,
-            data={"execution_seconds": seconds, "executor": "addictionbook.notebook_runner"},
+            data={"execution_seconds": seconds, "executor": "addictionbook.execution.runner"},
         )
         cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
     return failed

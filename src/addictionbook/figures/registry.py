@@ -41,7 +41,7 @@ class FigureSpec:
     def call(self) -> str:
         """The Python call that draws this figure, as an instructor would type it."""
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return f"addictionbook.{self.function.__name__}({args})"
+        return f"addictionbook.figures.{self.function.__name__}({args})"
 
 
 FIGURES: tuple[FigureSpec, ...] = (

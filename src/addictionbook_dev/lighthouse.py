@@ -1,6 +1,6 @@
 """Benchmark the built website with Lighthouse (``make lighthouse``): a measurement, not a test.
 
-``python -m addictionbook.lighthouse [--site DIR] [--page PATH ...]`` serves the built site from
+``python -m addictionbook_dev.lighthouse [--site DIR] [--page PATH ...]`` serves the built site from
 ``127.0.0.1`` with gzip (as any real web host would), runs Lighthouse's mobile preset (simulated
 slow 4G and a mid-range phone) against a few representative pages in Debian's Chromium, and
 prints one row per page: the four category scores, the bytes transferred and the Largest
