@@ -107,7 +107,7 @@ def run_sphinx(root: Path, work: Path, builder: str) -> None:
     The output streams through as usual; the problem lines (warnings, errors, LaTeX errors) are
     collected and repeated in the error, so the cause is the last thing a contributor reads.
     """
-    cmd = [sys.executable, "-m", "addictionbook.pipeline.jupyter_book_cli", "build", str(root)]
+    cmd = [jupyter_book(), "build", str(root)]
     cmd += ["--path-output", str(work), "--builder"]
     # Jupyter Book 1.x names its own builders; any other Sphinx builder (epub) goes through
     # ``--builder custom``.
@@ -131,7 +131,9 @@ def run_sphinx(root: Path, work: Path, builder: str) -> None:
         # Sphinx does not re-read a page whose warnings failed the build, so a second run would
         # pass without fixing anything; dropping the saved environment forces a full re-read
         # (notebook outputs stay cached).
-        (work / "_build" / ".doctrees" / "environment.pickle").unlink(missing_ok=True)
+        from ..sphinx_ext.upstream import forget_environment_after_failure
+
+        forget_environment_after_failure(work / "_build" / ".doctrees")
         listed = "\n".join(f"  {p}" for p in problems[:40]) or "  (see the log above)"
         raise BuildError(
             f"the {builder} build failed (exit {proc.returncode}). Problems:\n{listed}\n"

@@ -24,6 +24,8 @@ from functools import partial
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from . import upstream
+
 logger = logging.getLogger(__name__)
 
 TAG = re.compile(r"<(/?)(li|ul|details|a)\b([^>]*)>")
@@ -157,7 +159,13 @@ def report(app: Sphinx, exception: Exception | None) -> None:
 
 
 def add_nav_function(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    if app.builder.name == "html" and not os.environ.get("ADDICTIONBOOK_THEME_NAV"):
+    """Offer the template the navigation made once (unless the theme's own is asked for, or
+    the theme is a version this was not verified against: see ``upstream.WORKAROUNDS``)."""
+    if (
+        app.builder.name == "html"
+        and not os.environ.get("ADDICTIONBOOK_THEME_NAV")
+        and upstream.applies("sidebar-made-once")
+    ):
         context["addictionbook_nav"] = partial(
             cached_nav, app, app.builder.get_target_uri(pagename)
         )

@@ -1,0 +1,132 @@
+"""Every workaround for an upstream package is listed, guarded and pinned to the code it was
+verified against (src/addictionbook/sphinx_ext/upstream.py).
+
+When a dependency is upgraded, these tests say which workaround to re-verify: the version
+left its range, or the upstream code it relies on changed (its source hash).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from addictionbook.sphinx_ext import upstream
+
+SRC = Path(upstream.__file__).resolve().parents[1]
+WORKAROUNDS = sorted(upstream.WORKAROUNDS.values(), key=lambda w: w.name)
+
+
+def run(code: str) -> str:
+    """Run ``code`` in a fresh Python: the patches act on imports, which a test process shares."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("workaround", WORKAROUNDS, ids=lambda w: w.name)
+def test_installed_version_is_one_the_workaround_was_verified_for(workaround) -> None:
+    assert workaround.in_range(), (
+        f"{workaround.package} {workaround.installed()} is outside {workaround.applies_to}: "
+        f"re-verify {workaround.name} against {workaround.upstream}"
+    )
+
+
+@pytest.mark.parametrize("workaround", WORKAROUNDS, ids=lambda w: w.name)
+def test_the_upstream_code_relied_on_is_unchanged(workaround) -> None:
+    assert upstream.source_digest(workaround.relies_on) == workaround.source_sha256, (
+        f"{', '.join(workaround.relies_on)} changed upstream: re-verify {workaround.name} "
+        f"({workaround.upstream}), then record the new hash"
+    )
+
+
+@pytest.mark.parametrize("workaround", WORKAROUNDS, ids=lambda w: w.name)
+def test_each_workaround_says_where_it_lives_why_and_what_it_buys(workaround) -> None:
+    assert workaround.upstream.startswith("https://")
+    assert (
+        workaround.gain
+        and workaround.verified in workaround.applies_to
+        or (workaround.installed() == workaround.verified)
+    )
+    where = workaround.where.split(" ")[0]
+    assert (SRC / where).is_file() or (SRC.parents[1] / where).is_file(), where
+
+
+def test_out_of_range_the_guard_says_no_and_warns(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(upstream, "version", lambda package: "999.0")
+    with caplog.at_level("WARNING"):
+        assert upstream.applies("compiled-templates-kept") is False
+    assert "compiled-templates-kept" in caplog.text and "999.0" in caplog.text
+
+
+def test_out_of_range_pybtex_lookups_are_left_alone() -> None:
+    out = run(
+        """
+        import importlib.metadata, pybtex.plugin
+        from addictionbook.sphinx_ext import upstream
+        upstream.version = lambda package: "999.0"
+        upstream.cache_bibtex_plugin_lookups()
+        print(hasattr(pybtex.plugin.entry_points, "cache_info"))
+        """
+    )
+    assert out == "False"
+
+
+def test_pybtex_plugins_are_looked_up_once_and_still_found() -> None:
+    out = run(
+        """
+        import pybtex.plugin
+        from addictionbook.sphinx_ext.upstream import cache_bibtex_plugin_lookups
+        cache_bibtex_plugin_lookups()
+        plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")
+        alpha = pybtex.plugin.find_plugin("pybtex.style.formatting", "alpha")
+        print(hasattr(pybtex.plugin.entry_points, "cache_info"), plain.__module__, alpha.__module__)
+        """
+    )
+    cached, plain, alpha = out.split()
+    assert cached == "True"
+    assert plain.endswith(".plain") and alpha.endswith(".alpha")
+
+
+def test_opengraph_does_not_import_matplotlib_when_social_cards_are_off() -> None:
+    out = run(
+        """
+        import sys
+        from types import SimpleNamespace
+        from addictionbook.sphinx_ext.upstream import skip_social_card_import
+        overrides = {"ogp_social_cards": {"enable": False}}
+        app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
+        skip_social_card_import(app)
+        import sphinxext.opengraph as og
+        print("matplotlib" in sys.modules, og.create_social_card is None)
+        """
+    )
+    assert out == "False True"
+
+
+def test_opengraph_keeps_social_cards_when_they_are_on() -> None:
+    out = run(
+        """
+        from types import SimpleNamespace
+        from addictionbook.sphinx_ext.upstream import skip_social_card_import
+        overrides = {"ogp_social_cards": {"enable": True}}
+        app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
+        skip_social_card_import(app)
+        import sphinxext.opengraph as og
+        print(og.create_social_card is not None)
+        """
+    )
+    assert out == "True"
+
+
+def test_a_failed_build_forgets_the_saved_environment(tmp_path: Path) -> None:
+    from sphinx.application import ENV_PICKLE_FILENAME
+
+    (tmp_path / ENV_PICKLE_FILENAME).write_bytes(b"saved")
+    upstream.forget_environment_after_failure(tmp_path)
+    assert not (tmp_path / ENV_PICKLE_FILENAME).exists()
