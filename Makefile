@@ -7,6 +7,7 @@ PAPER    ?= letter
 HOST     ?= 127.0.0.1
 PORT     ?= 8000
 PYTEST_ARGS ?=
+JOBS     ?= 2
 RUNS     ?= 3
 SCALE    ?=
 
@@ -15,7 +16,7 @@ AB    := $(VENV)/bin/addictionbook
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf handouts epub figures serve test check linkcheck new-chapter bench clean lock
+.PHONY: help venv sysdeps book html pdf handouts epub figures serve test test-fast check linkcheck new-chapter bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -55,8 +56,11 @@ figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
 serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT) that rebuilds on save
 	$(AB) serve --host $(HOST) --port $(PORT) --out $(BUILDDIR)/serve
 
-test: sysdeps ## Run the test suite (builds the site and PDF into a temporary folder)
-	$(PY) -m pytest $(PYTEST_ARGS)
+test: sysdeps ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
+	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
+	$(PY) -m pytest -m "not build" -n $(JOBS) $(PYTEST_ARGS)
 
 check: $(STAMP) ## Fast static checks: code style and book sources
 	$(VENV)/bin/ruff check src tests

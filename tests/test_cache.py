@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from jupyter_cache import get_cache
 
-from .conftest import ROOT, run_build
+from .conftest import ROOT, build_ok
 
 CACHE = Path("_build/.work/_build/.jupyter_cache")
 PLAIN_NOTEBOOK = """\
@@ -70,16 +70,13 @@ def notebooks_importing_helper(book: Path) -> set[str]:
 
 
 def build(book: Path, env: dict[str, str] | None = None) -> None:
-    result = run_build("html", book, book / "_build", env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    build_ok("html", book, env=env)
 
 
 @pytest.fixture
-def book(good_copy: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "book-copy"
-    shutil.copytree(good_copy, copy, symlinks=True)
-    build(copy)  # settle the copy at its new path (Sphinx re-reads; the cache keeps outputs)
-    return copy
+def book(book_copy: Path) -> Path:
+    build(book_copy)  # settle the copy at its new path (Sphinx re-reads; the cache keeps outputs)
+    return book_copy
 
 
 @pytest.fixture
