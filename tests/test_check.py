@@ -88,7 +88,29 @@ myst:
 Stopping is a start. You can talk to a friend. Friends help you feel calm.
 
 If you are in crisis, call or text 988.
+
+- **Medicine for addiction is treatment.** Methadone, buprenorphine and naltrexone treat
+  addiction to opioids. There are medicines for alcohol problems too.
+- **After a break, your usual amount can kill.** Do not use alone. Carry naloxone. Call 911.
+- **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. A
+  doctor or nurse can help.
 """
+
+#: For each message in client_safety.yml, the fixture text that carries it (and only it).
+SAFETY_SENTENCES = {
+    "medication-is-treatment": (
+        "- **Medicine for addiction is treatment.** Methadone, buprenorphine and naltrexone treat\n"
+        "  addiction to opioids. There are medicines for alcohol problems too.\n"
+    ),
+    "overdose-after-a-break": (
+        "- **After a break, your usual amount can kill.** Do not use alone. Carry naloxone. "
+        "Call 911.\n"
+    ),
+    "no-sudden-stop-of-alcohol-or-sedatives": (
+        "- **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. "
+        "A\n  doctor or nurse can help.\n"
+    ),
+}
 
 TOC = """\
 format: jb-book
@@ -297,6 +319,32 @@ def test_client_handout_without_crisis_line(book: Path) -> None:
     edit(book, "book/handout.md", "If you are in crisis, call or text 988.", "Take care.")
     found = only(findings(book))
     assert "crisis-help line" in found.message
+
+
+def test_every_client_safety_message_has_a_fixture() -> None:
+    assert [m.id for m in check.client_safety_messages()] == list(SAFETY_SENTENCES)
+
+
+@pytest.mark.parametrize("message", list(SAFETY_SENTENCES))
+def test_client_handout_missing_one_safety_message(book: Path, message: str) -> None:
+    edit(book, "book/handout.md", SAFETY_SENTENCES[message], "")
+    found = only(findings(book))
+    assert found.path == "book/handout.md"
+    assert f"without the safety message '{message}'" in found.message
+    assert "client_safety.yml" in found.message
+
+
+def test_client_safety_message_needs_all_its_parts(book: Path) -> None:
+    edit(book, "book/handout.md", "Do not use alone. ", "")
+    found = only(findings(book))
+    assert "'overdose-after-a-break'" in found.message and "use alone" in found.message
+
+
+def test_safety_messages_are_not_required_of_clinician_pages(book: Path) -> None:
+    edit(book, "book/handout.md", "audience: client", "audience: clinician")
+    for sentence in SAFETY_SENTENCES.values():
+        edit(book, "book/handout.md", sentence, "")
+    assert findings(book) == []
 
 
 def test_vignette_not_labelled_fictional(book: Path) -> None:

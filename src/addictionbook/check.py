@@ -41,6 +41,8 @@ QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^'\n]{12,}'")
 QUOTE_DIRECTIVES = {"epigraph", "pull-quote", "highlights", "blockquote"}
 CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "literalinclude", "glossary"}
 LANGUAGE_FILE = Path(__file__).with_name("language.yml")
+CLIENT_SAFETY_FILE = Path(__file__).with_name("client_safety.yml")
+SPELLING_FILE = Path(__file__).with_name("spelling.yml")
 
 
 def load_yaml(text: str) -> object:
@@ -464,15 +466,24 @@ def check_language(book: Book, rules=None) -> Iterator[Finding]:
 
 
 def prose_for_grading(page: Page) -> str:
-    """The page's running text as sentences, for reading-grade formulas."""
-    sentences = []
-    for text, _, _ in page.prose:
+    """The page's running text as sentences, for reading-grade formulas.
+
+    Lines that follow each other make one paragraph, so a sentence wrapped over two source
+    lines counts as one sentence (counting each line as a sentence understates the grade)."""
+    paragraphs: list[list[str]] = []
+    last = -2
+    for text, line, _ in page.prose:
         text = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", text)
         text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"[*_`#>|]", " ", text).strip()
         if text and not re.fullmatch(r"[\s_.-]*", text):
-            sentences.append(text if text[-1] in ".!?:" else text + ".")
-    return " ".join(sentences)
+            if line == last + 1 and paragraphs:
+                paragraphs[-1].append(text)
+            else:
+                paragraphs.append([text])
+            last = line
+    sentences = (" ".join(lines) for lines in paragraphs)
+    return " ".join(s if s[-1] in ".!?:" else s + "." for s in sentences)
 
 
 def reading_grades(text: str) -> dict[str, float]:
@@ -484,8 +495,38 @@ def reading_grades(text: str) -> dict[str, float]:
     }
 
 
-def check_client_handouts(book: Book) -> Iterator[Finding]:
-    """Client handouts read at grade 8 or lower and carry the crisis-help line."""
+@dataclass(frozen=True)
+class SafetyMessage:
+    """A message every client handout carries (client_safety.yml): all its patterns must occur."""
+
+    id: str
+    description: str
+    require: tuple[re.Pattern[str], ...]
+
+
+def client_safety_messages(path: Path = CLIENT_SAFETY_FILE) -> list[SafetyMessage]:
+    """The required client-safety messages (client_safety.yml), patterns compiled."""
+    entries = load_yaml(path.read_text(encoding="utf-8"))
+    return [
+        SafetyMessage(
+            e["id"],
+            " ".join(e["description"].split()),
+            tuple(re.compile(p, re.IGNORECASE) for p in e["require"]),
+        )
+        for e in entries
+    ]
+
+
+def handout_text(page: Page) -> str:
+    """The page's text as one line without Markdown emphasis, so a message may wrap lines."""
+    text = " ".join(text for text, _, _ in page.prose)
+    return " ".join(re.sub(r"[*`]", "", text).split())
+
+
+def check_client_handouts(book: Book, messages=None) -> Iterator[Finding]:
+    """Client handouts read at grade 8 or lower and carry the crisis-help line and every
+    client-safety message (medication is treatment, overdose after a break, no sudden stop)."""
+    messages = messages if messages is not None else client_safety_messages()
     for page in book.pages.values():
         if page.front.get("audience") != "client":
             continue
@@ -506,6 +547,18 @@ def check_client_handouts(book: Book) -> Iterator[Finding]:
                 "a client handout without the crisis-help line; add "
                 "'If you are in crisis, call or text 988 (Suicide & Crisis Lifeline).'",
             )
+        text = handout_text(page)
+        for message in messages:
+            missing = [p.pattern for p in message.require if not p.search(text)]
+            if missing:
+                yield Finding(
+                    page.rel,
+                    1,
+                    f"a client handout without the safety message '{message.id}': "
+                    f"{message.description} Add it in plain words; the text lacks "
+                    f"{' and '.join(repr(m) for m in missing)} "
+                    "(see src/addictionbook/client_safety.yml)",
+                )
 
 
 def check_vignettes(book: Book) -> Iterator[Finding]:
