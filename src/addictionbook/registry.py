@@ -90,6 +90,20 @@ FIGURES: tuple[FigureSpec, ...] = (
         params=MappingProxyType({"peeled": 0, "highlight": None}),
     ),
     FigureSpec(
+        id="fig-layered-model-client",
+        function=layered_model_figure,
+        caption=(
+            "The layers, in plain words for the client worksheet (after Daily, n.d.): from what "
+            "a person uses most (outside) to getting through feelings with other people "
+            f"(center). {CONCEPTUAL}"
+        ),
+        alt=(
+            "Five boxes, one inside the other: what I use most, other drugs, things I do, hard "
+            "feelings, and people at the center."
+        ),
+        params=MappingProxyType({"peeled": 0, "highlight": None, "labels": "client"}),
+    ),
+    FigureSpec(
         id="fig-three-systems",
         function=systems_figure,
         caption=(
