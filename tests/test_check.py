@@ -154,6 +154,7 @@ CHECKS = (
     check.check_terms,
     check.check_citations,
     check.check_language,
+    check.check_spelling,
     check.check_client_handouts,
     check.check_vignettes,
 )
@@ -297,6 +298,49 @@ def test_stigmatising_term_inside_quotations_is_allowed(book: Path) -> None:
         "Attunement matters",
         'The article speaks of "addicts".\n\n> Addicts are not addicted to drugs.\n\n'
         "Attunement matters",
+    )
+    assert findings(book) == []
+
+
+@pytest.mark.parametrize(
+    ("british", "us"),
+    [
+        ("counselling", "counseling"),
+        ("behaviour", "behavior"),
+        ("colour", "color"),
+        ("drink-driving", "drunk driving"),
+        ("recognise", "recognize"),
+        ("judgement", "judgment"),
+        ("centre", "center"),
+        ("signalling", "signaling"),
+    ],
+)
+def test_british_spelling_in_own_voice(book: Path, british: str, us: str) -> None:
+    edit(book, "book/chapter.md", "Attunement matters", f"Think of {british}. Attunement matters")
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", f"Think of {british}")
+    assert f"'{british}' is British spelling" in found.message and us.split()[0] in found.message
+
+
+def test_british_spelling_in_a_figure_caption(book: Path) -> None:
+    cell = (
+        "```{code-cell} ipython3\n:tags: [remove-input]\n:mystnb:\n:  figure:\n"
+        ":    name: fig-y\n:    caption: Behaviour in colour.\n:  image:\n"
+        ":    alt: A schematic of two people.\n\nprint(1)\n```\n"
+    )
+    edit(book, "book/chapter.md", "## Discussion questions", cell + "\n## Discussion questions")
+    found = findings(book)
+    assert {f.line for f in found} == {line_of(book, "book/chapter.md", "{code-cell}")}
+    assert sorted(f.message.split("'")[1] for f in found) == ["Behaviour", "colour"]
+
+
+def test_british_spelling_in_quotations_and_journal_titles_is_allowed(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "Attunement matters",
+        'The review appeared in *Behaviour*. The article says "as we work towards wellness".\n\n'
+        "> We work towards their wellness.\n\nAttunement matters",
     )
     assert findings(book) == []
 

@@ -465,6 +465,50 @@ def check_language(book: Book, rules=None) -> Iterator[Finding]:
                     )
 
 
+def spelling_rules(path: Path = SPELLING_FILE) -> tuple[list[re.Pattern[str]], list]:
+    """The US-spelling list (spelling.yml): names kept as published, and (pattern, US form)."""
+    data = load_yaml(path.read_text(encoding="utf-8"))
+    keep = [re.compile(k) for k in data.get("keep", [])]
+    return keep, [
+        (re.compile(e["pattern"], re.IGNORECASE), e["instead"]) for e in data["spellings"]
+    ]
+
+
+def _captions(page: Page) -> Iterator[tuple[str, int]]:
+    """Figure captions, alt text and the page description: text readers see outside the prose."""
+    meta = (page.front.get("myst") or {}).get("html_meta") or {}
+    if meta.get("description"):
+        yield str(meta["description"]), page.front_line or 1
+    for _, _, options, line, _ in page.directives:
+        cell = options.get("mystnb") if isinstance(options.get("mystnb"), dict) else {}
+        for value in (
+            options.get("alt"),
+            (cell.get("figure") or {}).get("caption"),
+            (cell.get("image") or {}).get("alt"),
+        ):
+            if value:
+                yield " ".join(str(value).split()), line
+
+
+def check_spelling(book: Book, rules=None) -> Iterator[Finding]:
+    """US spelling in the book's own voice (quotations and published titles keep theirs)."""
+    keep, spellings = rules if rules is not None else spelling_rules()
+    for page in book.pages.values():
+        texts = [(text, line) for text, line, quoted in page.prose if not quoted]
+        for text, line in [*texts, *_captions(page)]:
+            own_voice = QUOTED.sub(" ", text)
+            for pattern in keep:
+                own_voice = pattern.sub(" ", own_voice)
+            for pattern, instead in spellings:
+                for match in pattern.finditer(own_voice):
+                    yield Finding(
+                        page.rel,
+                        line,
+                        f"'{match.group(0)}' is British spelling; the book uses US English: "
+                        f"write {instead} (quotations and journal titles keep theirs)",
+                    )
+
+
 def prose_for_grading(page: Page) -> str:
     """The page's running text as sentences, for reading-grade formulas.
 
@@ -626,6 +670,7 @@ def run(root: Path) -> list[Finding]:
         check_terms,
         check_citations,
         check_language,
+        check_spelling,
         check_client_handouts,
         check_vignettes,
         check_figures_used,
