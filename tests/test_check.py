@@ -276,6 +276,19 @@ def test_citation_key_missing_from_bib(book: Path) -> None:
     assert "'siegel-1998' is not in book/references.bib" in found.message
 
 
+def test_citation_with_pre_and_post_text(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "{cite:p}`daily-nd`",
+        "{cite:p}`{see}daily-nd{as cited in X, n.d.}`",
+    )
+    assert findings(book) == []
+    edit(book, "book/chapter.md", "daily-nd{as cited", "siegel-1999{as cited")
+    found = only(findings(book))
+    assert "'siegel-1999' is not in book/references.bib" in found.message
+
+
 def test_citation_inside_an_admonition_is_checked(book: Path) -> None:
     edit(book, "book/chapter.md", "He feels felt.", "He feels felt {cite:t}`nobody-2020`.")
     found = only(findings(book))

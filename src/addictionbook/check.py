@@ -430,7 +430,9 @@ def check_citations(book: Book) -> Iterator[Finding]:
         for role in page.roles:
             if not CITE_ROLE.match(role.name):
                 continue
-            for key in (k.strip() for k in role.content.split(",")):
+            # sphinxcontrib-bibtex's {pre}key{post} texts ("as cited in ...") are not keys
+            keys = re.sub(r"\{[^{}]*\}", "", role.content)
+            for key in (k.strip() for k in keys.split(",")):
                 if key and key not in book.bib_keys:
                     yield Finding(
                         page.rel,
