@@ -89,7 +89,29 @@ myst:
 Stopping is a start. You can talk to a friend. Friends help you feel calm.
 
 If you are in crisis, call or text 988.
+
+- **Medicine for addiction is treatment.** Methadone, buprenorphine and naltrexone treat
+  addiction to opioids. There are medicines for alcohol problems too.
+- **After a break, your usual amount can kill.** Do not use alone. Carry naloxone. Call 911.
+- **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. A
+  doctor or nurse can help.
 """
+
+#: For each message in client_safety.yml, the fixture text that carries it (and only it).
+SAFETY_SENTENCES = {
+    "medication-is-treatment": (
+        "- **Medicine for addiction is treatment.** Methadone, buprenorphine and naltrexone treat\n"
+        "  addiction to opioids. There are medicines for alcohol problems too.\n"
+    ),
+    "overdose-after-a-break": (
+        "- **After a break, your usual amount can kill.** Do not use alone. Carry naloxone. "
+        "Call 911.\n"
+    ),
+    "no-sudden-stop-of-alcohol-or-sedatives": (
+        "- **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. "
+        "A\n  doctor or nurse can help.\n"
+    ),
+}
 
 TOC = """\
 format: jb-book
@@ -133,6 +155,7 @@ CHECKS = (
     check.check_terms,
     check.check_citations,
     check.check_language,
+    check.check_spelling,
     check.check_client_handouts,
     check.check_vignettes,
 )
@@ -254,6 +277,19 @@ def test_citation_key_missing_from_bib(book: Path) -> None:
     assert "'siegel-1998' is not in book/references.bib" in found.message
 
 
+def test_citation_with_pre_and_post_text(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "{cite:p}`daily-nd`",
+        "{cite:p}`{see}daily-nd{as cited in X, n.d.}`",
+    )
+    assert findings(book) == []
+    edit(book, "book/chapter.md", "daily-nd{as cited", "siegel-1999{as cited")
+    found = only(findings(book))
+    assert "'siegel-1999' is not in book/references.bib" in found.message
+
+
 def test_citation_inside_an_admonition_is_checked(book: Path) -> None:
     edit(book, "book/chapter.md", "He feels felt.", "He feels felt {cite:t}`nobody-2020`.")
     found = only(findings(book))
@@ -280,6 +316,49 @@ def test_stigmatising_term_inside_quotations_is_allowed(book: Path) -> None:
     assert findings(book) == []
 
 
+@pytest.mark.parametrize(
+    ("british", "us"),
+    [
+        ("counselling", "counseling"),
+        ("behaviour", "behavior"),
+        ("colour", "color"),
+        ("drink-driving", "drunk driving"),
+        ("recognise", "recognize"),
+        ("judgement", "judgment"),
+        ("centre", "center"),
+        ("signalling", "signaling"),
+    ],
+)
+def test_british_spelling_in_own_voice(book: Path, british: str, us: str) -> None:
+    edit(book, "book/chapter.md", "Attunement matters", f"Think of {british}. Attunement matters")
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", f"Think of {british}")
+    assert f"'{british}' is British spelling" in found.message and us.split()[0] in found.message
+
+
+def test_british_spelling_in_a_figure_caption(book: Path) -> None:
+    cell = (
+        "```{code-cell} ipython3\n:tags: [remove-input]\n:mystnb:\n:  figure:\n"
+        ":    name: fig-y\n:    caption: Behaviour in colour.\n:  image:\n"
+        ":    alt: A schematic of two people.\n\nprint(1)\n```\n"
+    )
+    edit(book, "book/chapter.md", "## Discussion questions", cell + "\n## Discussion questions")
+    found = findings(book)
+    assert {f.line for f in found} == {line_of(book, "book/chapter.md", "{code-cell}")}
+    assert sorted(f.message.split("'")[1] for f in found) == ["Behaviour", "colour"]
+
+
+def test_british_spelling_in_quotations_and_journal_titles_is_allowed(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "Attunement matters",
+        'The review appeared in *Behaviour*. The article says "as we work towards wellness".\n\n'
+        "> We work towards their wellness.\n\nAttunement matters",
+    )
+    assert findings(book) == []
+
+
 def test_client_handout_above_reading_grade(book: Path) -> None:
     hard = (
         "Notwithstanding considerable interindividual heterogeneity, neurobiological "
@@ -298,6 +377,32 @@ def test_client_handout_without_crisis_line(book: Path) -> None:
     edit(book, "book/handout.md", "If you are in crisis, call or text 988.", "Take care.")
     found = only(findings(book))
     assert "crisis-help line" in found.message
+
+
+def test_every_client_safety_message_has_a_fixture() -> None:
+    assert [m.id for m in check.client_safety_messages()] == list(SAFETY_SENTENCES)
+
+
+@pytest.mark.parametrize("message", list(SAFETY_SENTENCES))
+def test_client_handout_missing_one_safety_message(book: Path, message: str) -> None:
+    edit(book, "book/handout.md", SAFETY_SENTENCES[message], "")
+    found = only(findings(book))
+    assert found.path == "book/handout.md"
+    assert f"without the safety message '{message}'" in found.message
+    assert "client_safety.yml" in found.message
+
+
+def test_client_safety_message_needs_all_its_parts(book: Path) -> None:
+    edit(book, "book/handout.md", "Do not use alone. ", "")
+    found = only(findings(book))
+    assert "'overdose-after-a-break'" in found.message and "use alone" in found.message
+
+
+def test_safety_messages_are_not_required_of_clinician_pages(book: Path) -> None:
+    edit(book, "book/handout.md", "audience: client", "audience: clinician")
+    for sentence in SAFETY_SENTENCES.values():
+        edit(book, "book/handout.md", sentence, "")
+    assert findings(book) == []
 
 
 def test_vignette_not_labelled_fictional(book: Path) -> None:

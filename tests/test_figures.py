@@ -73,6 +73,7 @@ BAD_PARAMETERS: list[tuple[Callable[..., object], dict[str, object], str, str]] 
     (ab.layered_model_figure, {"peeled": 1.0}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"peeled": True}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"highlight": "drugs"}, "highlight", "'switching'"),
+    (ab.layered_model_figure, {"labels": "plain"}, "labels", "'client'"),
     (ab.systems_figure, {"show_intoxication": "yes"}, "show_intoxication", "True"),
     (ab.lens_figure, {"model": "anxious"}, "model", "'insecure'"),
     (ab.circles_figure, {"stage": 0}, "stage", "1 to 4"),
@@ -168,6 +169,19 @@ def test_layers_highlight_has_the_only_heavy_outline(highlight: str) -> None:
 def test_layers_without_highlight_have_no_heavy_outline() -> None:
     ax = ab.draw_layers(ax=fresh_axes())
     assert all(p.get_linewidth() < style.HEAVY_LINE_PT for p in gid_prefixed(ax, "layer-", Patch))
+
+
+def test_layers_client_labels_are_plain_words_and_match_the_worksheet_alt_text() -> None:
+    text = all_text(ab.layered_model_figure(labels="client"))
+    for clinical_term in ("Drug of choice", "Process addictions", "Affect-regulation", "co-regul"):
+        assert clinical_term not in text
+    for label in layers.CLIENT_LABELS.values():
+        assert " ".join(label.split()) in text
+    alt = BY_ID["fig-layered-model-client"].alt.lower()
+    for key in ("what i use most", "other drugs", "things i do", "hard feelings", "people"):
+        assert key in alt
+    worksheet = (ROOT / "book/handouts/peeling-the-layers.md").read_text(encoding="utf-8")
+    assert 'show("fig-layered-model-client")' in worksheet
 
 
 def test_layers_show_the_articles_terms() -> None:
@@ -340,6 +354,7 @@ def test_bad_parameter_raises_value_error_naming_it_and_the_allowed_values(
     [
         (ab.draw_dopamine, {"state": "both"}, "state"),
         (ab.draw_layers, {"highlight": "Core"}, "highlight"),
+        (ab.draw_layers, {"labels": None}, "labels"),
         (ab.draw_lens, {"model": None}, "model"),
         (ab.draw_circles, {"stage": 9}, "stage"),
         (ab.draw_systems, {"show_intoxication": 1}, "show_intoxication"),

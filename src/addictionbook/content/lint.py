@@ -43,6 +43,8 @@ QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^'\n]{12,}'")
 QUOTE_DIRECTIVES = {"epigraph", "pull-quote", "highlights", "blockquote"}
 CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "literalinclude", "glossary"}
 LANGUAGE_FILE = Path(__file__).with_name("language.yml")
+CLIENT_SAFETY_FILE = Path(__file__).with_name("client_safety.yml")
+SPELLING_FILE = Path(__file__).with_name("spelling.yml")
 
 
 @dataclass(frozen=True, order=True)
@@ -385,7 +387,9 @@ def check_citations(book: Book) -> Iterator[Finding]:
         for role in page.roles:
             if not CITE_ROLE.match(role.name):
                 continue
-            for key in (k.strip() for k in role.content.split(",")):
+            # sphinxcontrib-bibtex's {pre}key{post} texts ("as cited in ...") are not keys
+            keys = re.sub(r"\{[^{}]*\}", "", role.content)
+            for key in (k.strip() for k in keys.split(",")):
                 if key and key not in book.bib_keys:
                     yield Finding(
                         page.rel,
@@ -420,16 +424,69 @@ def check_language(book: Book, rules=None) -> Iterator[Finding]:
                     )
 
 
+def spelling_rules(path: Path = SPELLING_FILE) -> tuple[list[re.Pattern[str]], list]:
+    """The US-spelling list (spelling.yml): names kept as published, and (pattern, US form)."""
+    data = load_yaml(path.read_text(encoding="utf-8"))
+    keep = [re.compile(k) for k in data.get("keep", [])]
+    return keep, [
+        (re.compile(e["pattern"], re.IGNORECASE), e["instead"]) for e in data["spellings"]
+    ]
+
+
+def _captions(page: Page) -> Iterator[tuple[str, int]]:
+    """Figure captions, alt text and the page description: text readers see outside the prose."""
+    meta = (page.front.get("myst") or {}).get("html_meta") or {}
+    if meta.get("description"):
+        yield str(meta["description"]), page.front_line or 1
+    for _, _, options, line, _ in page.directives:
+        cell = options.get("mystnb") if isinstance(options.get("mystnb"), dict) else {}
+        for value in (
+            options.get("alt"),
+            (cell.get("figure") or {}).get("caption"),
+            (cell.get("image") or {}).get("alt"),
+        ):
+            if value:
+                yield " ".join(str(value).split()), line
+
+
+def check_spelling(book: Book, rules=None) -> Iterator[Finding]:
+    """US spelling in the book's own voice (quotations and published titles keep theirs)."""
+    keep, spellings = rules if rules is not None else spelling_rules()
+    for page in book.pages.values():
+        texts = [(text, line) for text, line, quoted in page.prose if not quoted]
+        for text, line in [*texts, *_captions(page)]:
+            own_voice = QUOTED.sub(" ", text)
+            for pattern in keep:
+                own_voice = pattern.sub(" ", own_voice)
+            for pattern, instead in spellings:
+                for match in pattern.finditer(own_voice):
+                    yield Finding(
+                        page.rel,
+                        line,
+                        f"'{match.group(0)}' is British spelling; the book uses US English: "
+                        f"write {instead} (quotations and journal titles keep theirs)",
+                    )
+
+
 def prose_for_grading(page: Page) -> str:
-    """The page's running text as sentences, for reading-grade formulas."""
-    sentences = []
-    for text, _, _ in page.prose:
+    """The page's running text as sentences, for reading-grade formulas.
+
+    Lines that follow each other make one paragraph, so a sentence wrapped over two source
+    lines counts as one sentence (counting each line as a sentence understates the grade)."""
+    paragraphs: list[list[str]] = []
+    last = -2
+    for text, line, _ in page.prose:
         text = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", text)
         text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"[*_`#>|]", " ", text).strip()
         if text and not re.fullmatch(r"[\s_.-]*", text):
-            sentences.append(text if text[-1] in ".!?:" else text + ".")
-    return " ".join(sentences)
+            if line == last + 1 and paragraphs:
+                paragraphs[-1].append(text)
+            else:
+                paragraphs.append([text])
+            last = line
+    sentences = (" ".join(lines) for lines in paragraphs)
+    return " ".join(s if s[-1] in ".!?:" else s + "." for s in sentences)
 
 
 def reading_grades(text: str) -> dict[str, float]:
@@ -441,8 +498,38 @@ def reading_grades(text: str) -> dict[str, float]:
     }
 
 
-def check_client_handouts(book: Book) -> Iterator[Finding]:
-    """Client handouts read at grade 8 or lower and carry the crisis-help line."""
+@dataclass(frozen=True)
+class SafetyMessage:
+    """A message every client handout carries (client_safety.yml): all its patterns must occur."""
+
+    id: str
+    description: str
+    require: tuple[re.Pattern[str], ...]
+
+
+def client_safety_messages(path: Path = CLIENT_SAFETY_FILE) -> list[SafetyMessage]:
+    """The required client-safety messages (client_safety.yml), patterns compiled."""
+    entries = load_yaml(path.read_text(encoding="utf-8"))
+    return [
+        SafetyMessage(
+            e["id"],
+            " ".join(e["description"].split()),
+            tuple(re.compile(p, re.IGNORECASE) for p in e["require"]),
+        )
+        for e in entries
+    ]
+
+
+def handout_text(page: Page) -> str:
+    """The page's text as one line without Markdown emphasis, so a message may wrap lines."""
+    text = " ".join(text for text, _, _ in page.prose)
+    return " ".join(re.sub(r"[*`]", "", text).split())
+
+
+def check_client_handouts(book: Book, messages=None) -> Iterator[Finding]:
+    """Client handouts read at grade 8 or lower and carry the crisis-help line and every
+    client-safety message (medication is treatment, overdose after a break, no sudden stop)."""
+    messages = messages if messages is not None else client_safety_messages()
     for page in book.pages.values():
         if page.front.get("audience") != "client":
             continue
@@ -463,6 +550,18 @@ def check_client_handouts(book: Book) -> Iterator[Finding]:
                 "a client handout without the crisis-help line; add "
                 "'If you are in crisis, call or text 988 (Suicide & Crisis Lifeline).'",
             )
+        text = handout_text(page)
+        for message in messages:
+            missing = [p.pattern for p in message.require if not p.search(text)]
+            if missing:
+                yield Finding(
+                    page.rel,
+                    1,
+                    f"a client handout without the safety message '{message.id}': "
+                    f"{message.description} Add it in plain words; the text lacks "
+                    f"{' and '.join(repr(m) for m in missing)} "
+                    "(see src/addictionbook/content/client_safety.yml)",
+                )
 
 
 def check_vignettes(book: Book) -> Iterator[Finding]:
@@ -530,6 +629,7 @@ def run(root: Path) -> list[Finding]:
         check_terms,
         check_citations,
         check_language,
+        check_spelling,
         check_client_handouts,
         check_vignettes,
         check_figures_used,

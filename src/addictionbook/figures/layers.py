@@ -32,7 +32,7 @@ from .style import (
     tint,
 )
 
-__all__ = ["LAYERS", "Layer", "draw_layers", "layered_model_figure"]
+__all__ = ["CLIENT_LABELS", "LAYERS", "Layer", "draw_layers", "layered_model_figure"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,24 @@ LAYERS: tuple[Layer, ...] = (
     Layer("core", "Difficulty co-regulating\nin relationships", "reddish_purple"),
 )
 
+#: Plain words for a client worksheet (``labels="client"``), by layer key; they match the
+#: worksheet's questions (book/handouts/peeling-the-layers.md) and its alt text.
+CLIENT_LABELS: dict[str, str] = {
+    "drug": "What I use most",
+    "switching": "Other drugs I switch to",
+    "process": "Things I do to change how I feel",
+    "affect": "Hard feelings",
+    "core": "Getting through feelings\nwith other people",
+}
+ARROW_LABELS = {
+    "clinical": "Treatment\npeels from\nthe outside in",
+    "client": "Start\noutside,\nwork in",
+}
 
-def draw_layers(*, ax: Axes, peeled: int = 0, highlight: str | None = None) -> Axes:
+
+def draw_layers(
+    *, ax: Axes, peeled: int = 0, highlight: str | None = None, labels: str = "clinical"
+) -> Axes:
     """Draw the nested layers of the layered model into ``ax`` and return it.
 
     Shows the article's translation to treatment (Daily, n.d.): beneath the drug of choice lie
@@ -73,6 +89,9 @@ def draw_layers(*, ax: Axes, peeled: int = 0, highlight: str | None = None) -> A
     highlight
         Key of one layer to emphasise with a heavy outline and bold label
         (``"drug"``, ``"switching"``, ``"process"``, ``"affect"``, ``"core"``), or ``None``.
+    labels
+        ``"clinical"`` (default): the article's terms, for the chapters; ``"client"``: the
+        plain words of :data:`CLIENT_LABELS`, for the client worksheet.
 
     Returns
     -------
@@ -86,6 +105,7 @@ def draw_layers(*, ax: Axes, peeled: int = 0, highlight: str | None = None) -> A
     """
     peeled = _validate.int_range("peeled", peeled, 0, len(LAYERS) - 1)
     _validate.choice("highlight", highlight, [None, *(layer.key for layer in LAYERS)])
+    _validate.choice("labels", labels, list(ARROW_LABELS))
 
     with house_style():
         ax.set_xlim(0, 10)
@@ -114,7 +134,8 @@ def draw_layers(*, ax: Axes, peeled: int = 0, highlight: str | None = None) -> A
                     gid=f"layer-{layer.key}",
                 )
             )
-            text = layer.label + (" (peeled away)" if is_peeled else "")
+            name = CLIENT_LABELS[layer.key] if labels == "client" else layer.label
+            text = name + (" (peeled away)" if is_peeled else "")
             text_y = y0 + height / 2 if is_core else y0 + height - band / 2
             ax.text(
                 x0 + width / 2,
@@ -134,7 +155,7 @@ def draw_layers(*, ax: Axes, peeled: int = 0, highlight: str | None = None) -> A
         label(
             ax,
             (9.15, 6.9),
-            "Treatment\npeels from\nthe outside in",
+            ARROW_LABELS[labels],
             fontsize=SMALL_PT,
             va="top",
             gid="peeling-label",
@@ -143,7 +164,9 @@ def draw_layers(*, ax: Axes, peeled: int = 0, highlight: str | None = None) -> A
     return ax
 
 
-def layered_model_figure(*, peeled: int = 0, highlight: str | None = None) -> Figure:
+def layered_model_figure(
+    *, peeled: int = 0, highlight: str | None = None, labels: str = "clinical"
+) -> Figure:
     """The published layered-model figure (after Daily, n.d.).
 
     Parameters
@@ -152,6 +175,8 @@ def layered_model_figure(*, peeled: int = 0, highlight: str | None = None) -> Fi
         How many outer layers are peeled away, 0 (default) to 4; see :func:`draw_layers`.
     highlight
         One layer to emphasise, or ``None`` (default); see :func:`draw_layers`.
+    labels
+        ``"clinical"`` (default) or ``"client"`` (plain words); see :func:`draw_layers`.
 
     Returns
     -------
@@ -164,7 +189,8 @@ def layered_model_figure(*, peeled: int = 0, highlight: str | None = None) -> Fi
     """
     peeled = _validate.int_range("peeled", peeled, 0, len(LAYERS) - 1)
     _validate.choice("highlight", highlight, [None, *(layer.key for layer in LAYERS)])
+    _validate.choice("labels", labels, list(ARROW_LABELS))
     with house_style():
         fig = Figure(figsize=SIZE_SINGLE, layout="constrained")
-        draw_layers(ax=fig.subplots(), peeled=peeled, highlight=highlight)
+        draw_layers(ax=fig.subplots(), peeled=peeled, highlight=highlight, labels=labels)
     return fig

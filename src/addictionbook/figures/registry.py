@@ -50,14 +50,15 @@ FIGURES: tuple[FigureSpec, ...] = (
         function=dopamine_figure,
         caption=(
             "The dopamine system, seen and unseen (after Siegel, 1999, as reported by Daily, "
-            "n.d.): attunement, \u201cfeeling felt\u201d, expands the dopamine system and the "
-            "wish to be seen; shame, the absence of attunement, contracts it and the wish to be "
-            "unseen. The dashed circle is the same reference outline in both panels. "
+            "n.d.): attunement, \u201cfeeling felt\u201d, is linked with an expanding dopamine "
+            "system and the wish to be seen; shame, the absence of attunement, with a contracting "
+            "one and the wish to be unseen. \u201cExpands\u201d and \u201ccontracts\u201d are "
+            "qualitative. The dashed circle is the same reference outline in both panels. "
             f"{CONCEPTUAL}"
         ),
         alt=(
-            "Attunement enlarges a shape for the dopamine system and the wish to be seen; "
-            "shame shrinks it, the wish to be unseen."
+            "Attunement is linked with a larger dopamine-system shape and the wish to be seen; "
+            "shame with a smaller one, the wish to be unseen."
         ),
         params=MappingProxyType({"state": "both"}),
     ),
@@ -66,12 +67,13 @@ FIGURES: tuple[FigureSpec, ...] = (
         function=opioid_figure,
         caption=(
             "The opioid system in the attuned moment (after Schore, 2003, as reported by Daily, "
-            "n.d.): caregiver and child both experience opioid-system activity, which "
-            f"reinforces the attachment bond between them. {CONCEPTUAL}"
+            "n.d.): a hypothesis that caregiver and child both experience opioid-system "
+            "activity, which reinforces the attachment bond between them; the evidence comes "
+            f"mainly from animal research. {CONCEPTUAL}"
         ),
         alt=(
-            "Caregiver and child share an attuned moment; both show opioid-system activity, "
-            "which reinforces the bond between them."
+            "Hypothesis: caregiver and child in an attuned moment both show opioid-system "
+            "activity that reinforces their bond."
         ),
         params=MappingProxyType({}),
     ),
@@ -90,13 +92,29 @@ FIGURES: tuple[FigureSpec, ...] = (
         params=MappingProxyType({"peeled": 0, "highlight": None}),
     ),
     FigureSpec(
+        id="fig-layered-model-client",
+        function=layered_model_figure,
+        caption=(
+            "The layers, in plain words for the client worksheet (after Daily, n.d.): from what "
+            "a person uses most (outside) to getting through feelings with other people "
+            f"(center). {CONCEPTUAL}"
+        ),
+        alt=(
+            "Five boxes, one inside the other: what I use most, other drugs, things I do, hard "
+            "feelings, and people at the center."
+        ),
+        params=MappingProxyType({"peeled": 0, "highlight": None, "labels": "client"}),
+    ),
+    FigureSpec(
         id="fig-three-systems",
         function=systems_figure,
         caption=(
             "Relationships, psychology and neurobiology (after Daily, n.d.): relationships, the "
             "internal working model and dopamine and opioid regulation are intertwined and are "
             "built or disrupted together; where relationships did not build regulation and do "
-            f"not support it, intoxication can stand in for it. {CONCEPTUAL}"
+            "not support it, intoxication can stand in for it. The article calls intoxication a "
+            "dopamine and opioid release; that is a simplification, which fits some drugs "
+            f"better than others. {CONCEPTUAL}"
         ),
         alt=(
             "Relationships, the working model and dopamine and opioid systems overlap as three "

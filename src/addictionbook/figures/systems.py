@@ -145,13 +145,15 @@ def draw_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
         )
 
         if show_intoxication:
-            box(ax, (9.75, 5.05), 4.1, 1.75, colour="orange", gid="intoxication")
-            label(ax, (11.8, 6.3), "Intoxication", bold=True, gid="intoxication-label")
-            label(ax, (11.8, 5.6), "a dopamine and\nopioid release", fontsize=SMALL_PT)
+            box(ax, (9.75, 4.75), 4.1, 2.15, colour="orange", gid="intoxication")
+            label(ax, (11.8, 6.45), "Intoxication", bold=True, gid="intoxication-label")
+            label(
+                ax, (11.8, 5.5), "in the article:\ndopamine and\nopioid release", fontsize=SMALL_PT
+            )
             arrow(ax, (9.7, 5.55), (8.0, 4.75), rad=0.2, gid="intoxication-arrow")
             label(
                 ax,
-                (11.8, 4.65),
+                (11.8, 4.4),
                 "stands in for relational\nregulation where\nrelationships did not\n"
                 "build it and do not\nsupport it now",
                 fontsize=SMALL_PT,
