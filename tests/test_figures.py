@@ -395,6 +395,45 @@ def test_published_size_and_text_at_least_min_font(
     assert not small, f"{name}: text below {style.MIN_FONT_PT} pt: {small}"
 
 
+def figure_cells() -> list[tuple[str, int, str, float]]:
+    """Every figure cell of the book: (page, line, figure id, share of the text width asked)."""
+    from addictionbook.content.lint import Book
+
+    found = []
+    book = Book(ROOT)
+    for entry, page in book.pages.items():
+        lines = page.path.read_text(encoding="utf-8").splitlines()
+        for name, _, options, start, end in page.directives:
+            if name != "code-cell":
+                continue
+            body = "\n".join(lines[start - 1 : end])
+            shown = re.search(r"show\(\s*[\"'](fig-[\w-]+)", body)
+            width = str(((options.get("mystnb") or {}).get("image") or {}).get("width", ""))
+            if shown:
+                share = float(width.rstrip("%")) / 100 if width.endswith("%") else 1.0
+                found.append((entry, start, shown.group(1), share))
+    return found
+
+
+#: The width of the text on a printed page (US Letter and A4 margins both leave at least this).
+TEXT_WIDTH_IN = 6.5
+
+
+def test_figures_are_printed_with_text_at_least_min_font() -> None:
+    """A figure scaled down on the page (a ``width:`` option) shrinks its text with it."""
+    cells = figure_cells()
+    assert any(fid == "fig-layered-model-client" for _, _, fid, _ in cells)
+    for entry, line, figure_id, share in cells:
+        fig = BY_ID[figure_id].draw()
+        width = fig.get_size_inches()[0]
+        scale = min(1.0, share * TEXT_WIDTH_IN / width)
+        smallest = min(t.get_fontsize() for t in texts(fig)) * scale
+        assert smallest >= style.MIN_FONT_PT, (
+            f"{entry}.md:{line}: {figure_id} is printed at {scale:.0%}, so its smallest text is "
+            f"{smallest:.1f} pt; draw it at the printed size instead of scaling it down"
+        )
+
+
 @pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
 def test_text_contrast_meets_wcag_aa(
     name: str, function: Callable[..., Figure], kwargs: dict[str, object]

@@ -24,6 +24,7 @@ from .style import (
     LABEL_PT,
     LINE_PT,
     MUTED_INK,
+    SIZE_HANDOUT,
     SIZE_SINGLE,
     SMALL_PT,
     arrow,
@@ -191,6 +192,7 @@ def layered_model_figure(
     _validate.choice("highlight", highlight, [None, *(layer.key for layer in LAYERS)])
     _validate.choice("labels", labels, list(ARROW_LABELS))
     with house_style():
-        fig = Figure(figsize=SIZE_SINGLE, layout="constrained")
+        size = SIZE_HANDOUT if labels == "client" else SIZE_SINGLE  # printed at this size
+        fig = Figure(figsize=size, layout="constrained")
         draw_layers(ax=fig.subplots(), peeled=peeled, highlight=highlight, labels=labels)
     return fig
