@@ -24,17 +24,17 @@ from matplotlib.testing.compare import compare_images
 
 import addictionbook.figures as ab
 from addictionbook.figures import (
-    circles,
-    dopamine,
+    circles_of_coregulation,
+    dopamine_seen_unseen,
     export,
-    layers,
-    lens,
+    layered_model,
     notebook,
-    opioid,
+    opioid_attunement,
     registry,
     style,
+    three_systems,
+    working_model_lens,
 )
-from addictionbook.figures import systems as systems_module
 from addictionbook.figures.registry import BY_ID, CONCEPTUAL, FIGURES
 
 from .figure_helpers import (
@@ -51,34 +51,41 @@ from .figure_helpers import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURE_MODULES = (circles, dopamine, layers, lens, opioid, systems_module)
+FIGURE_MODULES = (
+    circles_of_coregulation,
+    dopamine_seen_unseen,
+    layered_model,
+    opioid_attunement,
+    three_systems,
+    working_model_lens,
+)
 
 #: Each draw_ function with arguments that exercise it.
 DRAWERS: list[tuple[Callable[..., Axes], dict[str, object]]] = [
-    (ab.draw_dopamine, {"state": "seen"}),
-    (ab.draw_dopamine, {"state": "unseen"}),
+    (ab.draw_dopamine_seen_unseen, {"state": "seen"}),
+    (ab.draw_dopamine_seen_unseen, {"state": "unseen"}),
     (ab.draw_opioid_attunement, {}),
-    (ab.draw_layers, {"peeled": 3, "highlight": "affect"}),
-    (ab.draw_systems, {"show_intoxication": False}),
-    (ab.draw_lens, {"model": "both"}),
-    (ab.draw_circles, {"stage": 3}),
+    (ab.draw_layered_model, {"peeled": 3, "highlight": "affect"}),
+    (ab.draw_three_systems, {"show_intoxication": False}),
+    (ab.draw_working_model_lens, {"model": "both"}),
+    (ab.draw_circles_of_coregulation, {"stage": 3}),
 ]
 
 #: Every figure function's bad values: (function, kwargs, parameter name, an allowed value).
 BAD_PARAMETERS: list[tuple[Callable[..., object], dict[str, object], str, str]] = [
-    (ab.dopamine_figure, {"state": "hidden"}, "state", "'unseen'"),
-    (ab.dopamine_figure, {"state": None}, "state", "'both'"),
+    (ab.dopamine_seen_unseen_figure, {"state": "hidden"}, "state", "'unseen'"),
+    (ab.dopamine_seen_unseen_figure, {"state": None}, "state", "'both'"),
     (ab.layered_model_figure, {"peeled": 5}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"peeled": -1}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"peeled": 1.0}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"peeled": True}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"highlight": "drugs"}, "highlight", "'switching'"),
     (ab.layered_model_figure, {"labels": "plain"}, "labels", "'client'"),
-    (ab.systems_figure, {"show_intoxication": "yes"}, "show_intoxication", "True"),
-    (ab.lens_figure, {"model": "anxious"}, "model", "'insecure'"),
-    (ab.circles_figure, {"stage": 0}, "stage", "1 to 4"),
-    (ab.circles_figure, {"stage": 5}, "stage", "1 to 4"),
-    (ab.circles_figure, {"stage": "2"}, "stage", "1 to 4"),
+    (ab.three_systems_figure, {"show_intoxication": "yes"}, "show_intoxication", "True"),
+    (ab.working_model_lens_figure, {"model": "anxious"}, "model", "'insecure'"),
+    (ab.circles_of_coregulation_figure, {"stage": 0}, "stage", "1 to 4"),
+    (ab.circles_of_coregulation_figure, {"stage": 5}, "stage", "1 to 4"),
+    (ab.circles_of_coregulation_figure, {"stage": "2"}, "stage", "1 to 4"),
 ]
 
 
@@ -145,10 +152,12 @@ def test_figures_are_schematics_without_axes_numbers_or_titles(
 
 @pytest.mark.parametrize("peeled", range(5))
 def test_layers_peeled_are_dashed_unfilled_and_marked(peeled: int) -> None:
-    ax = ab.draw_layers(ax=fresh_axes(), peeled=peeled)
+    ax = ab.draw_layered_model(ax=fresh_axes(), peeled=peeled)
     patches = gid_prefixed(ax, "layer-", Patch)
-    assert [p.get_gid() for p in patches] == [f"layer-{layer.key}" for layer in layers.LAYERS]
-    for depth, layer in enumerate(layers.LAYERS):
+    assert [p.get_gid() for p in patches] == [
+        f"layer-{layer.key}" for layer in layered_model.LAYERS
+    ]
+    for depth, layer in enumerate(layered_model.LAYERS):
         patch = patch_by_gid(ax, f"layer-{layer.key}")
         label = by_gid(ax, f"label-{layer.key}")[0]
         is_peeled = depth < peeled
@@ -157,9 +166,9 @@ def test_layers_peeled_are_dashed_unfilled_and_marked(peeled: int) -> None:
         assert ("(peeled away)" in label.get_text()) == is_peeled
 
 
-@pytest.mark.parametrize("highlight", [layer.key for layer in layers.LAYERS])
+@pytest.mark.parametrize("highlight", [layer.key for layer in layered_model.LAYERS])
 def test_layers_highlight_has_the_only_heavy_outline(highlight: str) -> None:
-    ax = ab.draw_layers(ax=fresh_axes(), highlight=highlight)
+    ax = ab.draw_layered_model(ax=fresh_axes(), highlight=highlight)
     widths = {p.get_gid(): p.get_linewidth() for p in gid_prefixed(ax, "layer-", Patch)}
     heavy = [gid for gid, width in widths.items() if width == style.HEAVY_LINE_PT]
     assert heavy == [f"layer-{highlight}"]
@@ -167,7 +176,7 @@ def test_layers_highlight_has_the_only_heavy_outline(highlight: str) -> None:
 
 
 def test_layers_without_highlight_have_no_heavy_outline() -> None:
-    ax = ab.draw_layers(ax=fresh_axes())
+    ax = ab.draw_layered_model(ax=fresh_axes())
     assert all(p.get_linewidth() < style.HEAVY_LINE_PT for p in gid_prefixed(ax, "layer-", Patch))
 
 
@@ -175,7 +184,7 @@ def test_layers_client_labels_are_plain_words_and_match_the_worksheet_alt_text()
     text = all_text(ab.layered_model_figure(labels="client"))
     for clinical_term in ("Drug of choice", "Process addictions", "Affect-regulation", "co-regul"):
         assert clinical_term not in text
-    for label in layers.CLIENT_LABELS.values():
+    for label in layered_model.CLIENT_LABELS.values():
         assert " ".join(label.split()) in text
     alt = BY_ID["fig-layered-model-client"].alt.lower()
     for key in ("what i use most", "other drugs", "things i do", "hard feelings", "people"):
@@ -199,7 +208,7 @@ def test_layers_show_the_articles_terms() -> None:
 
 @pytest.mark.parametrize(("state", "panels"), [("both", 2), ("seen", 1), ("unseen", 1)])
 def test_dopamine_state_sets_the_panels(state: str, panels: int) -> None:
-    fig = ab.dopamine_figure(state=state)
+    fig = ab.dopamine_seen_unseen_figure(state=state)
     assert len(fig.axes) == panels
     shown = [ax.get_gid() for ax in fig.axes]
     expected = {"both": ["panel-seen", "panel-unseen"], "seen": ["panel-seen"]}
@@ -207,7 +216,7 @@ def test_dopamine_state_sets_the_panels(state: str, panels: int) -> None:
 
 
 def test_dopamine_seen_expands_and_unseen_contracts_against_one_reference() -> None:
-    fig = ab.dopamine_figure(state="both")
+    fig = ab.dopamine_seen_unseen_figure(state="both")
     radius = {
         gid: patch_by_gid(fig, gid).get_radius()
         for gid in (
@@ -225,7 +234,7 @@ def test_dopamine_seen_expands_and_unseen_contracts_against_one_reference() -> N
 
 
 def test_dopamine_attunement_is_a_two_headed_link_and_shame_a_broken_one() -> None:
-    fig = ab.dopamine_figure()
+    fig = ab.dopamine_seen_unseen_figure()
     seen = by_gid(fig, "dopamine-seen-link")
     unseen = by_gid(fig, "dopamine-unseen-link")
     assert len(seen) == 1 and not is_dashed(seen[0])
@@ -233,7 +242,7 @@ def test_dopamine_attunement_is_a_two_headed_link_and_shame_a_broken_one() -> No
 
 
 def test_dopamine_shows_the_articles_terms() -> None:
-    text = all_text(ab.dopamine_figure())
+    text = all_text(ab.dopamine_seen_unseen_figure())
     for term in (
         "\u201cfeeling felt\u201d",
         "Shame",
@@ -248,7 +257,7 @@ def test_dopamine_shows_the_articles_terms() -> None:
 
 
 def test_opioid_activity_is_drawn_in_both_partners_and_feeds_the_bond() -> None:
-    fig = ab.opioid_figure()
+    fig = ab.opioid_attunement_figure()
     for who in ("caregiver", "child"):
         assert "Opioid system" in by_gid(fig, f"opioid-activity-{who}-label")[0].get_text()
         assert by_gid(fig, f"opioid-to-bond-{who}"), f"no arrow from the {who} to the bond"
@@ -259,8 +268,8 @@ def test_opioid_activity_is_drawn_in_both_partners_and_feeds_the_bond() -> None:
 
 @pytest.mark.parametrize("show_intoxication", [True, False])
 def test_systems_draw_three_circles_and_intoxication_on_request(show_intoxication: bool) -> None:
-    fig = ab.systems_figure(show_intoxication=show_intoxication)
-    keys = [s.key for s in systems_module.SYSTEMS]
+    fig = ab.three_systems_figure(show_intoxication=show_intoxication)
+    keys = [s.key for s in three_systems.SYSTEMS]
     assert {
         p.get_gid() for p in fig.findobj(Circle) if p.get_gid() in {f"system-{k}" for k in keys}
     } == {f"system-{k}" for k in keys}
@@ -274,8 +283,8 @@ def test_systems_draw_three_circles_and_intoxication_on_request(show_intoxicatio
 
 
 def test_systems_circles_overlap_each_other() -> None:
-    centres = [s.centre for s in systems_module.SYSTEMS]
-    radius = patch_by_gid(ab.systems_figure(), "system-relationships").get_radius()
+    centres = [s.centre for s in three_systems.SYSTEMS]
+    radius = patch_by_gid(ab.three_systems_figure(), "system-relationships").get_radius()
     for (x1, y1), (x2, y2) in itertools.combinations(centres, 2):
         assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 < 2 * radius
 
@@ -285,7 +294,7 @@ def test_systems_circles_overlap_each_other() -> None:
     [("both", ["secure", "insecure"]), ("secure", ["secure"]), ("insecure", ["insecure"])],
 )
 def test_lens_model_sets_the_lenses(model: str, lenses: list[str]) -> None:
-    fig = ab.lens_figure(model=model)
+    fig = ab.working_model_lens_figure(model=model)
     drawn = [
         p.get_gid().removeprefix("lens-")
         for p in gid_prefixed(fig, "lens-", Patch)
@@ -303,7 +312,7 @@ def test_lens_model_sets_the_lenses(model: str, lenses: list[str]) -> None:
 
 
 def test_lens_insecure_is_told_apart_by_hatching_not_colour_alone() -> None:
-    fig = ab.lens_figure()
+    fig = ab.working_model_lens_figure()
     assert patch_by_gid(fig, "lens-insecure").get_hatch()
     assert not patch_by_gid(fig, "lens-secure").get_hatch()
     assert "Insecure" in by_gid(fig, "lens-insecure-name")[0].get_text()
@@ -311,10 +320,10 @@ def test_lens_insecure_is_told_apart_by_hatching_not_colour_alone() -> None:
 
 @pytest.mark.parametrize("stage", range(1, 5))
 def test_circles_stage_sets_how_many_are_reached(stage: int) -> None:
-    ax = ab.draw_circles(ax=fresh_axes(), stage=stage)
-    rings = {c.key: patch_by_gid(ax, f"circle-{c.key}") for c in circles.CIRCLES}
+    ax = ab.draw_circles_of_coregulation(ax=fresh_axes(), stage=stage)
+    rings = {c.key: patch_by_gid(ax, f"circle-{c.key}") for c in circles_of_coregulation.CIRCLES}
     reached = [k for k, p in rings.items() if not is_dashed(p)]
-    assert reached == [c.key for c in circles.CIRCLES][:stage]
+    assert reached == [c.key for c in circles_of_coregulation.CIRCLES][:stage]
     for key, patch in rings.items():
         filled = mpl.colors.to_hex(patch.get_facecolor()) != "#ffffff"
         assert filled == (key in reached)
@@ -327,7 +336,7 @@ def test_circles_stage_sets_how_many_are_reached(stage: int) -> None:
 
 
 def test_circles_show_the_articles_terms() -> None:
-    text = all_text(ab.circles_figure())
+    text = all_text(ab.circles_of_coregulation_figure())
     for term in ("Therapist", "Group", "Meetings", "supportive relationships"):
         assert term in text
     assert "\u201cearned secure attachment\u201d" in text
@@ -352,12 +361,12 @@ def test_bad_parameter_raises_value_error_naming_it_and_the_allowed_values(
 @pytest.mark.parametrize(
     ("draw", "kwargs", "name"),
     [
-        (ab.draw_dopamine, {"state": "both"}, "state"),
-        (ab.draw_layers, {"highlight": "Core"}, "highlight"),
-        (ab.draw_layers, {"labels": None}, "labels"),
-        (ab.draw_lens, {"model": None}, "model"),
-        (ab.draw_circles, {"stage": 9}, "stage"),
-        (ab.draw_systems, {"show_intoxication": 1}, "show_intoxication"),
+        (ab.draw_dopamine_seen_unseen, {"state": "both"}, "state"),
+        (ab.draw_layered_model, {"highlight": "Core"}, "highlight"),
+        (ab.draw_layered_model, {"labels": None}, "labels"),
+        (ab.draw_working_model_lens, {"model": None}, "model"),
+        (ab.draw_circles_of_coregulation, {"stage": 9}, "stage"),
+        (ab.draw_three_systems, {"show_intoxication": 1}, "show_intoxication"),
     ],
 )
 def test_draw_functions_validate_too(draw: Callable[..., Axes], kwargs: dict, name: str) -> None:
@@ -376,7 +385,7 @@ def test_unknown_figure_id_names_the_registered_ones() -> None:
 
 def test_positional_arguments_are_refused() -> None:
     with pytest.raises(TypeError):
-        ab.circles_figure(2)  # type: ignore[misc]
+        ab.circles_of_coregulation_figure(2)  # type: ignore[misc]
 
 
 # --- house style and accessibility -----------------------------------------------------------
@@ -446,7 +455,7 @@ def test_text_contrast_meets_wcag_aa(
 
 def test_contrast_measure_catches_light_text() -> None:
     """The contrast check is able to fail: pale text on white is caught."""
-    fig = ab.circles_figure()
+    fig = ab.circles_of_coregulation_figure()
     fig.axes[0].text(1, 1, "pale", color="#BBBBBB", fontsize=12)
     assert any(ratio < 4.5 for text, ratio in text_contrasts(fig) if text == "pale")
     assert contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)

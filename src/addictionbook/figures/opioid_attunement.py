@@ -25,7 +25,7 @@ from .style import (
     tint,
 )
 
-__all__ = ["draw_opioid_attunement", "opioid_figure"]
+__all__ = ["draw_opioid_attunement", "opioid_attunement_figure"]
 
 _W, _H = 14.0, 9.6
 
@@ -106,7 +106,7 @@ def draw_opioid_attunement(*, ax: Axes) -> Axes:
     return ax
 
 
-def opioid_figure() -> Figure:
+def opioid_attunement_figure() -> Figure:
     """The published opioid-attunement figure (after Schore, 2003, as reported by Daily, n.d.).
 
     Returns
@@ -116,7 +116,7 @@ def opioid_figure() -> Figure:
 
     Examples
     --------
-    >>> fig = opioid_figure()
+    >>> fig = opioid_attunement_figure()
     """
     with house_style():
         fig = Figure(figsize=SIZE_SINGLE, layout="constrained")

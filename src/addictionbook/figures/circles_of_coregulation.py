@@ -31,7 +31,12 @@ from .style import (
     tint,
 )
 
-__all__ = ["CIRCLES", "CoRegulationCircle", "circles_figure", "draw_circles"]
+__all__ = [
+    "CIRCLES",
+    "CoRegulationCircle",
+    "circles_of_coregulation_figure",
+    "draw_circles_of_coregulation",
+]
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ _CENTRE = (4.45, 4.45)
 _W, _H = 12.8, 8.9
 
 
-def draw_circles(*, ax: Axes, stage: int = 4) -> Axes:
+def draw_circles_of_coregulation(*, ax: Axes, stage: int = 4) -> Axes:
     """Draw the widening circles of co-regulation into ``ax`` and return it.
 
     Shows the article's account of how therapy works (Daily, n.d.): being seen and feeling felt
@@ -79,7 +84,7 @@ def draw_circles(*, ax: Axes, stage: int = 4) -> Axes:
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_circles(ax=Figure().subplots(), stage=2)
+    >>> ax = draw_circles_of_coregulation(ax=Figure().subplots(), stage=2)
     """
     stage = _validate.int_range("stage", stage, 1, len(CIRCLES))
     with house_style():
@@ -144,7 +149,7 @@ def draw_circles(*, ax: Axes, stage: int = 4) -> Axes:
     return ax
 
 
-def circles_figure(*, stage: int = 4) -> Figure:
+def circles_of_coregulation_figure(*, stage: int = 4) -> Figure:
     """The published circles-of-co-regulation figure (after Daily, n.d.).
 
     Parameters
@@ -155,14 +160,14 @@ def circles_figure(*, stage: int = 4) -> Figure:
     Returns
     -------
     Figure
-        One axes drawn with :func:`draw_circles`.
+        One axes drawn with :func:`draw_circles_of_coregulation`.
 
     Examples
     --------
-    >>> fig = circles_figure(stage=2)
+    >>> fig = circles_of_coregulation_figure(stage=2)
     """
     stage = _validate.int_range("stage", stage, 1, len(CIRCLES))
     with house_style():
         fig = Figure(figsize=SIZE_SINGLE, layout="constrained")
-        draw_circles(ax=fig.subplots(), stage=stage)
+        draw_circles_of_coregulation(ax=fig.subplots(), stage=stage)
     return fig

@@ -33,7 +33,7 @@ from .style import (
     tint,
 )
 
-__all__ = ["CLIENT_LABELS", "LAYERS", "Layer", "draw_layers", "layered_model_figure"]
+__all__ = ["CLIENT_LABELS", "LAYERS", "Layer", "draw_layered_model", "layered_model_figure"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ ARROW_LABELS = {
 }
 
 
-def draw_layers(
+def draw_layered_model(
     *, ax: Axes, peeled: int = 0, highlight: str | None = None, labels: str = "clinical"
 ) -> Axes:
     """Draw the nested layers of the layered model into ``ax`` and return it.
@@ -102,7 +102,7 @@ def draw_layers(
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_layers(ax=Figure().subplots(), peeled=2, highlight="process")
+    >>> ax = draw_layered_model(ax=Figure().subplots(), peeled=2, highlight="process")
     """
     peeled = _validate.int_range("peeled", peeled, 0, len(LAYERS) - 1)
     _validate.choice("highlight", highlight, [None, *(layer.key for layer in LAYERS)])
@@ -173,16 +173,16 @@ def layered_model_figure(
     Parameters
     ----------
     peeled
-        How many outer layers are peeled away, 0 (default) to 4; see :func:`draw_layers`.
+        How many outer layers are peeled away, 0 (default) to 4; see :func:`draw_layered_model`.
     highlight
-        One layer to emphasise, or ``None`` (default); see :func:`draw_layers`.
+        One layer to emphasise, or ``None`` (default); see :func:`draw_layered_model`.
     labels
-        ``"clinical"`` (default) or ``"client"`` (plain words); see :func:`draw_layers`.
+        ``"clinical"`` (default) or ``"client"`` (plain words); see :func:`draw_layered_model`.
 
     Returns
     -------
     Figure
-        One axes drawn with :func:`draw_layers`.
+        One axes drawn with :func:`draw_layered_model`.
 
     Examples
     --------
@@ -194,5 +194,5 @@ def layered_model_figure(
     with house_style():
         size = SIZE_HANDOUT if labels == "client" else SIZE_SINGLE  # printed at this size
         fig = Figure(figsize=size, layout="constrained")
-        draw_layers(ax=fig.subplots(), peeled=peeled, highlight=highlight, labels=labels)
+        draw_layered_model(ax=fig.subplots(), peeled=peeled, highlight=highlight, labels=labels)
     return fig

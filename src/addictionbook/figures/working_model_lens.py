@@ -30,7 +30,7 @@ from .style import (
     tint,
 )
 
-__all__ = ["MODELS", "LensModel", "draw_lens", "lens_figure"]
+__all__ = ["MODELS", "LensModel", "draw_working_model_lens", "working_model_lens_figure"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def _row(ax: Axes, y: float, model: LensModel, start: tuple[float, float]) -> No
             )
 
 
-def draw_lens(*, ax: Axes, model: str = "both") -> Axes:
+def draw_working_model_lens(*, ax: Axes, model: str = "both") -> Axes:
     """Draw the same experience filtered through one or both internal working models into
     ``ax`` and return it.
 
@@ -148,7 +148,7 @@ def draw_lens(*, ax: Axes, model: str = "both") -> Axes:
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_lens(ax=Figure().subplots(), model="insecure")
+    >>> ax = draw_working_model_lens(ax=Figure().subplots(), model="insecure")
     """
     _validate.choice("model", model, _CHOICES)
     keys = ["secure", "insecure"] if model == "both" else [model]
@@ -182,7 +182,7 @@ def draw_lens(*, ax: Axes, model: str = "both") -> Axes:
     return ax
 
 
-def lens_figure(*, model: str = "both") -> Figure:
+def working_model_lens_figure(*, model: str = "both") -> Figure:
     """The published working-model lens figure (after Daily, n.d.).
 
     Parameters
@@ -193,15 +193,15 @@ def lens_figure(*, model: str = "both") -> Figure:
     Returns
     -------
     Figure
-        One axes drawn with :func:`draw_lens`.
+        One axes drawn with :func:`draw_working_model_lens`.
 
     Examples
     --------
-    >>> fig = lens_figure(model="secure")
+    >>> fig = working_model_lens_figure(model="secure")
     """
     _validate.choice("model", model, _CHOICES)
     with house_style():
         size = SIZE_WIDE if model == "both" else (SIZE_WIDE[0], SIZE_WIDE[1] * 0.6)
         fig = Figure(figsize=size, layout="constrained")
-        draw_lens(ax=fig.subplots(), model=model)
+        draw_working_model_lens(ax=fig.subplots(), model=model)
     return fig

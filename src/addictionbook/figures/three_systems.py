@@ -29,7 +29,7 @@ from .style import (
     label,
 )
 
-__all__ = ["SYSTEMS", "RegulatorySystem", "draw_systems", "systems_figure"]
+__all__ = ["SYSTEMS", "RegulatorySystem", "draw_three_systems", "three_systems_figure"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ SYSTEMS: tuple[RegulatorySystem, ...] = (
 _W, _H = 14.0, 9.8
 
 
-def draw_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
+def draw_three_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
     """Draw the three intertwined regulatory systems into ``ax`` and return it.
 
     Shows the article's synthesis (Daily, n.d., drawing on Siegel, 1999, and Schore, 2003):
@@ -96,7 +96,7 @@ def draw_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_systems(ax=Figure().subplots(), show_intoxication=False)
+    >>> ax = draw_three_systems(ax=Figure().subplots(), show_intoxication=False)
     """
     _validate.flag("show_intoxication", show_intoxication)
     with house_style():
@@ -163,7 +163,7 @@ def draw_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
     return ax
 
 
-def systems_figure(*, show_intoxication: bool = True) -> Figure:
+def three_systems_figure(*, show_intoxication: bool = True) -> Figure:
     """The published three-systems figure (after Daily, n.d.).
 
     Parameters
@@ -174,14 +174,14 @@ def systems_figure(*, show_intoxication: bool = True) -> Figure:
     Returns
     -------
     Figure
-        One axes drawn with :func:`draw_systems`.
+        One axes drawn with :func:`draw_three_systems`.
 
     Examples
     --------
-    >>> fig = systems_figure(show_intoxication=False)
+    >>> fig = three_systems_figure(show_intoxication=False)
     """
     _validate.flag("show_intoxication", show_intoxication)
     with house_style():
         fig = Figure(figsize=SIZE_SINGLE, layout="constrained")
-        draw_systems(ax=fig.subplots(), show_intoxication=show_intoxication)
+        draw_three_systems(ax=fig.subplots(), show_intoxication=show_intoxication)
     return fig

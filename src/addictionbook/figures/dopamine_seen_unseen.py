@@ -34,7 +34,13 @@ from .style import (
     tint,
 )
 
-__all__ = ["PANELS", "STATES", "DopaminePanel", "dopamine_figure", "draw_dopamine"]
+__all__ = [
+    "PANELS",
+    "STATES",
+    "DopaminePanel",
+    "dopamine_seen_unseen_figure",
+    "draw_dopamine_seen_unseen",
+]
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ PANELS: dict[str, DopaminePanel] = {
         "unseen", "Shame: the absence\nof attunement", "contracts", "Wish to be unseen", False
     ),
 }
-#: Allowed values of ``state`` for :func:`dopamine_figure`.
+#: Allowed values of ``state`` for :func:`dopamine_seen_unseen_figure`.
 STATES = ("both", "seen", "unseen")
 
 _W, _H = 10.0, 13.6  # panel canvas in data units
@@ -65,7 +71,7 @@ _REFERENCE_R = 1.45  # the dashed reference outline, identical in both panels
 _SYSTEM_CENTRE = (5.0, 5.55)
 
 
-def draw_dopamine(*, ax: Axes, state: str = "seen") -> Axes:
+def draw_dopamine_seen_unseen(*, ax: Axes, state: str = "seen") -> Axes:
     """Draw one panel, attunement and the expanded dopamine system or shame and the contracted
     one, into ``ax`` and return it.
 
@@ -90,7 +96,7 @@ def draw_dopamine(*, ax: Axes, state: str = "seen") -> Axes:
     Examples
     --------
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_dopamine(ax=Figure().subplots(), state="unseen")
+    >>> ax = draw_dopamine_seen_unseen(ax=Figure().subplots(), state="unseen")
     """
     _validate.choice("state", state, list(PANELS))
     panel = PANELS[state]
@@ -176,7 +182,7 @@ def draw_dopamine(*, ax: Axes, state: str = "seen") -> Axes:
     return ax
 
 
-def dopamine_figure(*, state: str = "both") -> Figure:
+def dopamine_seen_unseen_figure(*, state: str = "both") -> Figure:
     """The published dopamine figure (after Siegel, 1999, as reported by Daily, n.d.).
 
     Parameters
@@ -187,11 +193,11 @@ def dopamine_figure(*, state: str = "both") -> Figure:
     Returns
     -------
     Figure
-        One axes per panel drawn with :func:`draw_dopamine`.
+        One axes per panel drawn with :func:`draw_dopamine_seen_unseen`.
 
     Examples
     --------
-    >>> fig = dopamine_figure(state="seen")
+    >>> fig = dopamine_seen_unseen_figure(state="seen")
     """
     _validate.choice("state", state, STATES)
     states = ["seen", "unseen"] if state == "both" else [state]
@@ -200,7 +206,7 @@ def dopamine_figure(*, state: str = "both") -> Figure:
         fig = Figure(figsize=(width, SIZE_PANELS[1]), layout="constrained")
         axes = fig.subplots(1, len(states), squeeze=False)[0]
         for ax, key in zip(axes, states, strict=True):
-            draw_dopamine(ax=ax, state=key)
+            draw_dopamine_seen_unseen(ax=ax, state=key)
         if len(states) == 2:
             # A quiet rule between the panels: two states of one system, not one sequence.
             fig.add_artist(
