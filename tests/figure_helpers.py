@@ -80,7 +80,7 @@ def render_rgb(fig: Figure, dpi: float) -> tuple[np.ndarray, FigureCanvasAgg]:
 
 
 def relative_luminance(rgb: tuple[float, float, float]) -> float:
-    """WCAG 2.x relative luminance of an sRGB colour with channels in 0..1."""
+    """WCAG 2.x relative luminance of an sRGB color with channels in 0..1."""
 
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
@@ -90,7 +90,7 @@ def relative_luminance(rgb: tuple[float, float, float]) -> float:
 
 
 def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    """WCAG contrast ratio of two colours, 1 to 21."""
+    """WCAG contrast ratio of two colors, 1 to 21."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
 
@@ -98,8 +98,8 @@ def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float])
 def text_contrasts(fig: Figure, dpi: float = 100) -> list[tuple[str, float]]:
     """For every visible text: its string and its contrast against what lies behind it.
 
-    The background is measured on a render with all texts hidden: the most common pixel colour
-    inside the text's bounding box is the colour the text sits on.
+    The background is measured on a render with all texts hidden: the most common pixel color
+    inside the text's bounding box is the color the text sits on.
     """
     items = texts(fig)
     _, canvas = render_rgb(fig, dpi)

@@ -12,6 +12,7 @@ import inspect
 import itertools
 import re
 import sys
+import tokenize
 from collections.abc import Callable
 from pathlib import Path
 
@@ -283,9 +284,9 @@ def test_systems_draw_three_circles_and_intoxication_on_request(show_intoxicatio
 
 
 def test_systems_circles_overlap_each_other() -> None:
-    centres = [s.centre for s in three_systems.SYSTEMS]
+    centers = [s.center for s in three_systems.SYSTEMS]
     radius = patch_by_gid(ab.three_systems_figure(), "system-relationships").get_radius()
-    for (x1, y1), (x2, y2) in itertools.combinations(centres, 2):
+    for (x1, y1), (x2, y2) in itertools.combinations(centers, 2):
         assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 < 2 * radius
 
 
@@ -311,7 +312,7 @@ def test_lens_model_sets_the_lenses(model: str, lenses: list[str]) -> None:
     assert ("a kind inner voice" in text) == ("secure" in lenses)
 
 
-def test_lens_insecure_is_told_apart_by_hatching_not_colour_alone() -> None:
+def test_lens_insecure_is_told_apart_by_hatching_not_color_alone() -> None:
     fig = ab.working_model_lens_figure()
     assert patch_by_gid(fig, "lens-insecure").get_hatch()
     assert not patch_by_gid(fig, "lens-secure").get_hatch()
@@ -509,7 +510,7 @@ def test_labels_stay_inside_their_boxes(
 
 
 @pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_colours_come_from_the_house_palette_and_text_is_near_black(
+def test_colors_come_from_the_house_palette_and_text_is_near_black(
     name: str, function: Callable[..., Figure], kwargs: dict[str, object]
 ) -> None:
     fig = function(**kwargs)
@@ -519,10 +520,10 @@ def test_colours_come_from_the_house_palette_and_text_is_near_black(
         style.MUTED_INK.lower(),
     }
     allowed = {"#ffffff", "#000000", style.INK.lower(), style.MUTED_INK.lower()}
-    for colour in style.OKABE_ITO:
+    for color in style.OKABE_ITO:
         allowed |= {
-            style.fill(colour).lower(),
-            *(style.tint(colour, s) for s in (0.22, 0.4, 0.45, 0.6)),
+            style.fill(color).lower(),
+            *(style.tint(color, s) for s in (0.22, 0.4, 0.45, 0.6)),
         }
     for patch in fig.findobj(Patch):
         if patch is fig.patch or not patch.get_visible() or patch.get_fill() is False:
@@ -584,6 +585,20 @@ def test_the_call_shown_in_the_gallery_draws_the_figure(spec: registry.FigureSpe
 
 
 # --- public API and docstrings ---------------------------------------------------------------
+
+
+def test_code_names_are_spelled_as_matplotlib_spells_them() -> None:
+    """``color`` and ``center``, as in matplotlib's own keywords (``facecolor=``, ``ha="center"``),
+    for every name in the figure code: parameters, dataclass fields, helper keywords, locals."""
+    package = Path(ab.__file__).parent
+    found = []
+    for path in sorted(package.glob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                if token.type == tokenize.NAME and re.search(r"colour|centre", token.string, re.I):
+                    found.append(f"{path.name}:{token.start[0]}: {token.string}")
+    assert len(list(package.glob("*.py"))) > 6, "the figure modules were not found"
+    assert not found, f"use matplotlib's spelling (color, center): {found}"
 
 
 def test_public_api_lists_exactly_the_figure_functions() -> None:

@@ -45,7 +45,7 @@ class CoRegulationCircle:
 
     key: str
     label: str
-    colour: str
+    color: str
 
 
 #: Innermost first.
@@ -57,7 +57,7 @@ CIRCLES: tuple[CoRegulationCircle, ...] = (
 )
 
 _RADII = (1.2, 2.05, 2.9, 4.3)
-_CENTRE = (4.45, 4.45)
+_CENTER = (4.45, 4.45)
 _W, _H = 12.8, 8.9
 
 
@@ -90,16 +90,16 @@ def draw_circles_of_coregulation(*, ax: Axes, stage: int = 4) -> Axes:
     with house_style():
         canvas(ax, _W, _H)
         ax.set_gid(f"panel-circles-{stage}")
-        cx, cy = _CENTRE
+        cx, cy = _CENTER
         # Outermost first, so inner circles sit on top.
         for index in reversed(range(len(CIRCLES))):
             circle = CIRCLES[index]
             reached = index < stage
             ax.add_patch(
                 Circle(
-                    _CENTRE,
+                    _CENTER,
                     _RADII[index],
-                    facecolor=tint(circle.colour, 0.4) if reached else "#FFFFFF",
+                    facecolor=tint(circle.color, 0.4) if reached else "#FFFFFF",
                     edgecolor=INK if reached else MUTED_INK,
                     linewidth=LINE_PT if reached else 1.0,
                     linestyle="-" if reached else (0, (4, 3)),
@@ -116,7 +116,7 @@ def draw_circles_of_coregulation(*, ax: Axes, stage: int = 4) -> Axes:
                 fontsize=SMALL_PT + 1 if reached else SMALL_PT,
                 bold=reached and index == stage - 1,
                 italic=not reached,
-                colour=INK if reached else MUTED_INK,
+                color=INK if reached else MUTED_INK,
                 gid=f"circle-{circle.key}-label",
             )
         # The direction of the work: outward, toward earned secure attachment. The stretch

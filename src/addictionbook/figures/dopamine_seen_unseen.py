@@ -68,7 +68,7 @@ STATES = ("both", "seen", "unseen")
 
 _W, _H = 10.0, 13.6  # panel canvas in data units
 _REFERENCE_R = 1.45  # the dashed reference outline, identical in both panels
-_SYSTEM_CENTRE = (5.0, 5.55)
+_SYSTEM_CENTER = (5.0, 5.55)
 
 
 def draw_dopamine_seen_unseen(*, ax: Axes, state: str = "seen") -> Axes:
@@ -106,8 +106,8 @@ def draw_dopamine_seen_unseen(*, ax: Axes, state: str = "seen") -> Axes:
         ax.set_gid(f"panel-{state}")
 
         # The relationship: caregiver and child, joined (attunement) or not (shame).
-        person(ax, (3.0, 11.0), 2.3, colour="sky_blue", gid=f"{gid}-caregiver")
-        person(ax, (7.2, 11.0), 1.6, colour="yellow", gid=f"{gid}-child")
+        person(ax, (3.0, 11.0), 2.3, color="sky_blue", gid=f"{gid}-caregiver")
+        person(ax, (7.2, 11.0), 1.6, color="yellow", gid=f"{gid}-child")
         label(ax, (3.0, 10.85), "Caregiver", fontsize=SMALL_PT, va="top")
         label(ax, (7.2, 10.85), "Child", fontsize=SMALL_PT, va="top")
         if panel.expands:
@@ -122,18 +122,18 @@ def draw_dopamine_seen_unseen(*, ax: Axes, state: str = "seen") -> Axes:
             7.6,
             1.3,
             panel.relation,
-            colour="sky_blue" if panel.expands else None,
+            color="sky_blue" if panel.expands else None,
             bold=True,
             gid=f"{gid}-relation",
         )
         arrow(ax, (5.0, 8.5), (5.0, 7.75), gid=f"{gid}-arrow-in")
 
         # The dopamine system: a shape beside the same dashed reference outline.
-        cx, cy = _SYSTEM_CENTRE
+        cx, cy = _SYSTEM_CENTER
         radius = 1.95 if panel.expands else 0.8
         ax.add_patch(
             Circle(
-                _SYSTEM_CENTRE,
+                _SYSTEM_CENTER,
                 radius,
                 facecolor=tint("orange"),
                 edgecolor=INK,
@@ -144,7 +144,7 @@ def draw_dopamine_seen_unseen(*, ax: Axes, state: str = "seen") -> Axes:
         )
         ax.add_patch(
             Circle(
-                _SYSTEM_CENTRE,
+                _SYSTEM_CENTER,
                 _REFERENCE_R,
                 fill=False,
                 edgecolor=MUTED_INK,
@@ -175,7 +175,7 @@ def draw_dopamine_seen_unseen(*, ax: Axes, state: str = "seen") -> Axes:
             6.4,
             1.1,
             panel.wish,
-            colour="orange" if panel.expands else None,
+            color="orange" if panel.expands else None,
             bold=True,
             gid=f"{gid}-wish",
         )

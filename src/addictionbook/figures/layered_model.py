@@ -42,7 +42,7 @@ class Layer:
 
     key: str
     label: str
-    colour: str
+    color: str
 
 
 #: Outermost first; the last entry is the core, which is never peeled away.
@@ -127,7 +127,7 @@ def draw_layered_model(
                     width,
                     height,
                     boxstyle="round,pad=0,rounding_size=0.25",
-                    facecolor=BACKGROUND if is_peeled else tint(layer.colour),
+                    facecolor=BACKGROUND if is_peeled else tint(layer.color),
                     edgecolor=INK,
                     linewidth=HEAVY_LINE_PT if is_highlight else LINE_PT,
                     linestyle=(0, (4, 3)) if is_peeled else "-",

@@ -60,7 +60,7 @@ def draw_opioid_attunement(*, ax: Axes) -> Axes:
             ("caregiver", "Caregiver", 2.7, 3.0, "sky_blue"),
             ("child", "Child", 11.3, 2.1, "yellow"),
         )
-        for key, name, x, size, colour in people:
+        for key, name, x, size, color in people:
             # A dashed glow behind each person: opioid-system activity, named in the box below.
             ax.add_patch(
                 Circle(
@@ -74,7 +74,7 @@ def draw_opioid_attunement(*, ax: Axes) -> Axes:
                     gid=f"opioid-glow-{key}",
                 )
             )
-            person(ax, (x, 5.05), size, colour=colour, gid=f"opioid-{key}")
+            person(ax, (x, 5.05), size, color=color, gid=f"opioid-{key}")
             label(ax, (x, 4.85), name, va="top", gid=f"opioid-{key}-name")
             box(
                 ax,
@@ -82,7 +82,7 @@ def draw_opioid_attunement(*, ax: Axes) -> Axes:
                 4.4,
                 1.3,
                 "Opioid system\nactive",
-                colour="reddish_purple",
+                color="reddish_purple",
                 gid=f"opioid-activity-{key}",
             )
 
@@ -97,7 +97,7 @@ def draw_opioid_attunement(*, ax: Axes) -> Axes:
             5.0,
             1.45,
             "Attachment bond\nreinforced",
-            colour="bluish_green",
+            color="bluish_green",
             bold=True,
             gid="opioid-bond",
         )

@@ -38,13 +38,13 @@ class RegulatorySystem:
 
     key: str
     label: str
-    colour: str
-    centre: tuple[float, float]
+    color: str
+    center: tuple[float, float]
     label_at: tuple[float, float]
 
 
 _R = 2.7
-#: The three systems, with their circle centres and label positions on the canvas.
+#: The three systems, with their circle centers and label positions on the canvas.
 SYSTEMS: tuple[RegulatorySystem, ...] = (
     RegulatorySystem(
         "relationships",
@@ -104,12 +104,12 @@ def draw_three_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
         ax.set_gid("panel-systems")
         shift = 0.0 if show_intoxication else 2.6
         for system in SYSTEMS:
-            cx, cy = system.centre
+            cx, cy = system.center
             ax.add_patch(
                 Circle(
                     (cx + shift, cy),
                     _R,
-                    facecolor=fill(system.colour),
+                    facecolor=fill(system.color),
                     edgecolor="none",
                     alpha=0.3,
                     zorder=1,
@@ -118,7 +118,7 @@ def draw_three_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
             )
         # Outlines again on top, so every circle's edge stays visible through the others.
         for system in SYSTEMS:
-            cx, cy = system.centre
+            cx, cy = system.center
             ax.add_patch(
                 Circle(
                     (cx + shift, cy),
@@ -145,7 +145,7 @@ def draw_three_systems(*, ax: Axes, show_intoxication: bool = True) -> Axes:
         )
 
         if show_intoxication:
-            box(ax, (9.75, 4.75), 4.1, 2.15, colour="orange", gid="intoxication")
+            box(ax, (9.75, 4.75), 4.1, 2.15, color="orange", gid="intoxication")
             label(ax, (11.8, 6.45), "Intoxication", bold=True, gid="intoxication-label")
             label(
                 ax, (11.8, 5.5), "in the article:\ndopamine and\nopioid release", fontsize=SMALL_PT

@@ -39,12 +39,12 @@ class LensModel:
 
     key: str
     name: str
-    colour: str
+    color: str
     hatch: str | None
     reading: tuple[tuple[str, str], ...]
 
 
-#: The two models; the insecure lens is also hatched, so the difference never rests on colour.
+#: The two models; the insecure lens is also hatched, so the difference never rests on color.
 MODELS: dict[str, LensModel] = {
     "secure": LensModel(
         "secure",
@@ -69,12 +69,12 @@ _CHOICES = ("both", "secure", "insecure")
 _W = 16.0
 
 
-def _lens(ax: Axes, centre: tuple[float, float], height: float, model: LensModel) -> Polygon:
+def _lens(ax: Axes, center: tuple[float, float], height: float, model: LensModel) -> Polygon:
     """A double-convex lens: two circular arcs meeting at the top and bottom."""
-    cx, cy = centre
+    cx, cy = center
     half = height / 2
     bulge = 0.55
-    # Circle through (0, +-half) and (bulge, 0): radius r, centre (bulge - r, 0).
+    # Circle through (0, +-half) and (bulge, 0): radius r, center (bulge - r, 0).
     r = (half**2 + bulge**2) / (2 * bulge)
     phi = np.arcsin(half / r)
     t = np.linspace(-phi, phi, 40)
@@ -83,7 +83,7 @@ def _lens(ax: Axes, centre: tuple[float, float], height: float, model: LensModel
     lens = Polygon(
         np.vstack([right, left]),
         closed=True,
-        facecolor=tint(model.colour, 0.4),
+        facecolor=tint(model.color, 0.4),
         edgecolor=INK,
         linewidth=LINE_PT * 1.4,
         hatch=model.hatch,
@@ -108,7 +108,7 @@ def _row(ax: Axes, y: float, model: LensModel, start: tuple[float, float]) -> No
         gid=f"lens-{model.key}-name",
     )
     arrow(ax, (lens_x + 0.7, y), (9.55, y), gid=f"lens-{model.key}-out")
-    box(ax, (9.65, y - 1.2), 6.25, 2.4, colour=model.colour, gid=f"reading-{model.key}")
+    box(ax, (9.65, y - 1.2), 6.25, 2.4, color=model.color, gid=f"reading-{model.key}")
     for line, (key, value) in enumerate(model.reading):
         # A shared baseline keeps the bold key and its value level on every line.
         line_y = y + 0.55 - 0.7 * line
@@ -163,7 +163,7 @@ def draw_working_model_lens(*, ax: Axes, model: str = "both") -> Axes:
             4.3,
             2.0,
             "The same\nexperience",
-            colour=None,
+            color=None,
             bold=True,
             gid="experience",
         )
