@@ -575,6 +575,26 @@ def test_registered_ids_are_unique_and_named_fig() -> None:
 
 
 @pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
+def test_module_functions_and_figure_id_say_the_same_name(spec: registry.FigureSpec) -> None:
+    """``fig-<name>`` (a variant may add a suffix) is drawn by ``<name>_figure`` from module
+    ``<name>``, which also offers ``draw_<name>``: a reader goes from the id to the code."""
+    figure_function = spec.function.__name__
+    assert figure_function.endswith("_figure"), f"{spec.id}: {figure_function} is not *_figure"
+    name = figure_function.removesuffix("_figure")
+    assert spec.function.__module__ == f"{ab.__name__}.{name}", (
+        f"{spec.id}: {figure_function} lives in {spec.function.__module__}, not in {name}.py"
+    )
+    stem = "fig-" + name.replace("_", "-")
+    assert spec.id == stem or spec.id.startswith(f"{stem}-"), (
+        f"{spec.id} is drawn by {figure_function}: the id should be {stem} (or {stem}-<variant>)"
+    )
+    module = sys.modules[spec.function.__module__]
+    assert callable(getattr(module, f"draw_{name}", None)), f"{name}.py has no draw_{name}"
+    assert {figure_function, f"draw_{name}"} <= set(ab.__all__)
+    assert stem in BY_ID, f"{spec.id} is a variant of {stem}, which is not registered"
+
+
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
 def test_the_call_shown_in_the_gallery_draws_the_figure(spec: registry.FigureSpec) -> None:
     assert spec.call.startswith(f"addictionbook.figures.{spec.function.__name__}(")
     import addictionbook
