@@ -21,16 +21,24 @@ from addictionbook.figures.registry import FIGURES
 #: of an explanation: (test id, function, keyword arguments).
 VARIANTS: list[tuple[str, Callable[..., Figure], dict[str, object]]] = [
     *((spec.id, spec.function, dict(spec.params)) for spec in FIGURES),
-    ("dopamine-seen", ab.dopamine_seen_unseen_figure, {"state": "seen"}),
-    ("dopamine-unseen", ab.dopamine_seen_unseen_figure, {"state": "unseen"}),
-    ("layers-peeled-4-core", ab.layered_model_figure, {"peeled": 4, "highlight": "core"}),
-    ("layers-peeled-2-process", ab.layered_model_figure, {"peeled": 2, "highlight": "process"}),
-    ("layers-peeled-3-affect", ab.layered_model_figure, {"peeled": 3, "highlight": "affect"}),
-    ("systems-no-intoxication", ab.three_systems_figure, {"show_intoxication": False}),
-    ("lens-secure", ab.working_model_lens_figure, {"model": "secure"}),
-    ("lens-insecure", ab.working_model_lens_figure, {"model": "insecure"}),
-    ("circles-1", ab.circles_of_coregulation_figure, {"stage": 1}),
-    ("circles-2", ab.circles_of_coregulation_figure, {"stage": 2}),
+    ("dopamine-seen-unseen-state-seen", ab.dopamine_seen_unseen_figure, {"state": "seen"}),
+    ("dopamine-seen-unseen-state-unseen", ab.dopamine_seen_unseen_figure, {"state": "unseen"}),
+    ("layered-model-peeled-4-core", ab.layered_model_figure, {"peeled": 4, "highlight": "core"}),
+    (
+        "layered-model-peeled-2-process",
+        ab.layered_model_figure,
+        {"peeled": 2, "highlight": "process"},
+    ),
+    (
+        "layered-model-peeled-3-affect",
+        ab.layered_model_figure,
+        {"peeled": 3, "highlight": "affect"},
+    ),
+    ("three-systems-no-intoxication", ab.three_systems_figure, {"show_intoxication": False}),
+    ("working-model-lens-secure", ab.working_model_lens_figure, {"model": "secure"}),
+    ("working-model-lens-insecure", ab.working_model_lens_figure, {"model": "insecure"}),
+    ("circles-of-coregulation-stage-1", ab.circles_of_coregulation_figure, {"stage": 1}),
+    ("circles-of-coregulation-stage-2", ab.circles_of_coregulation_figure, {"stage": 2}),
 ]
 
 

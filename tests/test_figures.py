@@ -11,6 +11,7 @@ import doctest
 import inspect
 import itertools
 import re
+import subprocess
 import sys
 import tokenize
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from matplotlib.testing.compare import compare_images
 
 import addictionbook.figures as ab
 from addictionbook.figures import (
+    _validate,
     circles_of_coregulation,
     dopamine_seen_unseen,
     export,
@@ -132,6 +134,87 @@ def test_each_draw_function_returns_the_axes_it_was_given(
     ax = fresh_axes()
     assert draw(ax=ax, **kwargs) is ax
     assert texts(ax), f"{draw.__name__} drew no labels"
+
+
+@pytest.mark.parametrize(("draw", "kwargs"), DRAWERS, ids=lambda x: getattr(x, "__name__", ""))
+def test_draw_without_ax_draws_into_a_new_pyplot_free_figure(
+    draw: Callable[..., Axes], kwargs: dict[str, object]
+) -> None:
+    ax = draw(**kwargs)
+    fig = ax.figure
+    assert isinstance(fig, Figure) and fig.axes == [ax], "one new figure holding only this axes"
+    assert fig.canvas.manager is None, "a pyplot figure (it has a figure manager)"
+    assert texts(ax), f"{draw.__name__} drew no labels"
+    assert draw(**kwargs).figure is not fig, "each call draws a figure of its own"
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_a_one_panel_figure_is_the_figure_its_draw_function_makes(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    """``<name>_figure(**kw)`` and ``draw_<name>(**kw).figure`` are the same published figure
+    (same size, same file), so an instructor may start from either."""
+    fig = function(**kwargs)
+    if len(fig.axes) != 1:
+        pytest.skip(f"{name} composes {len(fig.axes)} panels")
+    draw = getattr(ab, "draw_" + function.__name__.removesuffix("_figure"))
+    drawn = draw(**kwargs).figure
+    assert tuple(drawn.get_size_inches()) == tuple(fig.get_size_inches())
+    assert export.render(drawn, "svg") == export.render(fig, "svg")
+
+
+def test_figure_functions_never_import_pyplot() -> None:
+    """Drawing every figure in a fresh interpreter leaves pyplot unimported: no global state."""
+    code = (
+        "import sys\n"
+        "import addictionbook.figures as ab\n"
+        "for name in ab.FIGURE_FUNCTIONS:\n"
+        "    getattr(ab, name)()\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+#: Every public figure function by name, with ``ax`` passed (draw functions) or not.
+PUBLIC_CALLS = [(name, False) for name in sorted(ab.FIGURE_FUNCTIONS)] + [
+    (name, True) for name in sorted(ab.FIGURE_FUNCTIONS) if name.startswith("draw_")
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "given_ax"), PUBLIC_CALLS, ids=[f"{n}{'(ax=...)' * a}" for n, a in PUBLIC_CALLS]
+)
+def test_each_call_enters_the_house_style_once_and_checks_each_parameter_once(
+    name: str, given_ax: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Style and validation happen in one place per call, not again in a nested call."""
+    entered: list[object] = []
+    checked: list[str] = []
+    rc_context = mpl.rc_context
+
+    def counting_rc_context(rc=None, fname=None):
+        if rc and rc.get("svg.hashsalt") == style.SVG_HASH_SALT:
+            entered.append(rc)
+        return rc_context(rc, fname)
+
+    def recording(check: Callable[..., object]) -> Callable[..., object]:
+        def recorded(parameter: str, *args: object) -> object:
+            checked.append(parameter)
+            return check(parameter, *args)
+
+        return recorded
+
+    monkeypatch.setattr(mpl, "rc_context", counting_rc_context)
+    for check in ("choice", "int_range", "flag"):
+        monkeypatch.setattr(_validate, check, recording(getattr(_validate, check)))
+    function = getattr(ab, name)
+    function(**({"ax": fresh_axes()} if given_ax else {}))
+    assert len(entered) == 1, f"{name} entered the house style {len(entered)} times"
+    parameters = set(inspect.signature(function).parameters) - {"ax"}
+    assert sorted(checked) == sorted(parameters), (
+        f"{name}: each parameter is checked once, in one place; checked {checked}"
+    )
 
 
 @pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
@@ -646,7 +729,8 @@ def test_public_function_is_keyword_only_typed_and_documented(name: str) -> None
     assert signature.return_annotation in ("Axes", "Figure", Axes, Figure)
     assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
     if name.startswith("draw_"):
-        assert "ax" in signature.parameters
+        ax = signature.parameters["ax"]
+        assert ax.default is None and ax.annotation in ("Axes | None", Axes | None)
     doc = inspect.getdoc(function) or ""
     assert re.search(r"Daily|Siegel|Schore", doc), f"{name}: say which source it follows"
     assert "Examples\n--------" in doc and ">>>" in doc

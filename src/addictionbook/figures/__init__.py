@@ -1,9 +1,13 @@
 """The figure library the chapters import: conceptual figures of the article's model.
 
-Each figure is a function returning a matplotlib ``Figure``, built from ``draw_*`` functions
-that draw one panel into an axes; ``registry`` lists the published figures with caption and alt
-text, ``export`` writes them to ``figures/``, and ``show`` / ``gallery`` display them in a
-notebook (``from addictionbook.figures import show``).
+The figure with id ``fig-<name>`` (``<name>`` with hyphens) lives in module ``<name>.py``, which
+offers two functions, as seaborn's do: ``draw_<name>(*, ax=None, ...)`` draws one panel into
+``ax``, or into a new pyplot-free ``Figure`` at the published size when ``ax`` is ``None``, and
+returns the axes; ``<name>_figure(...)`` returns the published ``Figure`` (for a one-panel
+figure, the one ``draw_<name>`` makes). Each checks its parameters and applies the house style
+once. ``registry`` lists the published figures with caption and alt text, ``export`` writes
+them to ``figures/``, and ``show`` / ``gallery`` display them in a notebook
+(``from addictionbook.figures import show``).
 
 Names are imported on first use (PEP 562), so code that only needs the registry's metadata
 does not pay for importing matplotlib or IPython.

@@ -1,10 +1,11 @@
 """House style for the book's figures: one palette, one type scale, explicit backgrounds.
 
-Every figure function draws inside :func:`house_style`, an ``rc_context``, so nothing global is
-left changed. The palette is Okabe–Ito (safe for color-blind readers). Colors only *fill*
-shapes that carry dark outlines and direct labels; text is near-black on white or on a light
-tint, which keeps it above WCAG's 4.5:1 contrast and legible when the site is in dark mode
-(figures carry their own white background).
+Every public figure function runs inside :func:`house_style`, an ``rc_context`` used as a
+decorator, so the style is entered once per call and nothing global is left changed; figures
+are created with :func:`new_axes`, never with pyplot. The palette is Okabe–Ito (safe for
+color-blind readers). Colors only *fill* shapes that carry dark outlines and direct labels;
+text is near-black on white or on a light tint, which keeps it above WCAG's 4.5:1 contrast and
+legible when the site is in dark mode (figures carry their own white background).
 
 The small drawing primitives every figure shares (a schematic canvas, a labelled box, a person,
 an arrow) live here too, so a change of line weight or corner radius happens in one place.
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Wedge
 from matplotlib.text import Text
 
@@ -91,9 +93,23 @@ _RC: dict[str, object] = {
 
 @contextlib.contextmanager
 def house_style() -> Iterator[None]:
-    """Apply the house rc settings for the duration of a ``with`` block, then restore them."""
+    """Apply the house rc settings for the duration of a ``with`` block, then restore them.
+
+    Also a decorator (``@house_style()``), as seaborn's ``axes_style`` is. Each public function
+    that draws is decorated; a one-panel ``*_figure`` function draws nothing itself and returns
+    its ``draw_*`` function's figure. So every public call enters the style exactly once.
+    """
     with mpl.rc_context(_RC):
         yield
+
+
+def new_axes(size: tuple[float, float]) -> Axes:
+    """Return the single axes of a new ``Figure`` of ``size`` inches (constrained layout).
+
+    The figure belongs to no pyplot figure manager: nothing global keeps it alive or shows it.
+    Call it inside :func:`house_style`, whose rc settings the figure takes at creation.
+    """
+    return Figure(figsize=size, layout="constrained").subplots()
 
 
 def fill(name: str) -> str:

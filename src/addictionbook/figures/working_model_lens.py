@@ -27,6 +27,7 @@ from .style import (
     canvas,
     house_style,
     label,
+    new_axes,
     tint,
 )
 
@@ -124,9 +125,10 @@ def _row(ax: Axes, y: float, model: LensModel, start: tuple[float, float]) -> No
             )
 
 
-def draw_working_model_lens(*, ax: Axes, model: str = "both") -> Axes:
-    """Draw the same experience filtered through one or both internal working models into
-    ``ax`` and return it.
+@house_style()
+def draw_working_model_lens(*, ax: Axes | None = None, model: str = "both") -> Axes:
+    """Draw the same experience filtered through one or both internal working models and
+    return the axes.
 
     Shows the article's psychological regulatory system (Daily, n.d.; the internal working model
     goes back to Bowlby, 1969): a secure model reads an experience with safety and trust; an
@@ -136,49 +138,53 @@ def draw_working_model_lens(*, ax: Axes, model: str = "both") -> Axes:
     Parameters
     ----------
     ax
-        The axes to draw into (limits, aspect and frame are set here).
+        The axes to draw into (limits, aspect and frame are set here); ``None`` (the default)
+        draws into a new figure at the published size (lower for one lens), ``ax.figure``.
     model
         ``"both"`` (the default: one experience, two lenses), ``"secure"`` or ``"insecure"``.
 
     Returns
     -------
     Axes
-        ``ax``, with lenses ``lens-<key>`` and readings ``reading-<key>``.
+        ``ax`` (or the new figure's axes), with lenses ``lens-<key>`` and readings
+        ``reading-<key>``.
 
     Examples
     --------
+    >>> fig = draw_working_model_lens(model="insecure").figure
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_working_model_lens(ax=Figure().subplots(), model="insecure")
+    >>> ax = draw_working_model_lens(ax=Figure().subplots(), model="secure")
     """
     _validate.choice("model", model, _CHOICES)
+    if ax is None:
+        ax = new_axes(SIZE_WIDE if model == "both" else (SIZE_WIDE[0], SIZE_WIDE[1] * 0.6))
     keys = ["secure", "insecure"] if model == "both" else [model]
     height = 7.6 if len(keys) == 2 else 4.2
-    with house_style():
-        canvas(ax, _W, height)
-        ax.set_gid(f"panel-lens-{model}")
-        mid = height / 2 if len(keys) == 2 else 1.85
-        box(
-            ax,
-            (0.1, mid - 1.0),
-            4.3,
-            2.0,
-            "The same\nexperience",
-            color=None,
-            bold=True,
-            gid="experience",
-        )
-        rows = [mid + 1.9, mid - 2.0] if len(keys) == 2 else [mid]
-        for key, y in zip(keys, rows, strict=True):
-            _row(ax, y, MODELS[key], (4.45, mid + (y - mid) * 0.35))
-        label(
-            ax,
-            (7.2, height - 0.25),
-            "a quick, unconscious filter",
-            fontsize=SMALL_PT,
-            italic=True,
-            va="top",
-            gid="lens-filter-note",
-        )
+    canvas(ax, _W, height)
+    ax.set_gid(f"panel-lens-{model}")
+    mid = height / 2 if len(keys) == 2 else 1.85
+    box(
+        ax,
+        (0.1, mid - 1.0),
+        4.3,
+        2.0,
+        "The same\nexperience",
+        color=None,
+        bold=True,
+        gid="experience",
+    )
+    rows = [mid + 1.9, mid - 2.0] if len(keys) == 2 else [mid]
+    for key, y in zip(keys, rows, strict=True):
+        _row(ax, y, MODELS[key], (4.45, mid + (y - mid) * 0.35))
+    label(
+        ax,
+        (7.2, height - 0.25),
+        "a quick, unconscious filter",
+        fontsize=SMALL_PT,
+        italic=True,
+        va="top",
+        gid="lens-filter-note",
+    )
     return ax
 
 
@@ -193,15 +199,10 @@ def working_model_lens_figure(*, model: str = "both") -> Figure:
     Returns
     -------
     Figure
-        One axes drawn with :func:`draw_working_model_lens`.
+        The figure of :func:`draw_working_model_lens`, one panel.
 
     Examples
     --------
     >>> fig = working_model_lens_figure(model="secure")
     """
-    _validate.choice("model", model, _CHOICES)
-    with house_style():
-        size = SIZE_WIDE if model == "both" else (SIZE_WIDE[0], SIZE_WIDE[1] * 0.6)
-        fig = Figure(figsize=size, layout="constrained")
-        draw_working_model_lens(ax=fig.subplots(), model=model)
-    return fig
+    return draw_working_model_lens(model=model).figure
