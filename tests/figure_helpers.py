@@ -21,16 +21,24 @@ from addictionbook.figures.registry import FIGURES
 #: of an explanation: (test id, function, keyword arguments).
 VARIANTS: list[tuple[str, Callable[..., Figure], dict[str, object]]] = [
     *((spec.id, spec.function, dict(spec.params)) for spec in FIGURES),
-    ("dopamine-seen", ab.dopamine_figure, {"state": "seen"}),
-    ("dopamine-unseen", ab.dopamine_figure, {"state": "unseen"}),
-    ("layers-peeled-4-core", ab.layered_model_figure, {"peeled": 4, "highlight": "core"}),
-    ("layers-peeled-2-process", ab.layered_model_figure, {"peeled": 2, "highlight": "process"}),
-    ("layers-peeled-3-affect", ab.layered_model_figure, {"peeled": 3, "highlight": "affect"}),
-    ("systems-no-intoxication", ab.systems_figure, {"show_intoxication": False}),
-    ("lens-secure", ab.lens_figure, {"model": "secure"}),
-    ("lens-insecure", ab.lens_figure, {"model": "insecure"}),
-    ("circles-1", ab.circles_figure, {"stage": 1}),
-    ("circles-2", ab.circles_figure, {"stage": 2}),
+    ("dopamine-seen-unseen-state-seen", ab.dopamine_seen_unseen_figure, {"state": "seen"}),
+    ("dopamine-seen-unseen-state-unseen", ab.dopamine_seen_unseen_figure, {"state": "unseen"}),
+    ("layered-model-peeled-4-core", ab.layered_model_figure, {"peeled": 4, "highlight": "core"}),
+    (
+        "layered-model-peeled-2-process",
+        ab.layered_model_figure,
+        {"peeled": 2, "highlight": "process"},
+    ),
+    (
+        "layered-model-peeled-3-affect",
+        ab.layered_model_figure,
+        {"peeled": 3, "highlight": "affect"},
+    ),
+    ("three-systems-no-intoxication", ab.three_systems_figure, {"show_intoxication": False}),
+    ("working-model-lens-secure", ab.working_model_lens_figure, {"model": "secure"}),
+    ("working-model-lens-insecure", ab.working_model_lens_figure, {"model": "insecure"}),
+    ("circles-of-coregulation-stage-1", ab.circles_of_coregulation_figure, {"stage": 1}),
+    ("circles-of-coregulation-stage-2", ab.circles_of_coregulation_figure, {"stage": 2}),
 ]
 
 
@@ -80,7 +88,7 @@ def render_rgb(fig: Figure, dpi: float) -> tuple[np.ndarray, FigureCanvasAgg]:
 
 
 def relative_luminance(rgb: tuple[float, float, float]) -> float:
-    """WCAG 2.x relative luminance of an sRGB colour with channels in 0..1."""
+    """WCAG 2.x relative luminance of an sRGB color with channels in 0..1."""
 
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
@@ -90,7 +98,7 @@ def relative_luminance(rgb: tuple[float, float, float]) -> float:
 
 
 def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
-    """WCAG contrast ratio of two colours, 1 to 21."""
+    """WCAG contrast ratio of two colors, 1 to 21."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
 
@@ -98,8 +106,8 @@ def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float])
 def text_contrasts(fig: Figure, dpi: float = 100) -> list[tuple[str, float]]:
     """For every visible text: its string and its contrast against what lies behind it.
 
-    The background is measured on a render with all texts hidden: the most common pixel colour
-    inside the text's bounding box is the colour the text sits on.
+    The background is measured on a render with all texts hidden: the most common pixel color
+    inside the text's bounding box is the color the text sits on.
     """
     items = texts(fig)
     _, canvas = render_rgb(fig, dpi)

@@ -140,7 +140,7 @@ def test_editing_the_helper_re_executes_exactly_the_notebooks_that_import_it(
     )
 
     before = records(book)
-    layers = package / "figures" / "layers.py"
+    layers = package / "figures" / "layered_model.py"
     layers.write_text(
         layers.read_text(encoding="utf-8").replace(
             '"Drug of choice"', '"Drug of choice, edited"', 1

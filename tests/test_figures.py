@@ -11,7 +11,9 @@ import doctest
 import inspect
 import itertools
 import re
+import subprocess
 import sys
+import tokenize
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,17 +26,18 @@ from matplotlib.testing.compare import compare_images
 
 import addictionbook.figures as ab
 from addictionbook.figures import (
-    circles,
-    dopamine,
+    _validate,
+    circles_of_coregulation,
+    dopamine_seen_unseen,
     export,
-    layers,
-    lens,
+    layered_model,
     notebook,
-    opioid,
+    opioid_attunement,
     registry,
     style,
+    three_systems,
+    working_model_lens,
 )
-from addictionbook.figures import systems as systems_module
 from addictionbook.figures.registry import BY_ID, CONCEPTUAL, FIGURES
 
 from .figure_helpers import (
@@ -51,34 +54,41 @@ from .figure_helpers import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURE_MODULES = (circles, dopamine, layers, lens, opioid, systems_module)
+FIGURE_MODULES = (
+    circles_of_coregulation,
+    dopamine_seen_unseen,
+    layered_model,
+    opioid_attunement,
+    three_systems,
+    working_model_lens,
+)
 
 #: Each draw_ function with arguments that exercise it.
 DRAWERS: list[tuple[Callable[..., Axes], dict[str, object]]] = [
-    (ab.draw_dopamine, {"state": "seen"}),
-    (ab.draw_dopamine, {"state": "unseen"}),
+    (ab.draw_dopamine_seen_unseen, {"state": "seen"}),
+    (ab.draw_dopamine_seen_unseen, {"state": "unseen"}),
     (ab.draw_opioid_attunement, {}),
-    (ab.draw_layers, {"peeled": 3, "highlight": "affect"}),
-    (ab.draw_systems, {"show_intoxication": False}),
-    (ab.draw_lens, {"model": "both"}),
-    (ab.draw_circles, {"stage": 3}),
+    (ab.draw_layered_model, {"peeled": 3, "highlight": "affect"}),
+    (ab.draw_three_systems, {"show_intoxication": False}),
+    (ab.draw_working_model_lens, {"model": "both"}),
+    (ab.draw_circles_of_coregulation, {"stage": 3}),
 ]
 
 #: Every figure function's bad values: (function, kwargs, parameter name, an allowed value).
 BAD_PARAMETERS: list[tuple[Callable[..., object], dict[str, object], str, str]] = [
-    (ab.dopamine_figure, {"state": "hidden"}, "state", "'unseen'"),
-    (ab.dopamine_figure, {"state": None}, "state", "'both'"),
+    (ab.dopamine_seen_unseen_figure, {"state": "hidden"}, "state", "'unseen'"),
+    (ab.dopamine_seen_unseen_figure, {"state": None}, "state", "'both'"),
     (ab.layered_model_figure, {"peeled": 5}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"peeled": -1}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"peeled": 1.0}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"peeled": True}, "peeled", "0 to 4"),
     (ab.layered_model_figure, {"highlight": "drugs"}, "highlight", "'switching'"),
     (ab.layered_model_figure, {"labels": "plain"}, "labels", "'client'"),
-    (ab.systems_figure, {"show_intoxication": "yes"}, "show_intoxication", "True"),
-    (ab.lens_figure, {"model": "anxious"}, "model", "'insecure'"),
-    (ab.circles_figure, {"stage": 0}, "stage", "1 to 4"),
-    (ab.circles_figure, {"stage": 5}, "stage", "1 to 4"),
-    (ab.circles_figure, {"stage": "2"}, "stage", "1 to 4"),
+    (ab.three_systems_figure, {"show_intoxication": "yes"}, "show_intoxication", "True"),
+    (ab.working_model_lens_figure, {"model": "anxious"}, "model", "'insecure'"),
+    (ab.circles_of_coregulation_figure, {"stage": 0}, "stage", "1 to 4"),
+    (ab.circles_of_coregulation_figure, {"stage": 5}, "stage", "1 to 4"),
+    (ab.circles_of_coregulation_figure, {"stage": "2"}, "stage", "1 to 4"),
 ]
 
 
@@ -126,6 +136,87 @@ def test_each_draw_function_returns_the_axes_it_was_given(
     assert texts(ax), f"{draw.__name__} drew no labels"
 
 
+@pytest.mark.parametrize(("draw", "kwargs"), DRAWERS, ids=lambda x: getattr(x, "__name__", ""))
+def test_draw_without_ax_draws_into_a_new_pyplot_free_figure(
+    draw: Callable[..., Axes], kwargs: dict[str, object]
+) -> None:
+    ax = draw(**kwargs)
+    fig = ax.figure
+    assert isinstance(fig, Figure) and fig.axes == [ax], "one new figure holding only this axes"
+    assert fig.canvas.manager is None, "a pyplot figure (it has a figure manager)"
+    assert texts(ax), f"{draw.__name__} drew no labels"
+    assert draw(**kwargs).figure is not fig, "each call draws a figure of its own"
+
+
+@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_a_one_panel_figure_is_the_figure_its_draw_function_makes(
+    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
+) -> None:
+    """``<name>_figure(**kw)`` and ``draw_<name>(**kw).figure`` are the same published figure
+    (same size, same file), so an instructor may start from either."""
+    fig = function(**kwargs)
+    if len(fig.axes) != 1:
+        pytest.skip(f"{name} composes {len(fig.axes)} panels")
+    draw = getattr(ab, "draw_" + function.__name__.removesuffix("_figure"))
+    drawn = draw(**kwargs).figure
+    assert tuple(drawn.get_size_inches()) == tuple(fig.get_size_inches())
+    assert export.render(drawn, "svg") == export.render(fig, "svg")
+
+
+def test_figure_functions_never_import_pyplot() -> None:
+    """Drawing every figure in a fresh interpreter leaves pyplot unimported: no global state."""
+    code = (
+        "import sys\n"
+        "import addictionbook.figures as ab\n"
+        "for name in ab.FIGURE_FUNCTIONS:\n"
+        "    getattr(ab, name)()\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+#: Every public figure function by name, with ``ax`` passed (draw functions) or not.
+PUBLIC_CALLS = [(name, False) for name in sorted(ab.FIGURE_FUNCTIONS)] + [
+    (name, True) for name in sorted(ab.FIGURE_FUNCTIONS) if name.startswith("draw_")
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "given_ax"), PUBLIC_CALLS, ids=[f"{n}{'(ax=...)' * a}" for n, a in PUBLIC_CALLS]
+)
+def test_each_call_enters_the_house_style_once_and_checks_each_parameter_once(
+    name: str, given_ax: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Style and validation happen in one place per call, not again in a nested call."""
+    entered: list[object] = []
+    checked: list[str] = []
+    rc_context = mpl.rc_context
+
+    def counting_rc_context(rc=None, fname=None):
+        if rc and rc.get("svg.hashsalt") == style.SVG_HASH_SALT:
+            entered.append(rc)
+        return rc_context(rc, fname)
+
+    def recording(check: Callable[..., object]) -> Callable[..., object]:
+        def recorded(parameter: str, *args: object) -> object:
+            checked.append(parameter)
+            return check(parameter, *args)
+
+        return recorded
+
+    monkeypatch.setattr(mpl, "rc_context", counting_rc_context)
+    for check in ("choice", "int_range", "flag"):
+        monkeypatch.setattr(_validate, check, recording(getattr(_validate, check)))
+    function = getattr(ab, name)
+    function(**({"ax": fresh_axes()} if given_ax else {}))
+    assert len(entered) == 1, f"{name} entered the house style {len(entered)} times"
+    parameters = set(inspect.signature(function).parameters) - {"ax"}
+    assert sorted(checked) == sorted(parameters), (
+        f"{name}: each parameter is checked once, in one place; checked {checked}"
+    )
+
+
 @pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
 def test_figures_are_schematics_without_axes_numbers_or_titles(
     name: str, function: Callable[..., Figure], kwargs: dict[str, object]
@@ -145,10 +236,12 @@ def test_figures_are_schematics_without_axes_numbers_or_titles(
 
 @pytest.mark.parametrize("peeled", range(5))
 def test_layers_peeled_are_dashed_unfilled_and_marked(peeled: int) -> None:
-    ax = ab.draw_layers(ax=fresh_axes(), peeled=peeled)
+    ax = ab.draw_layered_model(ax=fresh_axes(), peeled=peeled)
     patches = gid_prefixed(ax, "layer-", Patch)
-    assert [p.get_gid() for p in patches] == [f"layer-{layer.key}" for layer in layers.LAYERS]
-    for depth, layer in enumerate(layers.LAYERS):
+    assert [p.get_gid() for p in patches] == [
+        f"layer-{layer.key}" for layer in layered_model.LAYERS
+    ]
+    for depth, layer in enumerate(layered_model.LAYERS):
         patch = patch_by_gid(ax, f"layer-{layer.key}")
         label = by_gid(ax, f"label-{layer.key}")[0]
         is_peeled = depth < peeled
@@ -157,9 +250,9 @@ def test_layers_peeled_are_dashed_unfilled_and_marked(peeled: int) -> None:
         assert ("(peeled away)" in label.get_text()) == is_peeled
 
 
-@pytest.mark.parametrize("highlight", [layer.key for layer in layers.LAYERS])
+@pytest.mark.parametrize("highlight", [layer.key for layer in layered_model.LAYERS])
 def test_layers_highlight_has_the_only_heavy_outline(highlight: str) -> None:
-    ax = ab.draw_layers(ax=fresh_axes(), highlight=highlight)
+    ax = ab.draw_layered_model(ax=fresh_axes(), highlight=highlight)
     widths = {p.get_gid(): p.get_linewidth() for p in gid_prefixed(ax, "layer-", Patch)}
     heavy = [gid for gid, width in widths.items() if width == style.HEAVY_LINE_PT]
     assert heavy == [f"layer-{highlight}"]
@@ -167,7 +260,7 @@ def test_layers_highlight_has_the_only_heavy_outline(highlight: str) -> None:
 
 
 def test_layers_without_highlight_have_no_heavy_outline() -> None:
-    ax = ab.draw_layers(ax=fresh_axes())
+    ax = ab.draw_layered_model(ax=fresh_axes())
     assert all(p.get_linewidth() < style.HEAVY_LINE_PT for p in gid_prefixed(ax, "layer-", Patch))
 
 
@@ -175,7 +268,7 @@ def test_layers_client_labels_are_plain_words_and_match_the_worksheet_alt_text()
     text = all_text(ab.layered_model_figure(labels="client"))
     for clinical_term in ("Drug of choice", "Process addictions", "Affect-regulation", "co-regul"):
         assert clinical_term not in text
-    for label in layers.CLIENT_LABELS.values():
+    for label in layered_model.CLIENT_LABELS.values():
         assert " ".join(label.split()) in text
     alt = BY_ID["fig-layered-model-client"].alt.lower()
     for key in ("what i use most", "other drugs", "things i do", "hard feelings", "people"):
@@ -199,7 +292,7 @@ def test_layers_show_the_articles_terms() -> None:
 
 @pytest.mark.parametrize(("state", "panels"), [("both", 2), ("seen", 1), ("unseen", 1)])
 def test_dopamine_state_sets_the_panels(state: str, panels: int) -> None:
-    fig = ab.dopamine_figure(state=state)
+    fig = ab.dopamine_seen_unseen_figure(state=state)
     assert len(fig.axes) == panels
     shown = [ax.get_gid() for ax in fig.axes]
     expected = {"both": ["panel-seen", "panel-unseen"], "seen": ["panel-seen"]}
@@ -207,7 +300,7 @@ def test_dopamine_state_sets_the_panels(state: str, panels: int) -> None:
 
 
 def test_dopamine_seen_expands_and_unseen_contracts_against_one_reference() -> None:
-    fig = ab.dopamine_figure(state="both")
+    fig = ab.dopamine_seen_unseen_figure(state="both")
     radius = {
         gid: patch_by_gid(fig, gid).get_radius()
         for gid in (
@@ -225,7 +318,7 @@ def test_dopamine_seen_expands_and_unseen_contracts_against_one_reference() -> N
 
 
 def test_dopamine_attunement_is_a_two_headed_link_and_shame_a_broken_one() -> None:
-    fig = ab.dopamine_figure()
+    fig = ab.dopamine_seen_unseen_figure()
     seen = by_gid(fig, "dopamine-seen-link")
     unseen = by_gid(fig, "dopamine-unseen-link")
     assert len(seen) == 1 and not is_dashed(seen[0])
@@ -233,7 +326,7 @@ def test_dopamine_attunement_is_a_two_headed_link_and_shame_a_broken_one() -> No
 
 
 def test_dopamine_shows_the_articles_terms() -> None:
-    text = all_text(ab.dopamine_figure())
+    text = all_text(ab.dopamine_seen_unseen_figure())
     for term in (
         "\u201cfeeling felt\u201d",
         "Shame",
@@ -248,7 +341,7 @@ def test_dopamine_shows_the_articles_terms() -> None:
 
 
 def test_opioid_activity_is_drawn_in_both_partners_and_feeds_the_bond() -> None:
-    fig = ab.opioid_figure()
+    fig = ab.opioid_attunement_figure()
     for who in ("caregiver", "child"):
         assert "Opioid system" in by_gid(fig, f"opioid-activity-{who}-label")[0].get_text()
         assert by_gid(fig, f"opioid-to-bond-{who}"), f"no arrow from the {who} to the bond"
@@ -259,8 +352,8 @@ def test_opioid_activity_is_drawn_in_both_partners_and_feeds_the_bond() -> None:
 
 @pytest.mark.parametrize("show_intoxication", [True, False])
 def test_systems_draw_three_circles_and_intoxication_on_request(show_intoxication: bool) -> None:
-    fig = ab.systems_figure(show_intoxication=show_intoxication)
-    keys = [s.key for s in systems_module.SYSTEMS]
+    fig = ab.three_systems_figure(show_intoxication=show_intoxication)
+    keys = [s.key for s in three_systems.SYSTEMS]
     assert {
         p.get_gid() for p in fig.findobj(Circle) if p.get_gid() in {f"system-{k}" for k in keys}
     } == {f"system-{k}" for k in keys}
@@ -274,9 +367,9 @@ def test_systems_draw_three_circles_and_intoxication_on_request(show_intoxicatio
 
 
 def test_systems_circles_overlap_each_other() -> None:
-    centres = [s.centre for s in systems_module.SYSTEMS]
-    radius = patch_by_gid(ab.systems_figure(), "system-relationships").get_radius()
-    for (x1, y1), (x2, y2) in itertools.combinations(centres, 2):
+    centers = [s.center for s in three_systems.SYSTEMS]
+    radius = patch_by_gid(ab.three_systems_figure(), "system-relationships").get_radius()
+    for (x1, y1), (x2, y2) in itertools.combinations(centers, 2):
         assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 < 2 * radius
 
 
@@ -285,7 +378,7 @@ def test_systems_circles_overlap_each_other() -> None:
     [("both", ["secure", "insecure"]), ("secure", ["secure"]), ("insecure", ["insecure"])],
 )
 def test_lens_model_sets_the_lenses(model: str, lenses: list[str]) -> None:
-    fig = ab.lens_figure(model=model)
+    fig = ab.working_model_lens_figure(model=model)
     drawn = [
         p.get_gid().removeprefix("lens-")
         for p in gid_prefixed(fig, "lens-", Patch)
@@ -302,8 +395,8 @@ def test_lens_model_sets_the_lenses(model: str, lenses: list[str]) -> None:
     assert ("a kind inner voice" in text) == ("secure" in lenses)
 
 
-def test_lens_insecure_is_told_apart_by_hatching_not_colour_alone() -> None:
-    fig = ab.lens_figure()
+def test_lens_insecure_is_told_apart_by_hatching_not_color_alone() -> None:
+    fig = ab.working_model_lens_figure()
     assert patch_by_gid(fig, "lens-insecure").get_hatch()
     assert not patch_by_gid(fig, "lens-secure").get_hatch()
     assert "Insecure" in by_gid(fig, "lens-insecure-name")[0].get_text()
@@ -311,10 +404,10 @@ def test_lens_insecure_is_told_apart_by_hatching_not_colour_alone() -> None:
 
 @pytest.mark.parametrize("stage", range(1, 5))
 def test_circles_stage_sets_how_many_are_reached(stage: int) -> None:
-    ax = ab.draw_circles(ax=fresh_axes(), stage=stage)
-    rings = {c.key: patch_by_gid(ax, f"circle-{c.key}") for c in circles.CIRCLES}
+    ax = ab.draw_circles_of_coregulation(ax=fresh_axes(), stage=stage)
+    rings = {c.key: patch_by_gid(ax, f"circle-{c.key}") for c in circles_of_coregulation.CIRCLES}
     reached = [k for k, p in rings.items() if not is_dashed(p)]
-    assert reached == [c.key for c in circles.CIRCLES][:stage]
+    assert reached == [c.key for c in circles_of_coregulation.CIRCLES][:stage]
     for key, patch in rings.items():
         filled = mpl.colors.to_hex(patch.get_facecolor()) != "#ffffff"
         assert filled == (key in reached)
@@ -327,7 +420,7 @@ def test_circles_stage_sets_how_many_are_reached(stage: int) -> None:
 
 
 def test_circles_show_the_articles_terms() -> None:
-    text = all_text(ab.circles_figure())
+    text = all_text(ab.circles_of_coregulation_figure())
     for term in ("Therapist", "Group", "Meetings", "supportive relationships"):
         assert term in text
     assert "\u201cearned secure attachment\u201d" in text
@@ -352,12 +445,12 @@ def test_bad_parameter_raises_value_error_naming_it_and_the_allowed_values(
 @pytest.mark.parametrize(
     ("draw", "kwargs", "name"),
     [
-        (ab.draw_dopamine, {"state": "both"}, "state"),
-        (ab.draw_layers, {"highlight": "Core"}, "highlight"),
-        (ab.draw_layers, {"labels": None}, "labels"),
-        (ab.draw_lens, {"model": None}, "model"),
-        (ab.draw_circles, {"stage": 9}, "stage"),
-        (ab.draw_systems, {"show_intoxication": 1}, "show_intoxication"),
+        (ab.draw_dopamine_seen_unseen, {"state": "both"}, "state"),
+        (ab.draw_layered_model, {"highlight": "Core"}, "highlight"),
+        (ab.draw_layered_model, {"labels": None}, "labels"),
+        (ab.draw_working_model_lens, {"model": None}, "model"),
+        (ab.draw_circles_of_coregulation, {"stage": 9}, "stage"),
+        (ab.draw_three_systems, {"show_intoxication": 1}, "show_intoxication"),
     ],
 )
 def test_draw_functions_validate_too(draw: Callable[..., Axes], kwargs: dict, name: str) -> None:
@@ -376,7 +469,7 @@ def test_unknown_figure_id_names_the_registered_ones() -> None:
 
 def test_positional_arguments_are_refused() -> None:
     with pytest.raises(TypeError):
-        ab.circles_figure(2)  # type: ignore[misc]
+        ab.circles_of_coregulation_figure(2)  # type: ignore[misc]
 
 
 # --- house style and accessibility -----------------------------------------------------------
@@ -446,7 +539,7 @@ def test_text_contrast_meets_wcag_aa(
 
 def test_contrast_measure_catches_light_text() -> None:
     """The contrast check is able to fail: pale text on white is caught."""
-    fig = ab.circles_figure()
+    fig = ab.circles_of_coregulation_figure()
     fig.axes[0].text(1, 1, "pale", color="#BBBBBB", fontsize=12)
     assert any(ratio < 4.5 for text, ratio in text_contrasts(fig) if text == "pale")
     assert contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
@@ -500,7 +593,7 @@ def test_labels_stay_inside_their_boxes(
 
 
 @pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_colours_come_from_the_house_palette_and_text_is_near_black(
+def test_colors_come_from_the_house_palette_and_text_is_near_black(
     name: str, function: Callable[..., Figure], kwargs: dict[str, object]
 ) -> None:
     fig = function(**kwargs)
@@ -510,10 +603,10 @@ def test_colours_come_from_the_house_palette_and_text_is_near_black(
         style.MUTED_INK.lower(),
     }
     allowed = {"#ffffff", "#000000", style.INK.lower(), style.MUTED_INK.lower()}
-    for colour in style.OKABE_ITO:
+    for color in style.OKABE_ITO:
         allowed |= {
-            style.fill(colour).lower(),
-            *(style.tint(colour, s) for s in (0.22, 0.4, 0.45, 0.6)),
+            style.fill(color).lower(),
+            *(style.tint(color, s) for s in (0.22, 0.4, 0.45, 0.6)),
         }
     for patch in fig.findobj(Patch):
         if patch is fig.patch or not patch.get_visible() or patch.get_fill() is False:
@@ -565,6 +658,26 @@ def test_registered_ids_are_unique_and_named_fig() -> None:
 
 
 @pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
+def test_module_functions_and_figure_id_say_the_same_name(spec: registry.FigureSpec) -> None:
+    """``fig-<name>`` (a variant may add a suffix) is drawn by ``<name>_figure`` from module
+    ``<name>``, which also offers ``draw_<name>``: a reader goes from the id to the code."""
+    figure_function = spec.function.__name__
+    assert figure_function.endswith("_figure"), f"{spec.id}: {figure_function} is not *_figure"
+    name = figure_function.removesuffix("_figure")
+    assert spec.function.__module__ == f"{ab.__name__}.{name}", (
+        f"{spec.id}: {figure_function} lives in {spec.function.__module__}, not in {name}.py"
+    )
+    stem = "fig-" + name.replace("_", "-")
+    assert spec.id == stem or spec.id.startswith(f"{stem}-"), (
+        f"{spec.id} is drawn by {figure_function}: the id should be {stem} (or {stem}-<variant>)"
+    )
+    module = sys.modules[spec.function.__module__]
+    assert callable(getattr(module, f"draw_{name}", None)), f"{name}.py has no draw_{name}"
+    assert {figure_function, f"draw_{name}"} <= set(ab.__all__)
+    assert stem in BY_ID, f"{spec.id} is a variant of {stem}, which is not registered"
+
+
+@pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
 def test_the_call_shown_in_the_gallery_draws_the_figure(spec: registry.FigureSpec) -> None:
     assert spec.call.startswith(f"addictionbook.figures.{spec.function.__name__}(")
     import addictionbook
@@ -575,6 +688,20 @@ def test_the_call_shown_in_the_gallery_draws_the_figure(spec: registry.FigureSpe
 
 
 # --- public API and docstrings ---------------------------------------------------------------
+
+
+def test_code_names_are_spelled_as_matplotlib_spells_them() -> None:
+    """``color`` and ``center``, as in matplotlib's own keywords (``facecolor=``, ``ha="center"``),
+    for every name in the figure code: parameters, dataclass fields, helper keywords, locals."""
+    package = Path(ab.__file__).parent
+    found = []
+    for path in sorted(package.glob("*.py")):
+        with path.open("rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                if token.type == tokenize.NAME and re.search(r"colour|centre", token.string, re.I):
+                    found.append(f"{path.name}:{token.start[0]}: {token.string}")
+    assert len(list(package.glob("*.py"))) > 6, "the figure modules were not found"
+    assert not found, f"use matplotlib's spelling (color, center): {found}"
 
 
 def test_public_api_lists_exactly_the_figure_functions() -> None:
@@ -602,7 +729,8 @@ def test_public_function_is_keyword_only_typed_and_documented(name: str) -> None
     assert signature.return_annotation in ("Axes", "Figure", Axes, Figure)
     assert all(p.annotation is not inspect.Parameter.empty for p in signature.parameters.values())
     if name.startswith("draw_"):
-        assert "ax" in signature.parameters
+        ax = signature.parameters["ax"]
+        assert ax.default is None and ax.annotation in ("Axes | None", Axes | None)
     doc = inspect.getdoc(function) or ""
     assert re.search(r"Daily|Siegel|Schore", doc), f"{name}: say which source it follows"
     assert "Examples\n--------" in doc and ">>>" in doc

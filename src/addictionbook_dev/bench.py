@@ -129,7 +129,7 @@ def steps(root: Path, workdir: Path, runs: int) -> list[tuple[str, list[float], 
         for book in (mine, theirs):
             edit_notebook(book)
         record("one notebook chapter edited", ours(mine, env=env), stock(theirs, env=env))
-        append(package / "figures" / "layers.py", f"\n# edited at {time.time()}\n")
+        append(package / "figures" / "layered_model.py", f"\n# edited at {time.time()}\n")
         record("helper package edited", ours(mine, env=env), stock(theirs, env=env))
         shutil.rmtree(mine / "_build" / ".work" / "_build" / "latex", ignore_errors=True)
         record(

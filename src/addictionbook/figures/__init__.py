@@ -1,9 +1,13 @@
 """The figure library the chapters import: conceptual figures of the article's model.
 
-Each figure is a function returning a matplotlib ``Figure``, built from ``draw_*`` functions
-that draw one panel into an axes; ``registry`` lists the published figures with caption and alt
-text, ``export`` writes them to ``figures/``, and ``show`` / ``gallery`` display them in a
-notebook (``from addictionbook.figures import show``).
+The figure with id ``fig-<name>`` (``<name>`` with hyphens) lives in module ``<name>.py``, which
+offers two functions, as seaborn's do: ``draw_<name>(*, ax=None, ...)`` draws one panel into
+``ax``, or into a new pyplot-free ``Figure`` at the published size when ``ax`` is ``None``, and
+returns the axes; ``<name>_figure(...)`` returns the published ``Figure`` (for a one-panel
+figure, the one ``draw_<name>`` makes). Each checks its parameters and applies the house style
+once. ``registry`` lists the published figures with caption and alt text, ``export`` writes
+them to ``figures/``, and ``show`` / ``gallery`` display them in a notebook
+(``from addictionbook.figures import show``).
 
 Names are imported on first use (PEP 562), so code that only needs the registry's metadata
 does not pay for importing matplotlib or IPython.
@@ -17,35 +21,35 @@ from typing import TYPE_CHECKING
 #: Public names and the module that defines each: the figure functions, then the notebook
 #: helpers that display a registered figure.
 _LAZY = {
-    "circles_figure": "circles",
-    "draw_circles": "circles",
-    "dopamine_figure": "dopamine",
-    "draw_dopamine": "dopamine",
-    "draw_layers": "layers",
-    "layered_model_figure": "layers",
-    "draw_lens": "lens",
-    "lens_figure": "lens",
-    "draw_opioid_attunement": "opioid",
-    "opioid_figure": "opioid",
-    "draw_systems": "systems",
-    "systems_figure": "systems",
+    "circles_of_coregulation_figure": "circles_of_coregulation",
+    "draw_circles_of_coregulation": "circles_of_coregulation",
+    "dopamine_seen_unseen_figure": "dopamine_seen_unseen",
+    "draw_dopamine_seen_unseen": "dopamine_seen_unseen",
+    "draw_layered_model": "layered_model",
+    "layered_model_figure": "layered_model",
+    "draw_opioid_attunement": "opioid_attunement",
+    "opioid_attunement_figure": "opioid_attunement",
+    "draw_three_systems": "three_systems",
+    "three_systems_figure": "three_systems",
+    "draw_working_model_lens": "working_model_lens",
+    "working_model_lens_figure": "working_model_lens",
     "show": "notebook",
     "gallery": "notebook",
 }
 
 __all__ = [
-    "circles_figure",
-    "dopamine_figure",
-    "draw_circles",
-    "draw_dopamine",
-    "draw_layers",
-    "draw_lens",
+    "circles_of_coregulation_figure",
+    "dopamine_seen_unseen_figure",
+    "draw_circles_of_coregulation",
+    "draw_dopamine_seen_unseen",
+    "draw_layered_model",
     "draw_opioid_attunement",
-    "draw_systems",
+    "draw_three_systems",
+    "draw_working_model_lens",
     "layered_model_figure",
-    "lens_figure",
-    "opioid_figure",
-    "systems_figure",
+    "opioid_attunement_figure",
+    "three_systems_figure",
+    "working_model_lens_figure",
     "show",
     "gallery",
 ]
@@ -54,13 +58,16 @@ FIGURE_FUNCTIONS = tuple(name for name in __all__ if _LAZY[name] != "notebook")
 assert sorted(__all__) == sorted(_LAZY), "__all__ and the lazy table disagree"
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
-    from .circles import circles_figure, draw_circles
-    from .dopamine import dopamine_figure, draw_dopamine
-    from .layers import draw_layers, layered_model_figure
-    from .lens import draw_lens, lens_figure
+    from .circles_of_coregulation import (
+        circles_of_coregulation_figure,
+        draw_circles_of_coregulation,
+    )
+    from .dopamine_seen_unseen import dopamine_seen_unseen_figure, draw_dopamine_seen_unseen
+    from .layered_model import draw_layered_model, layered_model_figure
     from .notebook import gallery, show
-    from .opioid import draw_opioid_attunement, opioid_figure
-    from .systems import draw_systems, systems_figure
+    from .opioid_attunement import draw_opioid_attunement, opioid_attunement_figure
+    from .three_systems import draw_three_systems, three_systems_figure
+    from .working_model_lens import draw_working_model_lens, working_model_lens_figure
 
 
 def __getattr__(name: str) -> object:

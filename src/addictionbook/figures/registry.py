@@ -12,12 +12,12 @@ from types import MappingProxyType
 
 from matplotlib.figure import Figure
 
-from .circles import circles_figure
-from .dopamine import dopamine_figure
-from .layers import layered_model_figure
-from .lens import lens_figure
-from .opioid import opioid_figure
-from .systems import systems_figure
+from .circles_of_coregulation import circles_of_coregulation_figure
+from .dopamine_seen_unseen import dopamine_seen_unseen_figure
+from .layered_model import layered_model_figure
+from .opioid_attunement import opioid_attunement_figure
+from .three_systems import three_systems_figure
+from .working_model_lens import working_model_lens_figure
 
 #: Every caption ends with this, so no reader takes a schematic for measured data.
 CONCEPTUAL = "Conceptual schematic, not measured data."
@@ -47,7 +47,7 @@ class FigureSpec:
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec(
         id="fig-dopamine-seen-unseen",
-        function=dopamine_figure,
+        function=dopamine_seen_unseen_figure,
         caption=(
             "The dopamine system, seen and unseen (after Siegel, 1999, as reported by Daily, "
             "n.d.): attunement, \u201cfeeling felt\u201d, is linked with an expanding dopamine "
@@ -64,7 +64,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-opioid-attunement",
-        function=opioid_figure,
+        function=opioid_attunement_figure,
         caption=(
             "The opioid system in the attuned moment (after Schore, 2003, as reported by Daily, "
             "n.d.): a hypothesis that caregiver and child both experience opioid-system "
@@ -107,7 +107,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-three-systems",
-        function=systems_figure,
+        function=three_systems_figure,
         caption=(
             "Relationships, psychology and neurobiology (after Daily, n.d.): relationships, the "
             "internal working model and dopamine and opioid regulation are intertwined and are "
@@ -124,7 +124,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-working-model-lens",
-        function=lens_figure,
+        function=working_model_lens_figure,
         caption=(
             "The internal working model as a lens (after Daily, n.d.): the same experience, "
             "read through a secure model, brings safety, trust and a kind inner voice; through "
@@ -139,7 +139,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-circles-of-coregulation",
-        function=circles_figure,
+        function=circles_of_coregulation_figure,
         caption=(
             "Widening circles of co-regulation (after Daily, n.d.): connection is felt first "
             "with the therapist, then in group, then in meetings, then in a wider world of "

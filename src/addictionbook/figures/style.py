@@ -1,10 +1,11 @@
 """House style for the book's figures: one palette, one type scale, explicit backgrounds.
 
-Every figure function draws inside :func:`house_style`, an ``rc_context``, so nothing global is
-left changed. The palette is Okabe–Ito (safe for colour-blind readers). Colours only *fill*
-shapes that carry dark outlines and direct labels; text is near-black on white or on a light
-tint, which keeps it above WCAG's 4.5:1 contrast and legible when the site is in dark mode
-(figures carry their own white background).
+Every public figure function runs inside :func:`house_style`, an ``rc_context`` used as a
+decorator, so the style is entered once per call and nothing global is left changed; figures
+are created with :func:`new_axes`, never with pyplot. The palette is Okabe–Ito (safe for
+color-blind readers). Colors only *fill* shapes that carry dark outlines and direct labels;
+text is near-black on white or on a light tint, which keeps it above WCAG's 4.5:1 contrast and
+legible when the site is in dark mode (figures carry their own white background).
 
 The small drawing primitives every figure shares (a schematic canvas, a labelled box, a person,
 an arrow) live here too, so a change of line weight or corner radius happens in one place.
@@ -17,10 +18,11 @@ from collections.abc import Iterator
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Wedge
 from matplotlib.text import Text
 
-#: Okabe & Ito (2008) colour-blind-safe palette, by name.
+#: Okabe & Ito (2008) color-blind-safe palette, by name.
 OKABE_ITO: dict[str, str] = {
     "orange": "#E69F00",
     "sky_blue": "#56B4E9",
@@ -32,7 +34,7 @@ OKABE_ITO: dict[str, str] = {
     "black": "#000000",
 }
 
-#: Text and outline colour: near-black, 17:1 on white.
+#: Text and outline color: near-black, 17:1 on white.
 INK = "#1A1A1A"
 #: De-emphasised text (peeled layers, circles not yet reached): 7:1 on white.
 MUTED_INK = "#595959"
@@ -91,23 +93,37 @@ _RC: dict[str, object] = {
 
 @contextlib.contextmanager
 def house_style() -> Iterator[None]:
-    """Apply the house rc settings for the duration of a ``with`` block, then restore them."""
+    """Apply the house rc settings for the duration of a ``with`` block, then restore them.
+
+    Also a decorator (``@house_style()``), as seaborn's ``axes_style`` is. Each public function
+    that draws is decorated; a one-panel ``*_figure`` function draws nothing itself and returns
+    its ``draw_*`` function's figure. So every public call enters the style exactly once.
+    """
     with mpl.rc_context(_RC):
         yield
 
 
+def new_axes(size: tuple[float, float]) -> Axes:
+    """Return the single axes of a new ``Figure`` of ``size`` inches (constrained layout).
+
+    The figure belongs to no pyplot figure manager: nothing global keeps it alive or shows it.
+    Call it inside :func:`house_style`, whose rc settings the figure takes at creation.
+    """
+    return Figure(figsize=size, layout="constrained").subplots()
+
+
 def fill(name: str) -> str:
-    """Return an Okabe–Ito colour by name; a bad name raises ``ValueError`` listing the names."""
+    """Return an Okabe–Ito color by name; a bad name raises ``ValueError`` listing the names."""
     try:
         return OKABE_ITO[name]
     except KeyError:
         raise ValueError(
-            f"colour={name!r} is not in the palette; allowed values: {', '.join(OKABE_ITO)}"
+            f"color={name!r} is not in the palette; allowed values: {', '.join(OKABE_ITO)}"
         ) from None
 
 
 def tint(name: str, strength: float = 0.45) -> str:
-    """Return a light tint of a palette colour (mixed with white) for filling labelled shapes.
+    """Return a light tint of a palette color (mixed with white) for filling labelled shapes.
 
     Full-strength Okabe–Ito blues and greens fall below 4.5:1 behind near-black text; a tint
     keeps the hue and lifts the contrast.
@@ -140,18 +156,18 @@ def box(
     height: float,
     text: str = "",
     *,
-    colour: str | None = None,
+    color: str | None = None,
     gid: str | None = None,
     fontsize: float = LABEL_PT,
     bold: bool = False,
     dashed: bool = False,
     linewidth: float = LINE_PT,
-    text_colour: str = INK,
+    text_color: str = INK,
     zorder: float = 2,
 ) -> FancyBboxPatch:
-    """Draw a rounded box (lower-left corner ``xy``) filled with a tint, with centred ``text``.
+    """Draw a rounded box (lower-left corner ``xy``) filled with a tint, with centered ``text``.
 
-    ``colour`` names a palette colour for the tint, or ``None`` for white. The label gets the
+    ``color`` names a palette color for the tint, or ``None`` for white. The label gets the
     gid ``<gid>-label``; by convention a text whose gid is ``<gid>-label`` lies inside the
     patch ``<gid>`` (the tests check it), and a name placed beside a shape ends ``-name``.
     """
@@ -160,7 +176,7 @@ def box(
         width,
         height,
         boxstyle="round,pad=0,rounding_size=0.18",
-        facecolor=tint(colour) if colour else BACKGROUND,
+        facecolor=tint(color) if color else BACKGROUND,
         edgecolor=INK,
         linewidth=linewidth,
         linestyle=(0, (4, 3)) if dashed else "-",
@@ -177,7 +193,7 @@ def box(
             va="center",
             fontsize=fontsize,
             fontweight="bold" if bold else "normal",
-            color=text_colour,
+            color=text_color,
             linespacing=1.25,
             zorder=zorder + 0.5,
             gid=f"{gid}-label" if gid else None,
@@ -194,7 +210,7 @@ def label(
     fontsize: float = LABEL_PT,
     bold: bool = False,
     italic: bool = False,
-    colour: str = INK,
+    color: str = INK,
     ha: str = "center",
     va: str = "center",
     zorder: float = 5,
@@ -209,7 +225,7 @@ def label(
         fontsize=fontsize,
         fontweight="bold" if bold else "normal",
         fontstyle="italic" if italic else "normal",
-        color=colour,
+        color=color,
         linespacing=1.25,
         zorder=zorder,
         gid=gid,
@@ -254,7 +270,7 @@ def person(
     xy: tuple[float, float],
     size: float,
     *,
-    colour: str,
+    color: str,
     gid: str,
     zorder: float = 2,
 ) -> tuple[Circle, Wedge]:
@@ -270,7 +286,7 @@ def person(
         body_r,
         0,
         180,
-        facecolor=tint(colour, 0.6),
+        facecolor=tint(color, 0.6),
         edgecolor=INK,
         linewidth=LINE_PT,
         zorder=zorder,
@@ -279,7 +295,7 @@ def person(
     head = Circle(
         (x, y + body_r + 0.06 * size + head_r),
         head_r,
-        facecolor=tint(colour, 0.6),
+        facecolor=tint(color, 0.6),
         edgecolor=INK,
         linewidth=LINE_PT,
         zorder=zorder,

@@ -27,10 +27,11 @@ from .style import (
     canvas,
     house_style,
     label,
+    new_axes,
     tint,
 )
 
-__all__ = ["MODELS", "LensModel", "draw_lens", "lens_figure"]
+__all__ = ["MODELS", "LensModel", "draw_working_model_lens", "working_model_lens_figure"]
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,12 @@ class LensModel:
 
     key: str
     name: str
-    colour: str
+    color: str
     hatch: str | None
     reading: tuple[tuple[str, str], ...]
 
 
-#: The two models; the insecure lens is also hatched, so the difference never rests on colour.
+#: The two models; the insecure lens is also hatched, so the difference never rests on color.
 MODELS: dict[str, LensModel] = {
     "secure": LensModel(
         "secure",
@@ -69,12 +70,12 @@ _CHOICES = ("both", "secure", "insecure")
 _W = 16.0
 
 
-def _lens(ax: Axes, centre: tuple[float, float], height: float, model: LensModel) -> Polygon:
+def _lens(ax: Axes, center: tuple[float, float], height: float, model: LensModel) -> Polygon:
     """A double-convex lens: two circular arcs meeting at the top and bottom."""
-    cx, cy = centre
+    cx, cy = center
     half = height / 2
     bulge = 0.55
-    # Circle through (0, +-half) and (bulge, 0): radius r, centre (bulge - r, 0).
+    # Circle through (0, +-half) and (bulge, 0): radius r, center (bulge - r, 0).
     r = (half**2 + bulge**2) / (2 * bulge)
     phi = np.arcsin(half / r)
     t = np.linspace(-phi, phi, 40)
@@ -83,7 +84,7 @@ def _lens(ax: Axes, centre: tuple[float, float], height: float, model: LensModel
     lens = Polygon(
         np.vstack([right, left]),
         closed=True,
-        facecolor=tint(model.colour, 0.4),
+        facecolor=tint(model.color, 0.4),
         edgecolor=INK,
         linewidth=LINE_PT * 1.4,
         hatch=model.hatch,
@@ -108,7 +109,7 @@ def _row(ax: Axes, y: float, model: LensModel, start: tuple[float, float]) -> No
         gid=f"lens-{model.key}-name",
     )
     arrow(ax, (lens_x + 0.7, y), (9.55, y), gid=f"lens-{model.key}-out")
-    box(ax, (9.65, y - 1.2), 6.25, 2.4, colour=model.colour, gid=f"reading-{model.key}")
+    box(ax, (9.65, y - 1.2), 6.25, 2.4, color=model.color, gid=f"reading-{model.key}")
     for line, (key, value) in enumerate(model.reading):
         # A shared baseline keeps the bold key and its value level on every line.
         line_y = y + 0.55 - 0.7 * line
@@ -124,9 +125,10 @@ def _row(ax: Axes, y: float, model: LensModel, start: tuple[float, float]) -> No
             )
 
 
-def draw_lens(*, ax: Axes, model: str = "both") -> Axes:
-    """Draw the same experience filtered through one or both internal working models into
-    ``ax`` and return it.
+@house_style()
+def draw_working_model_lens(*, ax: Axes | None = None, model: str = "both") -> Axes:
+    """Draw the same experience filtered through one or both internal working models and
+    return the axes.
 
     Shows the article's psychological regulatory system (Daily, n.d.; the internal working model
     goes back to Bowlby, 1969): a secure model reads an experience with safety and trust; an
@@ -136,53 +138,57 @@ def draw_lens(*, ax: Axes, model: str = "both") -> Axes:
     Parameters
     ----------
     ax
-        The axes to draw into (limits, aspect and frame are set here).
+        The axes to draw into (limits, aspect and frame are set here); ``None`` (the default)
+        draws into a new figure at the published size (lower for one lens), ``ax.figure``.
     model
         ``"both"`` (the default: one experience, two lenses), ``"secure"`` or ``"insecure"``.
 
     Returns
     -------
     Axes
-        ``ax``, with lenses ``lens-<key>`` and readings ``reading-<key>``.
+        ``ax`` (or the new figure's axes), with lenses ``lens-<key>`` and readings
+        ``reading-<key>``.
 
     Examples
     --------
+    >>> fig = draw_working_model_lens(model="insecure").figure
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_lens(ax=Figure().subplots(), model="insecure")
+    >>> ax = draw_working_model_lens(ax=Figure().subplots(), model="secure")
     """
     _validate.choice("model", model, _CHOICES)
+    if ax is None:
+        ax = new_axes(SIZE_WIDE if model == "both" else (SIZE_WIDE[0], SIZE_WIDE[1] * 0.6))
     keys = ["secure", "insecure"] if model == "both" else [model]
     height = 7.6 if len(keys) == 2 else 4.2
-    with house_style():
-        canvas(ax, _W, height)
-        ax.set_gid(f"panel-lens-{model}")
-        mid = height / 2 if len(keys) == 2 else 1.85
-        box(
-            ax,
-            (0.1, mid - 1.0),
-            4.3,
-            2.0,
-            "The same\nexperience",
-            colour=None,
-            bold=True,
-            gid="experience",
-        )
-        rows = [mid + 1.9, mid - 2.0] if len(keys) == 2 else [mid]
-        for key, y in zip(keys, rows, strict=True):
-            _row(ax, y, MODELS[key], (4.45, mid + (y - mid) * 0.35))
-        label(
-            ax,
-            (7.2, height - 0.25),
-            "a quick, unconscious filter",
-            fontsize=SMALL_PT,
-            italic=True,
-            va="top",
-            gid="lens-filter-note",
-        )
+    canvas(ax, _W, height)
+    ax.set_gid(f"panel-lens-{model}")
+    mid = height / 2 if len(keys) == 2 else 1.85
+    box(
+        ax,
+        (0.1, mid - 1.0),
+        4.3,
+        2.0,
+        "The same\nexperience",
+        color=None,
+        bold=True,
+        gid="experience",
+    )
+    rows = [mid + 1.9, mid - 2.0] if len(keys) == 2 else [mid]
+    for key, y in zip(keys, rows, strict=True):
+        _row(ax, y, MODELS[key], (4.45, mid + (y - mid) * 0.35))
+    label(
+        ax,
+        (7.2, height - 0.25),
+        "a quick, unconscious filter",
+        fontsize=SMALL_PT,
+        italic=True,
+        va="top",
+        gid="lens-filter-note",
+    )
     return ax
 
 
-def lens_figure(*, model: str = "both") -> Figure:
+def working_model_lens_figure(*, model: str = "both") -> Figure:
     """The published working-model lens figure (after Daily, n.d.).
 
     Parameters
@@ -193,15 +199,10 @@ def lens_figure(*, model: str = "both") -> Figure:
     Returns
     -------
     Figure
-        One axes drawn with :func:`draw_lens`.
+        The figure of :func:`draw_working_model_lens`, one panel.
 
     Examples
     --------
-    >>> fig = lens_figure(model="secure")
+    >>> fig = working_model_lens_figure(model="secure")
     """
-    _validate.choice("model", model, _CHOICES)
-    with house_style():
-        size = SIZE_WIDE if model == "both" else (SIZE_WIDE[0], SIZE_WIDE[1] * 0.6)
-        fig = Figure(figsize=size, layout="constrained")
-        draw_lens(ax=fig.subplots(), model=model)
-    return fig
+    return draw_working_model_lens(model=model).figure

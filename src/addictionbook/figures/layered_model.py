@@ -30,10 +30,11 @@ from .style import (
     arrow,
     house_style,
     label,
+    new_axes,
     tint,
 )
 
-__all__ = ["CLIENT_LABELS", "LAYERS", "Layer", "draw_layers", "layered_model_figure"]
+__all__ = ["CLIENT_LABELS", "LAYERS", "Layer", "draw_layered_model", "layered_model_figure"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Layer:
 
     key: str
     label: str
-    colour: str
+    color: str
 
 
 #: Outermost first; the last entry is the core, which is never peeled away.
@@ -69,10 +70,15 @@ ARROW_LABELS = {
 }
 
 
-def draw_layers(
-    *, ax: Axes, peeled: int = 0, highlight: str | None = None, labels: str = "clinical"
+@house_style()
+def draw_layered_model(
+    *,
+    ax: Axes | None = None,
+    peeled: int = 0,
+    highlight: str | None = None,
+    labels: str = "clinical",
 ) -> Axes:
-    """Draw the nested layers of the layered model into ``ax`` and return it.
+    """Draw the nested layers of the layered model and return the axes.
 
     Shows the article's translation to treatment (Daily, n.d.): beneath the drug of choice lie
     switching drugs, process addictions and an affect-regulation disorder, and at the core,
@@ -82,7 +88,9 @@ def draw_layers(
     Parameters
     ----------
     ax
-        The axes to draw into (its limits and frame are set here).
+        The axes to draw into (its limits and frame are set here); ``None`` (the default)
+        draws into a new figure at the published size (the handout size for ``"client"``
+        labels), ``ax.figure``.
     peeled
         How many outer layers treatment has peeled away, 0 to 4. Peeled layers are drawn as
         dashed, unfilled outlines with their label kept (in muted italics, marked "peeled
@@ -97,71 +105,76 @@ def draw_layers(
     Returns
     -------
     Axes
-        ``ax``, with patches ``layer-<key>`` and texts ``label-<key>``, outermost first.
+        ``ax`` (or the new figure's axes), with patches ``layer-<key>`` and texts
+        ``label-<key>``, outermost first.
 
     Examples
     --------
+    >>> ax = draw_layered_model(peeled=2, highlight="process")
     >>> from matplotlib.figure import Figure
-    >>> ax = draw_layers(ax=Figure().subplots(), peeled=2, highlight="process")
+    >>> before, after = Figure(figsize=(6.5, 2.6), layout="constrained").subplots(1, 2)
+    >>> ax = draw_layered_model(ax=before)
+    >>> ax = draw_layered_model(ax=after, peeled=1, highlight="switching")
     """
     peeled = _validate.int_range("peeled", peeled, 0, len(LAYERS) - 1)
     _validate.choice("highlight", highlight, [None, *(layer.key for layer in LAYERS)])
     _validate.choice("labels", labels, list(ARROW_LABELS))
+    if ax is None:
+        ax = new_axes(SIZE_HANDOUT if labels == "client" else SIZE_SINGLE)  # printed this size
 
-    with house_style():
-        ax.set_xlim(0, 10)
-        ax.set_ylim(0, 7)
-        ax.set_axis_off()
-        band = 0.9  # height of each ring's label strip
-        inset_x = 0.4
-        for depth, layer in enumerate(LAYERS):
-            is_core = depth == len(LAYERS) - 1
-            is_peeled = depth < peeled
-            is_highlight = layer.key == highlight
-            x0, y0 = 0.1 + depth * inset_x, 0.1 + depth * band * 0.25
-            width = 10 - 2 * x0 - 1.9  # leave room on the right for the "peeling" arrow
-            height = 7 - y0 - depth * band - 0.1
-            ax.add_patch(
-                FancyBboxPatch(
-                    (x0, y0),
-                    width,
-                    height,
-                    boxstyle="round,pad=0,rounding_size=0.25",
-                    facecolor=BACKGROUND if is_peeled else tint(layer.colour),
-                    edgecolor=INK,
-                    linewidth=HEAVY_LINE_PT if is_highlight else LINE_PT,
-                    linestyle=(0, (4, 3)) if is_peeled else "-",
-                    zorder=depth,
-                    gid=f"layer-{layer.key}",
-                )
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 7)
+    ax.set_axis_off()
+    band = 0.9  # height of each ring's label strip
+    inset_x = 0.4
+    for depth, layer in enumerate(LAYERS):
+        is_core = depth == len(LAYERS) - 1
+        is_peeled = depth < peeled
+        is_highlight = layer.key == highlight
+        x0, y0 = 0.1 + depth * inset_x, 0.1 + depth * band * 0.25
+        width = 10 - 2 * x0 - 1.9  # leave room on the right for the "peeling" arrow
+        height = 7 - y0 - depth * band - 0.1
+        ax.add_patch(
+            FancyBboxPatch(
+                (x0, y0),
+                width,
+                height,
+                boxstyle="round,pad=0,rounding_size=0.25",
+                facecolor=BACKGROUND if is_peeled else tint(layer.color),
+                edgecolor=INK,
+                linewidth=HEAVY_LINE_PT if is_highlight else LINE_PT,
+                linestyle=(0, (4, 3)) if is_peeled else "-",
+                zorder=depth,
+                gid=f"layer-{layer.key}",
             )
-            name = CLIENT_LABELS[layer.key] if labels == "client" else layer.label
-            text = name + (" (peeled away)" if is_peeled else "")
-            text_y = y0 + height / 2 if is_core else y0 + height - band / 2
-            ax.text(
-                x0 + width / 2,
-                text_y,
-                text,
-                ha="center",
-                va="center",
-                fontsize=EMPHASIS_PT if is_core else LABEL_PT,
-                fontweight="bold" if (is_highlight or is_core) else "normal",
-                fontstyle="italic" if is_peeled else "normal",
-                color=MUTED_INK if is_peeled else INK,
-                linespacing=1.25,
-                zorder=depth + 0.5,
-                gid=f"label-{layer.key}",
-            )
-
-        label(
-            ax,
-            (9.15, 6.9),
-            ARROW_LABELS[labels],
-            fontsize=SMALL_PT,
-            va="top",
-            gid="peeling-label",
         )
-        arrow(ax, (9.15, 5.6), (9.15, 1.2), linewidth=ARROW_PT, gid="peeling-arrow")
+        name = CLIENT_LABELS[layer.key] if labels == "client" else layer.label
+        text = name + (" (peeled away)" if is_peeled else "")
+        text_y = y0 + height / 2 if is_core else y0 + height - band / 2
+        ax.text(
+            x0 + width / 2,
+            text_y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=EMPHASIS_PT if is_core else LABEL_PT,
+            fontweight="bold" if (is_highlight or is_core) else "normal",
+            fontstyle="italic" if is_peeled else "normal",
+            color=MUTED_INK if is_peeled else INK,
+            linespacing=1.25,
+            zorder=depth + 0.5,
+            gid=f"label-{layer.key}",
+        )
+
+    label(
+        ax,
+        (9.15, 6.9),
+        ARROW_LABELS[labels],
+        fontsize=SMALL_PT,
+        va="top",
+        gid="peeling-label",
+    )
+    arrow(ax, (9.15, 5.6), (9.15, 1.2), linewidth=ARROW_PT, gid="peeling-arrow")
     return ax
 
 
@@ -173,26 +186,19 @@ def layered_model_figure(
     Parameters
     ----------
     peeled
-        How many outer layers are peeled away, 0 (default) to 4; see :func:`draw_layers`.
+        How many outer layers are peeled away, 0 (default) to 4; see :func:`draw_layered_model`.
     highlight
-        One layer to emphasise, or ``None`` (default); see :func:`draw_layers`.
+        One layer to emphasise, or ``None`` (default); see :func:`draw_layered_model`.
     labels
-        ``"clinical"`` (default) or ``"client"`` (plain words); see :func:`draw_layers`.
+        ``"clinical"`` (default) or ``"client"`` (plain words); see :func:`draw_layered_model`.
 
     Returns
     -------
     Figure
-        One axes drawn with :func:`draw_layers`.
+        The figure of :func:`draw_layered_model`, one panel.
 
     Examples
     --------
     >>> fig = layered_model_figure(peeled=1, highlight="switching")
     """
-    peeled = _validate.int_range("peeled", peeled, 0, len(LAYERS) - 1)
-    _validate.choice("highlight", highlight, [None, *(layer.key for layer in LAYERS)])
-    _validate.choice("labels", labels, list(ARROW_LABELS))
-    with house_style():
-        size = SIZE_HANDOUT if labels == "client" else SIZE_SINGLE  # printed at this size
-        fig = Figure(figsize=size, layout="constrained")
-        draw_layers(ax=fig.subplots(), peeled=peeled, highlight=highlight, labels=labels)
-    return fig
+    return draw_layered_model(peeled=peeled, highlight=highlight, labels=labels).figure
