@@ -35,7 +35,9 @@ venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 sysdeps: $(STAMP) ## Install the Debian packages the PDF, browser and EPUB tests need (as root) or print the apt-get line
 	$(AB) sysdeps pdf browser epub
 
-book: html pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked from the site)
+# The site is built last: it carries (and links) the PDFs and EPUB that exist when it is built.
+book: pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked from the site)
+	@$(MAKE) --no-print-directory html
 
 html: $(STAMP) ## Build the website into $(BUILDDIR)/html
 	$(AB) build html --out $(BUILDDIR)

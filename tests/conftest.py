@@ -46,27 +46,28 @@ def build_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(build_out: Path) -> Path:
-    """The website, built once from the repository's sources; returns ``<out>/html``."""
-    result = run_build("html", ROOT, build_out)
-    assert result.returncode == 0, f"HTML build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
-    return build_out / "html"
-
-
-@pytest.fixture(scope="session")
-def book_pdf(build_out: Path, site: Path) -> Path:
-    """The full-book PDF, built once (after the site, so notebooks come from the cache)."""
+def book_pdf(build_out: Path) -> Path:
+    """The full-book PDF, built first into the empty output folder (as ``make book`` does)."""
     result = run_build("pdf", ROOT, build_out)
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
     return build_out / "pdf" / "book.pdf"
 
 
 @pytest.fixture(scope="session")
-def book_epub(build_out: Path, site: Path) -> Path:
-    """The EPUB, built once (after the site, so notebooks come from the cache)."""
+def book_epub(build_out: Path, book_pdf: Path) -> Path:
+    """The EPUB, built once (after the PDF, so notebooks come from the cache)."""
     result = run_build("epub", ROOT, build_out)
     assert result.returncode == 0, f"EPUB build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
     return build_out / "epub" / "book.epub"
+
+
+@pytest.fixture(scope="session")
+def site(build_out: Path, book_pdf: Path, book_epub: Path) -> Path:
+    """The website as ``make book`` leaves it: built last, carrying and linking the PDFs and the
+    EPUB; returns ``<out>/html``."""
+    result = run_build("html", ROOT, build_out)
+    assert result.returncode == 0, f"HTML build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
+    return build_out / "html"
 
 
 @pytest.fixture(scope="session")

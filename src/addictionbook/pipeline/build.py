@@ -357,8 +357,9 @@ def run_sphinx(root: Path, work: Path, builder: str, reporter: Reporter) -> None
         raise BuildError(listed)
 
 
-def publish_dir(built: Path, target: Path) -> None:
-    """Replace ``target`` by a copy of ``built``, swapping by rename so it is never half-written."""
+def publish_dir(built: Path, target: Path, extra: dict[str, Path] | None = None) -> None:
+    """Replace ``target`` by a copy of ``built`` (and of each folder in ``extra``, at its
+    relative name), swapping by rename so it is never half-written."""
     if CURRENT is not None:
         CURRENT.begin("publish")
     fresh = target.with_name(f".{target.name}.new")
@@ -366,6 +367,8 @@ def publish_dir(built: Path, target: Path) -> None:
     for leftover in (fresh, stale):
         shutil.rmtree(leftover, ignore_errors=True)
     shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    for name, folder in (extra or {}).items():
+        shutil.copytree(folder, fresh / name, dirs_exist_ok=True)
     if target.exists():
         target.rename(stale)
     fresh.rename(target)
@@ -382,21 +385,42 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(fresh, target)
 
 
-def mirror_downloads(out: Path) -> None:
-    """Copy the published PDFs and EPUB into the site (``html/pdf/``, ``html/epub/``), where
-    its download links point."""
-    for name in ("pdf", "epub"):
-        if (out / name).is_dir() and (out / "html").is_dir():
-            shutil.copytree(out / name, out / "html" / name, dirs_exist_ok=True)
+def downloads_dir(out: Path) -> Path:
+    """The folder whose ``pdf/`` and ``epub/`` the site links and carries: ``out`` itself
+    unless ``ADDICTIONBOOK_DOWNLOADS`` names another (the preview uses ``make``'s)."""
+    from ..sphinx_ext.downloads import DOWNLOADS_ENV
+
+    return Path(os.environ.get(DOWNLOADS_ENV) or out)
+
+
+def downloads(out: Path) -> dict[str, Path]:
+    """The published PDFs and EPUB the site carries (``pdf/``, ``epub/``), as they are now."""
+    base = downloads_dir(out)
+    return {name: base / name for name in ("pdf", "epub") if (base / name).is_dir()}
 
 
 def build_html(root: Path, out: Path) -> Path:
-    """Build the website; return the published ``<out>/html`` (with the PDFs and EPUB, if built)."""
+    """Build the website; return the published ``<out>/html``.
+
+    The PDFs and EPUB published before (``make pdf``, ``make epub``) are copied into the site
+    and linked from it; those not built are neither (``sphinx_ext.downloads``). Nothing else
+    writes into ``<out>/html``, so its up-to-date stamp (which counts them) holds.
+    """
+    from ..sphinx_ext.downloads import DOWNLOADS_ENV
+
     work = out / ".work"
     preflight(root)
-    run_jupyter_book(root, work, "html")
-    publish_dir(work / "_build" / "html", out / "html")
-    mirror_downloads(out)
+    carried = downloads(out)
+    before = os.environ.get(DOWNLOADS_ENV)
+    os.environ[DOWNLOADS_ENV] = str(downloads_dir(out))  # read by Sphinx's extension
+    try:
+        run_jupyter_book(root, work, "html")
+    finally:
+        if before is None:
+            del os.environ[DOWNLOADS_ENV]
+        else:
+            os.environ[DOWNLOADS_ENV] = before
+    publish_dir(work / "_build" / "html", out / "html", extra=carried)
     return out / "html"
 
 
@@ -427,7 +451,6 @@ def build_pdf(root: Path, out: Path) -> Path:
         shutil.copyfile(latex / f"{name}.pdf", staged / "handouts" / f"{name}.pdf")
     publish_dir(staged, out / "pdf")
     shutil.rmtree(staged, ignore_errors=True)
-    mirror_downloads(out)
     return out / "pdf"
 
 
@@ -466,7 +489,6 @@ def build_epub(root: Path, out: Path) -> Path:
     normalize_epub(built, int(source_date_epoch(root)))
     target = out / "epub" / "book.epub"
     publish_file(built, target)
-    mirror_downloads(out)
     return target
 
 
@@ -481,7 +503,7 @@ SETTINGS = {
 }
 
 
-def inputs_fingerprint(root: Path, target: str) -> str:
+def inputs_fingerprint(root: Path, target: str, out: Path | None = None) -> str:
     """A hash of everything a build of ``target`` reads, so an unchanged book is not rebuilt.
 
     The book's files (``BOOK_FILES``, at their absolute paths: Sphinx's saved state holds them),
@@ -509,6 +531,12 @@ def inputs_fingerprint(root: Path, target: str) -> str:
     digest.update(head.encode())
     for name in SETTINGS[target]:
         digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    if target == "html" and out is not None:  # the site carries the PDFs and EPUB built
+        for folder in downloads(out).values():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -542,7 +570,7 @@ def build(root: Path, out: Path, target: str, verbose: bool = False, stream=None
 
     stream = stream or sys.stdout
     started = time.perf_counter()
-    fingerprint = inputs_fingerprint(root, target)
+    fingerprint = inputs_fingerprint(root, target, out)
     if up_to_date(out, target, fingerprint):
         print(
             f"build {target}: nothing changed since the last build; "
