@@ -118,15 +118,19 @@ class Reporter:
     book), and repeated at the end.
     """
 
+    #: Steps whose lines are counted: (pattern, step, what is counted).
     STEPS = (
         (re.compile(r"^reading sources\.\.\. \[\s*\d+%\]"), "read pages", "page"),
         (re.compile(r"^writing output\.\.\. \[\s*\d+%\]"), "write pages", "page"),
+        (re.compile(r"^processing \S+\.tex\.\.\."), "write LaTeX", "document"),
+        (re.compile(r"^copying images\.\.\. \[\s*\d+%\]"), "copy images", "image"),
     )
-    AFTER_WRITING = {
-        "html": "index and copy files",
-        "pdflatex": "typeset PDFs (LaTeX)",
-        "epub": "pack the EPUB",
-    }
+    #: Lines that start a step of their own.
+    MARKERS = (
+        (re.compile(r"^generating indices"), "finish pages (indices, search)"),
+        (re.compile(r"^writing mimetype"), "pack the EPUB"),
+        (re.compile(r"^Converting book latex into PDF|^latexmk "), "typeset PDFs (LaTeX)"),
+    )
 
     def __init__(self, root: Path, log: Path, verbose: bool, stream=None) -> None:
         self.root = f"{root}/"
@@ -144,7 +148,6 @@ class Reporter:
         self.notes: list[str] = []
         self.tally: dict[str, int] = {}
         self.started = 0.0
-        self.builder = "html"
 
     def begin(self, step: str, unit: str = "") -> None:
         self.end()
@@ -198,8 +201,9 @@ class Reporter:
                     self.stream.write(f"\r\x1b[K  {step:<28} {self.count} {unit}s")
                     self.stream.flush()
                 return
-        if self.step == "write pages" and plain.strip() and not plain.startswith("writing"):
-            self.begin(self.AFTER_WRITING.get(self.builder, "finish"))
+        for pattern, step in self.MARKERS:
+            if pattern.match(plain) and self.step != step:
+                self.begin(step)
         match = re.search(r"executing (\d+) notebook", plain)
         if match:
             self.tally["executed"] = int(match.group(1))
@@ -298,7 +302,6 @@ def run_jupyter_book(
     terminal only with ``V=1``.
     """
     reporter = reporter or current_reporter(root, work, builder)
-    reporter.builder = builder
     reporter.begin("run notebooks, start Sphinx")
     read_end, write_end = os.pipe()
     try:
