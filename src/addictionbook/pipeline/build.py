@@ -92,7 +92,9 @@ def source_date_epoch(root: Path) -> str:
 
 def shorten(line: str) -> str:
     """A log line without blobs: data URIs cut to their header (the log keeps the rest)."""
-    return BLOB.sub(lambda m: f"{m.group(1)}... ({len(m.group(0))} characters)", line)
+    return BLOB.sub(
+        lambda m: f"{m.group(1)}... ({len(m.group(0)) - len(m.group(1))} characters)", line
+    )
 
 
 def for_terminal(line: str) -> str:
