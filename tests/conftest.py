@@ -50,6 +50,9 @@ def book_pdf(build_out: Path) -> Path:
     """The full-book PDF, built first into the empty output folder (as ``make book`` does)."""
     result = run_build("pdf", ROOT, build_out)
     assert result.returncode == 0, f"PDF build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
+    # ``make pdf`` from an empty _build stands alone: the PDFs, no site, no EPUB.
+    published = sorted(p.name for p in build_out.iterdir() if not p.name.startswith("."))
+    assert published == ["logs", "pdf"], f"make pdf from empty left {published}"
     return build_out / "pdf" / "book.pdf"
 
 
