@@ -1,5 +1,6 @@
 # Entry points for the book. `make help` lists them; `make book` and `make test` do everything.
-# Override on the command line, e.g. `make html BUILDDIR=/tmp/site`.
+# Override on the command line, e.g. `make html BUILDDIR=/tmp/site`; `V=1` prints the whole
+# build log as it runs (it is always in $(BUILDDIR)/logs/<target>.log).
 PYTHON   ?= python3
 VENV     ?= .venv
 BUILDDIR ?= _build
@@ -54,8 +55,8 @@ epub: $(STAMP) ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by e
 figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
 	$(AB) figures figures
 
-serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT) that rebuilds on save
-	$(AB) serve --host $(HOST) --port $(PORT) --out $(BUILDDIR)/serve
+serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
+	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)
 
 test: sysdeps ## Run the test suite (builds the site and PDF into a temporary folder)
 	$(PY) -m pytest $(PYTEST_ARGS)

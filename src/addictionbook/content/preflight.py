@@ -115,7 +115,7 @@ def image_problem(path: Path) -> str | None:
             kind = image.format
             image.load()  # decodes every pixel: a truncated file fails here
     except UnidentifiedImageError:
-        return f"is not a {RASTER[suffix]} image (nor any image format)"
+        return f"is not a {RASTER[suffix]} image (its content is not an image)"
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         return f"is damaged ({error})"
     if kind != RASTER[suffix]:

@@ -105,13 +105,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--root", type=Path, default=Path("."), help="the book's top folder")
     parser.add_argument(
-        "--out", type=Path, default=None, help="the preview's folder (default ROOT/_build/serve)"
+        "--build-dir",
+        type=Path,
+        default=None,
+        help="make's output folder, whose notebook cache, PDFs and EPUB the preview uses "
+        "(default ROOT/_build)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="the preview's folder (default BUILD_DIR/serve)"
     )
     args = parser.parse_args(argv)
     import uvicorn
 
     root = args.root.resolve()
-    build_dir = root / "_build"
+    build_dir = (args.build_dir or root / "_build").resolve()
     out = (args.out or build_dir / "serve").resolve()
     share_notebook_cache(out, build_dir)
     rebuild(root, out, build_dir)
