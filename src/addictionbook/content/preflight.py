@@ -145,11 +145,8 @@ def check_images(root: Path, page: Path, text: str) -> Iterator[Finding]:
             continue
         problem = image_problem(path)
         if problem:
-            yield Finding(
-                _rel(root, page),
-                line,
-                f"the image {target} {problem}; replace it with a good {IMAGE_KINDS} file",
-            )
+            advice = "" if ";" in problem else f"; replace it with a good {IMAGE_KINDS} file"
+            yield Finding(_rel(root, page), line, f"the image {target} {problem}{advice}")
 
 
 def check_sources(root: Path) -> list[Finding]:
