@@ -1,5 +1,6 @@
 # Entry points for the book. `make help` lists them; `make book` and `make test` do everything.
-# Override on the command line, e.g. `make html BUILDDIR=/tmp/site`.
+# Override on the command line, e.g. `make html BUILDDIR=/tmp/site`; `V=1` prints the whole
+# build log as it runs (it is always in $(BUILDDIR)/logs/<target>.log).
 PYTHON   ?= python3
 VENV     ?= .venv
 BUILDDIR ?= _build
@@ -36,7 +37,9 @@ venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 sysdeps: $(STAMP) ## Install the Debian packages the PDF, browser and EPUB tests need (as root) or print the apt-get line
 	$(AB) sysdeps pdf browser epub
 
-book: html pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked from the site)
+# The site is built last: it carries (and links) the PDFs and EPUB that exist when it is built.
+book: pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked from the site)
+	@$(MAKE) --no-print-directory html
 
 html: $(STAMP) ## Build the website into $(BUILDDIR)/html
 	$(AB) build html --out $(BUILDDIR)
@@ -53,8 +56,8 @@ epub: $(STAMP) ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by e
 figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
 	$(AB) figures figures
 
-serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT) that rebuilds on save
-	$(AB) serve --host $(HOST) --port $(PORT) --out $(BUILDDIR)/serve
+serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
+	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)
 
 test: sysdeps ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
 	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)

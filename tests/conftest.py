@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,6 +54,12 @@ def _remember_current_test(request: pytest.FixtureRequest) -> Iterator[None]:
     _current["item"] = request.node
     yield
     _current["item"] = None
+
+
+# The suite's deliberate failures must not become annotations of the CI run that runs it
+# (tests/test_annotations.py sets these itself).
+for _name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+    os.environ.pop(_name, None)
 
 
 def run_build(
@@ -109,8 +115,11 @@ def exclusive(lock: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def shared_build(target: str, root: Path, out: Path) -> None:
-    """Build ``target`` into ``out`` once per test run, whichever worker asks first."""
+def shared_build(
+    target: str, root: Path, out: Path, then: Callable[[], None] | None = None
+) -> None:
+    """Build ``target`` into ``out`` once per test run, whichever worker asks first; ``then``
+    checks what that build left, right after it (before any other build writes there)."""
     done = out.with_name(f"{out.name}.{target}.done")
     with exclusive(out.with_name(f"{out.name}.lock")):
         if done.exists():
@@ -119,6 +128,8 @@ def shared_build(target: str, root: Path, out: Path) -> None:
         assert result.returncode == 0, (
             f"{target} build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
         )
+        if then is not None:
+            then()
         done.write_text("ok\n", encoding="utf-8")
 
 
@@ -140,24 +151,31 @@ def build_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site(build_out: Path) -> Path:
-    """The website, built once from the repository's sources; returns ``<out>/html``."""
-    shared_build("html", ROOT, build_out)
-    return build_out / "html"
+def book_pdf(build_out: Path) -> Path:
+    """The full-book PDF, built first into the empty output folder (as ``make book`` does)."""
 
+    def stands_alone() -> None:
+        # ``make pdf`` from an empty _build stands alone: the PDFs, no site, no EPUB.
+        published = sorted(p.name for p in build_out.iterdir() if not p.name.startswith("."))
+        assert published == ["logs", "pdf"], f"make pdf from empty left {published}"
 
-@pytest.fixture(scope="session")
-def book_pdf(build_out: Path, site: Path) -> Path:
-    """The full-book PDF, built once (after the site, so notebooks come from the cache)."""
-    shared_build("pdf", ROOT, build_out)
+    shared_build("pdf", ROOT, build_out, then=stands_alone)
     return build_out / "pdf" / "book.pdf"
 
 
 @pytest.fixture(scope="session")
-def book_epub(build_out: Path, site: Path) -> Path:
-    """The EPUB, built once (after the site, so notebooks come from the cache)."""
+def book_epub(build_out: Path, book_pdf: Path) -> Path:
+    """The EPUB, built once (after the PDF, so notebooks come from the cache)."""
     shared_build("epub", ROOT, build_out)
     return build_out / "epub" / "book.epub"
+
+
+@pytest.fixture(scope="session")
+def site(build_out: Path, book_pdf: Path, book_epub: Path) -> Path:
+    """The website as ``make book`` leaves it: built last, carrying and linking the PDFs and the
+    EPUB; returns ``<out>/html``."""
+    shared_build("html", ROOT, build_out)
+    return build_out / "html"
 
 
 @pytest.fixture(scope="session")

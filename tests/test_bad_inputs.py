@@ -7,23 +7,14 @@ named, the last good site still in place byte for byte, and no source file rewri
 
 from __future__ import annotations
 
-import hashlib
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from .conftest import run_build
-
-
-def tree_digest(root: Path, skip: str = "_build") -> dict[str, str]:
-    """SHA-256 of every file under ``root`` except the build folder."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and skip not in p.relative_to(root).parts
-    }
+from .conftest import run_build, tree_digest
 
 
 def append(path: str, text: str) -> Callable[[Path], str]:
@@ -47,7 +38,99 @@ def add_toc_entry(book: Path) -> str:
     return "_toc.yml"
 
 
+def write_bytes(path: str, data: bytes) -> Callable[[Path], str]:
+    def breaker(book: Path) -> str:
+        (book / path).write_bytes(data)
+        return path
+
+    return breaker
+
+
+def append_bytes(path: str, data: bytes) -> Callable[[Path], str]:
+    def breaker(book: Path) -> str:
+        with (book / path).open("ab") as handle:
+            handle.write(data)
+        return path
+
+    return breaker
+
+
+def show_image(name: str, make: Callable[[Path], bytes]) -> Callable[[Path], str]:
+    """Put an image file ``figures/<name>`` made by ``make`` into a chapter's figure."""
+
+    def breaker(book: Path) -> str:
+        (book / "figures" / name).write_bytes(make(book))
+        with (book / "book" / "references.md").open("a", encoding="utf-8") as handle:
+            handle.write(f"\n```{{figure}} ../figures/{name}\n:alt: A figure.\n\nA caption.\n```\n")
+        return "book/references.md"
+
+    return breaker
+
+
+def jpeg_bytes(book: Path) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def hanging_cell(book: Path) -> str:
+    """A cell that sleeps past the notebook time limit (lowered to 3 s for the test)."""
+    config = book / "_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("timeout: 120", "timeout: 3"), encoding="utf-8"
+    )
+    return append(
+        "book/layered-model.md", "\n```{code-cell} ipython3\nimport time\ntime.sleep(300)\n```\n"
+    )(book)
+
+
+PNG = "figures/fig-layered-model.png"
+
+#: Broken inputs caught before Sphinx (``content.preflight``): cheap, so tried on every target.
+PREFLIGHT_CASES = {
+    "invalid UTF-8 in a chapter": (
+        append_bytes("book/attunement.md", b"\nThe caf\xe9 where the group met.\n"),
+        "is not UTF-8",
+    ),
+    "empty chapter file": (write_bytes("book/glossary.md", b""), "is empty"),
+    "binary file as a chapter": (
+        write_bytes("book/glossary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        "binary data",
+    ),
+    "png that is not a png": (
+        show_image("corrupt.png", lambda book: b"this is not a PNG file"),
+        "corrupt.png is not a PNG image",
+    ),
+    "truncated png": (
+        show_image("truncated.png", lambda book: (book / PNG).read_bytes()[:400]),
+        "truncated.png is damaged",
+    ),
+    "zero-byte image": (show_image("zero.png", lambda book: b""), "zero.png is empty"),
+    "jpeg with a png name": (
+        show_image("photo.png", jpeg_bytes),
+        "photo.png is a JPEG image with a .png name",
+    ),
+    "svg that is not xml": (
+        show_image("broken.svg", lambda book: b"<svg><g></svg>"),
+        "broken.svg is not a valid SVG",
+    ),
+    "svg that is html": (
+        show_image("page.svg", lambda book: b"<html><body/></html>"),
+        "page.svg is not an SVG",
+    ),
+    "pdf figure that is not a pdf": (
+        show_image("figure.pdf", lambda book: b"GIF89a not a PDF"),
+        "figure.pdf is not a PDF",
+    ),
+}
+
 CASES = {
+    **PREFLIGHT_CASES,
+    "notebook cell that hangs past its time limit": (hanging_cell, "time limit"),
     "broken cross-reference": (
         append("book/references.md", "\nSee {numref}`fig-no-such-figure`.\n"),
         "fig-no-such-figure",
@@ -73,11 +156,10 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_fails_names_the_file_and_keeps_the_last_good_site(
-    good_copy: Path, tmp_path: Path, case: str
+    book_copy: Path, tmp_path: Path, case: str
 ) -> None:
     breaker, detail = CASES[case]
-    book = tmp_path / "book-copy"
-    shutil.copytree(good_copy, book, symlinks=True)
+    book = book_copy
     index = book / "_build" / "html" / "index.html"
     chapter = book / "_build" / "html" / "book" / "layered-model.html"
     before = (index.read_bytes(), chapter.read_bytes())
@@ -90,14 +172,90 @@ def test_bad_input_fails_names_the_file_and_keeps_the_last_good_site(
     assert result.returncode != 0, f"{case}: the build passed:\n{output[-2000:]}"
     assert offending in result.stderr, f"{case}: the error does not name {offending}"
     assert detail in output, f"{case}: the output does not mention {detail}"
+    assert "Traceback" not in output, f"{case}: a Python traceback:\n{output[-3000:]}"
     assert (index.read_bytes(), chapter.read_bytes()) == before, "the last good site changed"
     assert tree_digest(book) == sources, "the build rewrote a source file"
 
 
-def test_a_fixed_build_passes_again_and_publishes(good_copy: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("target", ["html", "pdf", "epub"])
+@pytest.mark.parametrize("case", sorted(PREFLIGHT_CASES))
+def test_broken_input_fails_every_target_in_one_line(
+    book_copy: Path, tmp_path: Path, case: str, target: str
+) -> None:
+    """One line names the file, its line and what to do; no traceback; nothing published."""
+    breaker, detail = PREFLIGHT_CASES[case]
+    book = book_copy
+    built = tree_digest(book / "_build", skip=".work")
+    offending = breaker(book)
+    sources = tree_digest(book)
+    result = run_build(target, book, book / "_build")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output[-2000:]
+    named = [line for line in result.stderr.splitlines() if line.startswith(f"{offending}:")]
+    assert len(named) == 1, f"expected one line naming {offending}:\n{result.stderr}"
+    assert detail in named[0], named[0]
+    assert "; " in named[0], f"the line does not say what to do: {named[0]}"
+    assert re.match(rf"{re.escape(offending)}:\d+: ", named[0]), "no line number"
+    assert "Traceback" not in output
+    assert tree_digest(book) == sources, "the build rewrote a source file"
+    after = tree_digest(book / "_build", skip=".work")
+    assert {k: v for k, v in after.items() if not k.startswith("logs/")} == {
+        k: v for k, v in built.items() if not k.startswith("logs/")
+    }, "a failed build changed the published output"
+    assert not (book / "_build" / target).exists() or target == "html"
+
+
+def test_a_chapter_that_vanishes_during_the_build_is_named(
+    book_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Deleted after the checks, before Sphinx reads it: the build fails naming it, no traceback."""
+    from addictionbook.pipeline import build
+
+    book = book_copy
+    before = (book / "_build" / "html" / "index.html").read_bytes()
+    checked = build.preflight
+
+    def preflight_then_delete(root: Path, reporter=None) -> None:
+        checked(root, reporter)
+        (root / "book" / "glossary.md").unlink()
+
+    monkeypatch.setattr(build, "preflight", preflight_then_delete)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert build.main(["html", "--root", str(book)]) == 1
+    err = capsys.readouterr().err
+    assert "book/glossary" in err and "Traceback" not in err, err
+    assert (book / "_build" / "html" / "index.html").read_bytes() == before
+
+
+def test_output_that_vanishes_while_publishing_is_one_line(
+    book_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Another process removes the built site before it is published (``make clean`` in a
+    second terminal): one line, the traceback only with --verbose, the last good site kept."""
+    from addictionbook.pipeline import build
+
+    book = book_copy
+    (book / "book" / "glossary.md").open("a").write("\nOne more sentence.\n")
+    before = (book / "_build" / "html" / "index.html").read_bytes()
+    publish = build.publish_dir
+
+    def remove_then_publish(built: Path, target: Path, extra=None) -> None:
+        shutil.rmtree(built)
+        publish(built, target, extra)
+
+    monkeypatch.setattr(build, "publish_dir", remove_then_publish)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert build.main(["html", "--root", str(book)]) == 1
+    err = capsys.readouterr().err
+    assert "disappeared during the build" in err and "Traceback" not in err, err
+    assert (book / "_build" / "html" / "index.html").read_bytes() == before
+    assert build.main(["html", "--root", str(book), "--verbose"]) == 1
+    assert "Traceback" in capsys.readouterr().err, "--verbose shows the traceback"
+
+
+def test_a_fixed_build_passes_again_and_publishes(book_copy: Path, tmp_path: Path) -> None:
     """After a failure and its fix the next build passes (Sphinx re-reads the failed page)."""
-    book = tmp_path / "book-copy"
-    shutil.copytree(good_copy, book, symlinks=True)
+    book = book_copy
     original = (book / "book" / "references.md").read_text(encoding="utf-8")
     append("book/references.md", "\nSee {numref}`fig-no-such-figure`.\n")(book)
     assert run_build("html", book, book / "_build").returncode != 0

@@ -186,17 +186,41 @@ def test_pull_request_workflow_checks_tests_builds_and_uploads_the_preview() -> 
     assert set(wf["permissions"].values()) == {"read"}, "a pull request gets no write rights"
     text = runs(wf)
     commands = [line.strip() for line in text.splitlines()]
-    order = ["make venv", "sudo make sysdeps", "make check", "make book", "make test"]
+    order = ["make venv", "make sysdeps", "make check", "make book", "make test"]
     found = [next((i for i, c in enumerate(commands) if c.startswith(o)), -1) for o in order]
     assert -1 not in found and found == sorted(found), dict(zip(order, found, strict=True))
-    python = next(s for s in steps(wf) if s.get("uses", "").startswith("actions/setup-python@"))
-    assert str(python["with"]["python-version"]) == "3.11"
+    # Debian's Python 3.11 and chromium, as in the README (Ubuntu's chromium is a snap wrapper).
+    assert_runs_in_debian_with_caches(wf, "build")
     upload = next(s for s in steps(wf) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert {"_build/html", "_build/pdf"} <= set(upload["with"]["path"].split())
     summary = next(s for s in steps(wf) if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
     assert summary.get("if") == "always()", "the summary is written even when a step failed"
     for log in ("check.log", "book.log"):
         assert log in summary["run"] and f'tee "$LOGS/{log}"' in text, log
+
+
+def assert_runs_in_debian_with_caches(wf: dict, job_name: str) -> None:
+    """The job runs in a debian:bookworm container (root there: no sudo) and caches the venv
+    (keyed by the lock) and the apt downloads (keyed by the package list)."""
+    job = wf["jobs"][job_name]
+    assert job["runs-on"] == "ubuntu-latest"
+    assert job["container"]["image"] == "debian:bookworm"
+    text = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "sudo" not in text, "the container runs as root and has no sudo"
+    assert "python3-venv" in text and "git" in text
+    caches = {
+        step["with"]["path"]: step["with"]["key"]
+        for step in job["steps"]
+        if step.get("uses", "").startswith("actions/cache@")
+    }
+    assert "requirements.lock" in caches[".venv"]
+    assert "sysdeps.py" in caches["/var/cache/apt/archives/*.deb"]
+    assert "docker-clean" in text, "Debian's image deletes downloaded packages unless told not to"
+    checkout = next(
+        i for i, s in enumerate(job["steps"]) if "actions/checkout@" in s.get("uses", "")
+    )
+    git = next(i for i, s in enumerate(job["steps"]) if "apt-get install" in s.get("run", ""))
+    assert git < checkout, "git is installed before the checkout (else no history)"
 
 
 def test_publish_workflow_deploys_to_pages_only_on_push_to_main() -> None:
@@ -221,6 +245,7 @@ def test_publish_workflow_deploys_to_pages_only_on_push_to_main() -> None:
     build = wf["jobs"][deploy["needs"]]
     build_steps = "\n".join(s.get("run", "") + s.get("uses", "") for s in build["steps"])
     assert "make book" in build_steps and "actions/upload-pages-artifact@" in build_steps
+    assert_runs_in_debian_with_caches(wf, deploy["needs"])
     upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
     assert upload["with"]["path"] == "_build/html", "the site, with its PDFs in html/pdf/"
     all_uses = uses(wf)

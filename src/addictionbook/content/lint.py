@@ -618,9 +618,11 @@ def check_tracked_files(root: Path) -> Iterator[Finding]:
 
 def run(root: Path) -> list[Finding]:
     """Every check over the book at ``root``, sorted by file and line."""
-    findings = check_toc(root)
+    from .preflight import check_sources
+
+    findings = check_toc(root) + check_sources(root)
     if findings:
-        return findings
+        return sorted(set(findings))  # the other checks need readable sources
     book = Book(root)
     for check in (
         check_front_matter,
@@ -645,6 +647,9 @@ def main(argv: list[str] | None = None) -> int:
     findings = run(root)
     for finding in findings:
         print(finding)
+    from .annotations import annotate
+
+    annotate([str(f) for f in findings], "make check")
     print(f"check: {len(findings)} finding(s) in {root}", file=sys.stderr)
     return 1 if findings else 0
 

@@ -20,14 +20,38 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
+import traceback
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 STRICT = ["-W", "-n", "--keep-going"]
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|Error|Traceback|! )")
-NOISE = re.compile(r"build finished with problems|Kernel is running over TCP")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|Error|Exception|^! )")
+NOISE = re.compile(
+    r"build finished with problems|Kernel is running over TCP|^Traceback|^\s+File \"|"
+    r"^There was an error in building your book|^\s*raise |RemovedInSphinx|"
+    r"^\[IPKernelApp\]|^zmq\.error|^nbclient\.exceptions\.|Traceback \(most recent call last\)|"
+    r"^-+> "
+)
+#: Problems said better: (pattern on a problem line, what to print instead).
+PLAINER = (
+    (
+        re.compile(r"^(?P<file>\S+): WARNING: Executing notebook failed: CellTimeoutError"),
+        "{file}: a code cell ran past the notebook time limit (execute: timeout: in "
+        "_config.yml); make the cell finish sooner (no waiting for input or the network)",
+    ),
+    (
+        re.compile(r"^(?P<file>\S+): WARNING: Executing notebook failed: CellExecutionError"),
+        "{file}: a code cell raised the error below; fix that cell",
+    ),
+)
+#: A data URI (Sphinx's epub step logs the gallery's images as ``data:image/png;base64,...``).
+BLOB = re.compile(r"(data:[\w.+-]+/[\w.+-]+;base64,)[A-Za-z0-9+/=]{64,}")
+#: Longest line printed on the terminal; the log has the whole line.
+LONGEST = 400
 
 
 class BuildError(RuntimeError):
@@ -66,13 +90,193 @@ def source_date_epoch(root: Path) -> str:
     return result.stdout.strip() or "0"
 
 
-def preflight(root: Path) -> None:
-    """Catch table-of-contents mistakes before Sphinx, with a message that names ``_toc.yml``."""
-    from ..content.lint import check_toc
+def shorten(line: str) -> str:
+    """A log line without blobs: data URIs cut to their header (the log keeps the rest)."""
+    return BLOB.sub(
+        lambda m: f"{m.group(1)}... ({len(m.group(0)) - len(m.group(1))} characters)", line
+    )
 
-    findings = check_toc(root)
+
+def for_terminal(line: str) -> str:
+    """A line short enough to read on a terminal (no blobs, at most ``LONGEST`` characters)."""
+    line = shorten(line)
+    if len(line) > LONGEST:
+        line = f"{line[:LONGEST]}... ({len(line) - LONGEST} more characters in the log)"
+    return line
+
+
+def verbose_requested(flag: bool = False) -> bool:
+    """``--verbose`` or ``V=1`` in the environment (``make html V=1``)."""
+    return flag or os.environ.get("V", "") not in ("", "0")
+
+
+class Reporter:
+    """What a build says: one line per step by default, everything with ``V=1``.
+
+    Every line of the build's output (Sphinx's, the notebooks', LaTeX's) goes to the log file
+    in full. On the terminal a build shows one line per step with its time and a count
+    (pages read, pages written, notebooks run); on a terminal that is a tty the count moves as
+    the step runs. Warnings and errors are collected with their file and line (relative to the
+    book), and repeated at the end.
+    """
+
+    #: Steps whose lines are counted: (pattern, step, what is counted).
+    STEPS = (
+        (re.compile(r"^reading sources\.\.\. \[\s*\d+%\]"), "read pages", "page"),
+        (re.compile(r"^writing output\.\.\. \[\s*\d+%\]"), "write pages", "page"),
+        (re.compile(r"^processing \S+\.tex\.\.\."), "write LaTeX", "document"),
+        (re.compile(r"^copying images\.\.\. \[\s*\d+%\]"), "copy images", "image"),
+    )
+    #: Lines that start a step of their own.
+    MARKERS = (
+        (re.compile(r"^generating indices"), "finish pages (indices, search)"),
+        (re.compile(r"^writing mimetype"), "pack the EPUB"),
+        (re.compile(r"^Converting book latex into PDF|^latexmk "), "typeset PDFs (LaTeX)"),
+    )
+
+    def __init__(self, root: Path, log: Path, verbose: bool, stream=None) -> None:
+        self.root = f"{root}/"
+        self.path = log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self.log = log.open("w", encoding="utf-8")
+        self.verbose = verbose
+        self.stream = stream or sys.stdout
+        self.live = not verbose and self.stream.isatty()
+        self.lock = threading.Lock()
+        self.problems: list[str] = []
+        self.step: str | None = None
+        self.unit = ""
+        self.count = 0
+        self.notes: list[str] = []
+        self.tally: dict[str, int] = {}
+        self.started = 0.0
+
+    def begin(self, step: str, unit: str = "") -> None:
+        self.end()
+        self.step, self.unit, self.count, self.notes, self.tally = step, unit, 0, [], {}
+        self.started = time.perf_counter()
+
+    def end(self) -> None:
+        if self.step is None:
+            return
+        took = time.perf_counter() - self.started
+        done = [f"{self.count} {self.unit}{'s' if self.count != 1 else ''}"] if self.unit else []
+        detail = ", ".join(
+            done
+            + self.notes
+            + [f"{n} notebook{'s' if n != 1 else ''} {what}" for what, n in self.tally.items()]
+        )
+        self.log.write(f"[step] {self.step}: {detail} ({took:.1f} s)\n")
+        if not self.verbose:
+            clear = "\r\x1b[K" if self.live else ""
+            text = f"  {self.step:<28} {detail}".rstrip()
+            self.stream.write(f"{clear}{text:<72} {took:6.1f} s\n")
+            self.stream.flush()
+        self.step = None
+
+    def note(self, text: str) -> None:
+        """Add a detail to the current step's line (e.g. how many notebooks ran)."""
+        self.notes.append(text)
+
+    def problem(self, text: str) -> None:
+        with self.lock:
+            self.log.write(text + "\n")
+            self.problems.append(text)
+
+    def line(self, raw: str) -> None:
+        """One line of a build's output."""
+        plain = shorten(ANSI.sub("", raw).rstrip("\r\n"))
+        with self.lock:
+            self.log.write(plain + "\n")
+            if self.verbose:
+                self.stream.write(for_terminal(plain) + "\n")
+                self.stream.flush()
+            self._follow(plain)
+
+    def _follow(self, plain: str) -> None:
+        for pattern, step, unit in self.STEPS:
+            if pattern.match(plain):
+                if self.step != step:
+                    self.begin(step, unit)
+                self.count += 1
+                if self.live:
+                    self.stream.write(f"\r\x1b[K  {step:<28} {self.count} {unit}s")
+                    self.stream.flush()
+                return
+        for pattern, step in self.MARKERS:
+            if pattern.match(plain) and self.step != step:
+                self.begin(step)
+        match = re.search(r"executing (\d+) notebook", plain)
+        if match:
+            self.tally["executed"] = int(match.group(1))
+        if "Using cached notebook" in plain:
+            self.tally["from the cache"] = self.tally.get("from the cache", 0) + 1
+        elif "Executing notebook using" in plain:
+            self.tally["executed"] = self.tally.get("executed", 0) + 1
+        if PROBLEM.search(plain) and not NOISE.search(plain):
+            problem = plain.replace(self.root, "")
+            for pattern, plainer in PLAINER:
+                match = pattern.match(problem)
+                if match:
+                    problem = plainer.format(**match.groupdict())
+            self.problems.append(for_terminal(problem))
+
+    def close(self) -> None:
+        self.end()
+        self.log.close()
+
+
+def read_into(reporter: Reporter, handle) -> None:
+    for line in handle:
+        reporter.line(line)
+
+
+@contextmanager
+def output_to(fd: int):
+    """Point this process's stdout and stderr at ``fd`` while child processes are started."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for copy in saved:
+            os.close(copy)
+
+
+#: The reporter of the build that :func:`main` runs (builders reach it through the helpers).
+CURRENT: Reporter | None = None
+
+
+def current_reporter(root: Path, work: Path, builder: str) -> Reporter:
+    """The running build's reporter; outside :func:`main`, one that streams everything."""
+    if CURRENT is not None:
+        return CURRENT
+    return Reporter(root, work.parent / "logs" / f"{builder}.log", verbose=True)
+
+
+def preflight(root: Path, reporter: Reporter | None = None) -> None:
+    """Catch what Sphinx would report badly or not at all, before it starts: the table of
+    contents, unreadable, empty or binary sources, broken images (``content.preflight``)."""
+    from ..content.lint import check_toc
+    from ..content.preflight import check_sources
+
+    started = time.perf_counter()
+    findings = check_toc(root) + check_sources(root)
+    reporter = reporter or CURRENT
+    if reporter is not None:
+        reporter.begin("check sources")
+        reporter.started = started
+        for finding in sorted(set(findings)):
+            reporter.problem(str(finding))
+        reporter.note(f"{len(findings)} problem(s)" if findings else "ok")
+        reporter.end()
     if findings:
-        raise BuildError("\n".join(str(f) for f in findings))
+        raise BuildError("\n".join(str(f) for f in sorted(set(findings))))
 
 
 def start_notebooks(root: Path, work: Path) -> subprocess.Popen | None:
@@ -91,21 +295,41 @@ def start_notebooks(root: Path, work: Path) -> subprocess.Popen | None:
     return start_pre_execution(root, cache, int(execute.get("timeout", 30)))
 
 
-def run_jupyter_book(root: Path, work: Path, builder: str) -> None:
-    """Execute stale notebooks and run Sphinx at the same time; see :func:`run_sphinx`."""
-    notebooks = start_notebooks(root, work)
+def run_jupyter_book(
+    root: Path, work: Path, builder: str, reporter: Reporter | None = None
+) -> None:
+    """Execute stale notebooks and run Sphinx at the same time; see :func:`run_sphinx`.
+
+    The notebooks' output goes through the reporter like Sphinx's: into the log, and on the
+    terminal only with ``V=1``.
+    """
+    reporter = reporter or current_reporter(root, work, builder)
+    reporter.begin("run notebooks, start Sphinx")
+    read_end, write_end = os.pipe()
     try:
-        run_sphinx(root, work, builder)
+        with output_to(write_end):
+            notebooks = start_notebooks(root, work)
+    finally:
+        os.close(write_end)
+    reader = threading.Thread(
+        target=read_into,
+        args=(reporter, os.fdopen(read_end, encoding="utf-8", errors="replace")),
+        daemon=True,
+    )
+    reader.start()
+    try:
+        run_sphinx(root, work, builder, reporter)
     finally:
         if notebooks is not None:
             notebooks.wait()
+        reader.join(timeout=10)
 
 
-def run_sphinx(root: Path, work: Path, builder: str) -> None:
+def run_sphinx(root: Path, work: Path, builder: str, reporter: Reporter) -> None:
     """Run one strict Jupyter Book build into ``work``; raise ``BuildError`` on failure.
 
-    The output streams through as usual; the problem lines (warnings, errors, LaTeX errors) are
-    collected and repeated in the error, so the cause is the last thing a contributor reads.
+    Its output goes through ``reporter``, which collects the problem lines (warnings, errors,
+    LaTeX errors) for the error, so the cause is the last thing a contributor reads.
     """
     cmd = [jupyter_book(), "build", str(root)]
     cmd += ["--path-output", str(work), "--builder"]
@@ -117,16 +341,18 @@ def run_sphinx(root: Path, work: Path, builder: str) -> None:
         "SOURCE_DATE_EPOCH": source_date_epoch(root),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
-    problems: list[str] = []
     with subprocess.Popen(
-        cmd + STRICT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd + STRICT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
     ) as proc:
         assert proc.stdout is not None
-        for line in proc.stdout:
-            sys.stdout.write(line)
-            plain = ANSI.sub("", line).rstrip()
-            if PROBLEM.search(plain) and not NOISE.search(plain):
-                problems.append(plain)
+        read_into(reporter, proc.stdout)
+    reporter.end()
     if proc.returncode != 0:
         # Sphinx does not re-read a page whose warnings failed the build, so a second run would
         # pass without fixing anything; dropping the saved environment forces a full re-read
@@ -134,20 +360,22 @@ def run_sphinx(root: Path, work: Path, builder: str) -> None:
         from ..sphinx_ext.upstream import forget_environment_after_failure
 
         forget_environment_after_failure(work / "_build" / ".doctrees")
-        listed = "\n".join(f"  {p}" for p in problems[:40]) or "  (see the log above)"
-        raise BuildError(
-            f"the {builder} build failed (exit {proc.returncode}). Problems:\n{listed}\n"
-            "Fix each file and line named above, then build again."
-        )
+        listed = "\n".join(dict.fromkeys(reporter.problems[:40])) or "(no warning was printed)"
+        raise BuildError(listed)
 
 
-def publish_dir(built: Path, target: Path) -> None:
-    """Replace ``target`` by a copy of ``built``, swapping by rename so it is never half-written."""
+def publish_dir(built: Path, target: Path, extra: dict[str, Path] | None = None) -> None:
+    """Replace ``target`` by a copy of ``built`` (and of each folder in ``extra``, at its
+    relative name), swapping by rename so it is never half-written."""
+    if CURRENT is not None:
+        CURRENT.begin("publish")
     fresh = target.with_name(f".{target.name}.new")
     stale = target.with_name(f".{target.name}.old")
     for leftover in (fresh, stale):
         shutil.rmtree(leftover, ignore_errors=True)
     shutil.copytree(built, fresh, ignore=shutil.ignore_patterns(".buildinfo"))
+    for name, folder in (extra or {}).items():
+        shutil.copytree(folder, fresh / name, dirs_exist_ok=True)
     if target.exists():
         target.rename(stale)
     fresh.rename(target)
@@ -156,27 +384,50 @@ def publish_dir(built: Path, target: Path) -> None:
 
 def publish_file(built: Path, target: Path) -> None:
     """Replace ``target`` by ``built`` atomically."""
+    if CURRENT is not None:
+        CURRENT.begin("publish")
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = target.with_name(f".{target.name}.new")
     shutil.copyfile(built, fresh)
     os.replace(fresh, target)
 
 
-def mirror_downloads(out: Path) -> None:
-    """Copy the published PDFs and EPUB into the site (``html/pdf/``, ``html/epub/``), where
-    its download links point."""
-    for name in ("pdf", "epub"):
-        if (out / name).is_dir() and (out / "html").is_dir():
-            shutil.copytree(out / name, out / "html" / name, dirs_exist_ok=True)
+def downloads_dir(out: Path) -> Path:
+    """The folder whose ``pdf/`` and ``epub/`` the site links and carries: ``out`` itself
+    unless ``ADDICTIONBOOK_DOWNLOADS`` names another (the preview uses ``make``'s)."""
+    from ..sphinx_ext.downloads import DOWNLOADS_ENV
+
+    return Path(os.environ.get(DOWNLOADS_ENV) or out)
+
+
+def downloads(out: Path) -> dict[str, Path]:
+    """The published PDFs and EPUB the site carries (``pdf/``, ``epub/``), as they are now."""
+    base = downloads_dir(out)
+    return {name: base / name for name in ("pdf", "epub") if (base / name).is_dir()}
 
 
 def build_html(root: Path, out: Path) -> Path:
-    """Build the website; return the published ``<out>/html`` (with the PDFs and EPUB, if built)."""
+    """Build the website; return the published ``<out>/html``.
+
+    The PDFs and EPUB published before (``make pdf``, ``make epub``) are copied into the site
+    and linked from it; those not built are neither (``sphinx_ext.downloads``). Nothing else
+    writes into ``<out>/html``, so its up-to-date stamp (which counts them) holds.
+    """
+    from ..sphinx_ext.downloads import DOWNLOADS_ENV
+
     work = out / ".work"
     preflight(root)
-    run_jupyter_book(root, work, "html")
-    publish_dir(work / "_build" / "html", out / "html")
-    mirror_downloads(out)
+    carried = downloads(out)
+    before = os.environ.get(DOWNLOADS_ENV)
+    os.environ[DOWNLOADS_ENV] = str(downloads_dir(out))  # read by Sphinx's extension
+    try:
+        run_jupyter_book(root, work, "html")
+    finally:
+        if before is None:
+            del os.environ[DOWNLOADS_ENV]
+        else:
+            os.environ[DOWNLOADS_ENV] = before
+    publish_dir(work / "_build" / "html", out / "html", extra=carried)
     return out / "html"
 
 
@@ -207,7 +458,6 @@ def build_pdf(root: Path, out: Path) -> Path:
         shutil.copyfile(latex / f"{name}.pdf", staged / "handouts" / f"{name}.pdf")
     publish_dir(staged, out / "pdf")
     shutil.rmtree(staged, ignore_errors=True)
-    mirror_downloads(out)
     return out / "pdf"
 
 
@@ -246,7 +496,6 @@ def build_epub(root: Path, out: Path) -> Path:
     normalize_epub(built, int(source_date_epoch(root)))
     target = out / "epub" / "book.epub"
     publish_file(built, target)
-    mirror_downloads(out)
     return target
 
 
@@ -261,7 +510,7 @@ SETTINGS = {
 }
 
 
-def inputs_fingerprint(root: Path, target: str) -> str:
+def inputs_fingerprint(root: Path, target: str, out: Path | None = None) -> str:
     """A hash of everything a build of ``target`` reads, so an unchanged book is not rebuilt.
 
     The book's files (``BOOK_FILES``, at their absolute paths: Sphinx's saved state holds them),
@@ -289,6 +538,12 @@ def inputs_fingerprint(root: Path, target: str) -> str:
     digest.update(head.encode())
     for name in SETTINGS[target]:
         digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+    if target == "html" and out is not None:  # the site carries the PDFs and EPUB built
+        for folder in downloads(out).values():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -306,6 +561,82 @@ def up_to_date(out: Path, target: str, fingerprint: str) -> bool:
     )
 
 
+def shown(path: Path) -> str:
+    """``path`` as the contributor typed it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def build(root: Path, out: Path, target: str, verbose: bool = False, stream=None) -> int:
+    """Build ``target`` of the book at ``root`` into ``out``, report as :class:`Reporter` says;
+    return the exit status (0 built or up to date, 1 failed). ``make serve`` calls it too."""
+    global CURRENT
+    from ..content.annotations import annotate
+
+    stream = stream or sys.stdout
+    started = time.perf_counter()
+    fingerprint = inputs_fingerprint(root, target, out)
+    if up_to_date(out, target, fingerprint):
+        print(
+            f"build {target}: nothing changed since the last build; "
+            f"{shown(out / target)} is current ({time.perf_counter() - started:.1f} s)",
+            file=stream,
+        )
+        return 0
+    log = out / "logs" / f"{target}.log"
+    CURRENT = reporter = Reporter(root, log, verbose, stream)
+    print(f"build {target}: {shown(root)} -> {shown(out)}", file=stream, flush=True)
+    try:
+        result = BUILDERS[target](root, out)
+        inputs_stamp(out, target).write_text(fingerprint + "\n", encoding="utf-8")
+        failure = None
+    except BuildError as error:
+        failure = str(error)
+    except Exception as error:  # noqa: BLE001 - anything else, said in one line (V=1: traceback)
+        reporter.log.write(traceback.format_exc())
+        if verbose:
+            traceback.print_exc()
+        failure = unexpected(root, error)
+    finally:
+        reporter.close()
+        CURRENT = None
+    took = time.perf_counter() - started
+    if failure is None:
+        print(f"build {target}: {shown(result)} ({took:.1f} s); log: {shown(log)}", file=stream)
+        return 0
+    stream.flush()
+    problems = [line for line in failure.splitlines() if line.strip()]
+    annotate(problems, f"build {target}")
+    print(
+        f"\nbuild {target}: FAILED after {took:.1f} s. "
+        f"The last good output in {shown(out)} was left in place.\n"
+        + "\n".join(problems)
+        + f"\nFix each file and line named above, then build again. Full log: {shown(log)}"
+        + ("" if verbose else " (or run with V=1 to see it as the build runs)"),
+        file=sys.stderr,
+    )
+    return 1
+
+
+def unexpected(root: Path, error: Exception) -> str:
+    """One line for an error the build did not foresee: a file vanished, a disk filled up..."""
+    if isinstance(error, FileNotFoundError) and error.filename:
+        name = str(error.filename).replace(f"{root}/", "")
+        return (
+            f"{name}: the file disappeared during the build (was it moved or deleted?); "
+            "restore it or wait for the tool that moved it, then build again"
+        )
+    if isinstance(error, OSError) and error.filename:
+        name = str(error.filename).replace(f"{root}/", "")
+        return f"{name}: {error.strerror}; fix the file or its folder, then build again"
+    return (
+        f"the build stopped on an unexpected {type(error).__name__}: {error} "
+        "(run again with V=1 for the traceback, and report it if it persists)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the book (site, PDFs or EPUB) safely.")
     parser.add_argument("target", choices=sorted(BUILDERS))
@@ -313,29 +644,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=None, help="output folder (default ROOT/_build)"
     )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="print the whole build log (also: V=1)"
+    )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     out = (args.out or root / "_build").resolve()
-    started = time.perf_counter()
-    fingerprint = inputs_fingerprint(root, args.target)
-    if up_to_date(out, args.target, fingerprint):
-        print(
-            f"build {args.target}: nothing changed since the last build; "
-            f"{out / args.target} is current ({time.perf_counter() - started:.1f} s)"
-        )
-        return 0
-    try:
-        result = BUILDERS[args.target](root, out)
-        inputs_stamp(out, args.target).write_text(fingerprint + "\n", encoding="utf-8")
-    except BuildError as error:
-        print(
-            f"\nbuild {args.target}: FAILED: {error}\n"
-            f"The last good output in {out} was left in place.",
-            file=sys.stderr,
-        )
-        return 1
-    print(f"build {args.target}: {result} ({time.perf_counter() - started:.1f} s)")
-    return 0
+    return build(root, out, args.target, verbose_requested(args.verbose))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 - ``freshness``: chapters that import the figure library are re-executed when it changes;
   an edited static file reaches the site;
 - ``pdf``: the book's and each handout's LaTeX document, house style, paper size;
-- ``downloads``: PDF and EPUB download links on the site;
+- ``downloads``: PDF and EPUB download links on the site, for the files that were built;
 - ``epub``: the EPUB's pages without scripts or site furniture;
 - ``sidebar``: the navigation made once per build;
 - ``upstream``: workarounds for upstream packages.
@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict:
     upstream.skip_social_card_import(app)
     app.connect("env-get-outdated", freshness.outdated_by_helper)
     app.connect("env-get-outdated", freshness.outdated_by_static_files)
+    app.connect("env-get-outdated", downloads.outdated_by_downloads)
     app.connect("builder-inited", upstream.cache_compiled_templates)
     app.connect("config-inited", pdf.configure_pdfs, priority=900)
     app.connect("env-updated", pdf.add_handout_documents)

@@ -1,7 +1,16 @@
 """Download links on the site: each handout page to its PDF, the landing page to the book's
-PDF and EPUB (``make`` copies them into the site)."""
+PDF and EPUB, each only when that file was built.
+
+The build (``pipeline.build``) names the folder holding the published PDFs and EPUB in
+``ADDICTIONBOOK_DOWNLOADS`` and copies them into the site it publishes; a link whose file is
+not there is left out, so every download link on the site resolves. When the set of files
+changes, the pages that link them are written again.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -11,6 +20,38 @@ from .pdf import handout_pdf
 
 #: Site-relative path of the book's EPUB (``make epub`` copies it into the site).
 BOOK_EPUB = "epub/book.epub"
+BOOK_PDF = "pdf/book.pdf"
+#: The folder with the published ``pdf/`` and ``epub/`` (set by the build; none: no links).
+DOWNLOADS_ENV = "ADDICTIONBOOK_DOWNLOADS"
+
+
+def available(target: str) -> bool:
+    """Whether the file a download link points at (site-relative) was built."""
+    base = os.environ.get(DOWNLOADS_ENV)
+    return bool(base) and (Path(base) / target).is_file()
+
+
+def _links_by_page(app: Sphinx, docnames) -> dict[str, list[str]]:
+    found = {}
+    for docname in docnames:
+        if docname.startswith(HANDOUT_PREFIX) and not docname.endswith("/index"):
+            found[docname] = [handout_pdf(docname)]
+        elif docname == app.config.root_doc:
+            found[docname] = [BOOK_PDF, BOOK_EPUB]
+    return found
+
+
+def outdated_by_downloads(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages whose download links appear or go because a PDF or the EPUB was built or removed."""
+    if app.builder.name not in ("html", "dirhtml"):
+        return []
+    pages = _links_by_page(app, env.found_docs)
+    current = sorted(t for targets in pages.values() for t in targets if available(t))
+    previous = getattr(env, "addictionbook_downloads", None)
+    env.addictionbook_downloads = current
+    if previous == current or not env.all_docs:
+        return []
+    return sorted(set(pages) - set(added) - set(changed))
 
 
 def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -23,10 +64,13 @@ def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
         links = [("pdf-download", handout_pdf(docname), label)]
     elif docname == app.config.root_doc:
         links = [
-            ("pdf-download", "pdf/book.pdf", "Download the whole book as a PDF"),
+            ("pdf-download", BOOK_PDF, "Download the whole book as a PDF"),
             ("epub-download", BOOK_EPUB, "Download the whole book as an EPUB, for e-readers"),
         ]
     else:
+        return
+    links = [link for link in links if available(link[1])]
+    if not links:
         return
     depth = docname.count("/")
     sections = list(doctree.findall(nodes.section))

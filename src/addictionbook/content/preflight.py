@@ -1,0 +1,187 @@
+"""Checks every build runs before Sphinx: files Sphinx and myst-nb would choke on or publish
+broken, each reported as ``path:line: what is wrong; what to do``.
+
+Sphinx reads a chapter with invalid UTF-8 as a Python traceback (from the notebook step,
+without the file's name), an empty chapter as an error that does not name it, and copies a
+``.png`` that is not a PNG into the site as it is. These checks name the file first: the
+build's sources (``_config.yml``, ``_toc.yml``, the bibliography and every page in the table of
+contents) must be readable UTF-8 text and not empty, and every local image a page shows must
+be an image of the kind its name says (Pillow opens and decodes raster images; an SVG must be
+XML with an ``<svg>`` root; a PDF must start as one).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+from .book import TocError, load_yaml, toc_files
+from .lint import Finding
+
+#: ``{figure}``/``{image}`` directives, Markdown images and HTML ``<img src>``.
+IMAGE_DIRECTIVE = re.compile(r"^\s*(?:```+|:::+)\{(?:figure|image)\}\s+(\S+)", re.M)
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?([^)\s>]+)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*\bsrc=[\"']([^\"']+)")
+#: What Pillow calls each raster format, by the file name's extension.
+RASTER = {
+    ".png": "PNG",
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+}
+IMAGE_KINDS = "PNG, JPEG, GIF, WebP or SVG"
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list[Finding]]:
+    """Read ``path`` as UTF-8 text; return its text (None if unusable) and the findings."""
+    name = _rel(root, path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Finding(name, 1, f"the {what} is missing; restore it (git checkout)")]
+    except OSError as error:
+        return None, [Finding(name, 1, f"the {what} cannot be read ({error.strerror})")]
+    if not data.strip():
+        return None, [
+            Finding(
+                name,
+                1,
+                f"the {what} is empty; write its content (a page needs at least a # title) "
+                "or remove it from _toc.yml",
+            )
+        ]
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        return None, [
+            Finding(
+                name,
+                line,
+                f"the {what} holds binary data, not text (a NUL byte); is it the right file? "
+                "Save it as plain UTF-8 text",
+            )
+        ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start]
+        return None, [
+            Finding(
+                name,
+                line,
+                f"byte 0x{byte:02x} at column {column} is not UTF-8 text; re-save the file "
+                "with UTF-8 encoding (or retype the character there)",
+            )
+        ]
+
+
+def image_problem(path: Path) -> str | None:
+    """What is wrong with the image file at ``path`` (None when it is a good image)."""
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if size == 0:
+        return "is empty (0 bytes)"
+    if suffix == ".svg":
+        try:
+            root = ET.parse(path).getroot()
+        except ET.ParseError as error:
+            return f"is not a valid SVG ({error})"
+        if root.tag.rsplit("}", 1)[-1] != "svg":
+            return f"is not an SVG (its XML root is <{root.tag}>, not <svg>)"
+        return None
+    if suffix == ".pdf":
+        with path.open("rb") as handle:
+            return None if handle.read(5) == b"%PDF-" else "is not a PDF"
+    if suffix not in RASTER:
+        return None  # a kind Sphinx copies as it is; nothing to decode
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            kind = image.format
+            image.load()  # decodes every pixel: a truncated file fails here
+    except UnidentifiedImageError:
+        return f"is not a {RASTER[suffix]} image (its content is not an image)"
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        return f"is damaged ({error})"
+    if kind != RASTER[suffix]:
+        return f"is a {kind} image with a {suffix} name; rename it to match (or convert it)"
+    return None
+
+
+def image_references(text: str) -> Iterator[tuple[str, int]]:
+    """Every local image path a page shows, with its line."""
+    for pattern in (IMAGE_DIRECTIVE, MARKDOWN_IMAGE, HTML_IMAGE):
+        for match in pattern.finditer(text):
+            target = match.group(1)
+            if re.match(r"^[a-z][a-z0-9+.-]*:", target) or "*" in target or "{" in target:
+                continue  # a URL, a data URI, or a per-builder pattern (Sphinx picks one)
+            yield target.split("#")[0].split("?")[0], text.count("\n", 0, match.start(1)) + 1
+
+
+def check_images(root: Path, page: Path, text: str) -> Iterator[Finding]:
+    for target, line in image_references(text):
+        path = (root / target.lstrip("/")) if target.startswith("/") else page.parent / target
+        if not path.is_file():
+            yield Finding(
+                _rel(root, page),
+                line,
+                f"the image {target} does not exist; add the file or fix the path",
+            )
+            continue
+        problem = image_problem(path)
+        if problem:
+            advice = "" if ";" in problem else f"; replace it with a good {IMAGE_KINDS} file"
+            yield Finding(_rel(root, page), line, f"the image {target} {problem}{advice}")
+
+
+def check_sources(root: Path) -> list[Finding]:
+    """Every file the build reads is readable UTF-8 text, and every image a page shows is good.
+
+    Run before Sphinx by every build, and by ``make check``.
+    """
+    findings: list[Finding] = []
+    config_text, found = check_text_file(root, root / "_config.yml", "configuration file")
+    findings += found
+    toc_text, found = check_text_file(root, root / "_toc.yml", "table of contents")
+    findings += found
+    if config_text is None or toc_text is None:
+        return findings
+    try:
+        config = load_yaml(config_text) or {}
+    except Exception as error:  # noqa: BLE001 - any YAML error, reported with its position
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return [Finding("_config.yml", line, f"the configuration cannot be read: {error}")]
+    for bib in config.get("bibtex_bibfiles", []) if isinstance(config, dict) else []:
+        findings += check_text_file(root, root / bib, "bibliography")[1]
+    try:
+        entries = toc_files(root)
+    except TocError:
+        return findings  # check_toc says what is wrong with it
+    for entry in entries:
+        for suffix in (".md", ".ipynb", ""):
+            path = root / f"{entry}{suffix}"
+            if path.is_file():
+                break
+        else:
+            continue  # check_toc names missing files
+        text, found = check_text_file(root, path, "page")
+        findings += found
+        if text is not None and path.suffix == ".md":
+            findings += check_images(root, path, text)
+    return findings
