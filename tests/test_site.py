@@ -145,3 +145,81 @@ def test_edit_and_repository_buttons_point_at_the_repository(site: Path) -> None
 def test_footer_states_both_licences(site: Path) -> None:
     text = soup(site / "book" / "layered-model.html").get_text(" ", strip=True)
     assert "CC BY-SA 4.0" in text and "MIT" in text
+
+
+# --- what each page loads before its first paint ---------------------------------------------
+
+
+def blocking_stylesheets(page: BeautifulSoup) -> list[str]:
+    """File names of the stylesheets that hold the first paint (not print-only)."""
+    return [
+        Path(urlparse(link["href"]).path).name
+        for link in page.find_all("link", rel="stylesheet")
+        if link.get("media", "all") != "print"
+    ]
+
+
+def article_classes(page: BeautifulSoup) -> set[str]:
+    article = page.find("article")
+    assert article is not None
+    return {name for element in article.find_all(class_=True) for name in element["class"]}
+
+
+def test_each_page_links_only_the_component_stylesheets_its_content_uses(site: Path) -> None:
+    """sphinx-design's, myst-nb's and the code highlighting's stylesheets are linked by the
+    pages that use those components and by no other (each is used by some page and unused by
+    another, so both halves are tested)."""
+    uses = {
+        "sphinx-design.min.css": lambda c: any(n.startswith("sd-") for n in c),
+        "mystnb.": lambda c: bool(c & {"cell", "cell_output", "cell_input"}),
+        "pygments.css": lambda c: any(n.startswith("highlight") for n in c),
+        "copybutton.css": lambda c: any(n.startswith("highlight") for n in c),
+    }
+    seen: dict[str, set[bool]] = {name: set() for name in uses}
+    for entry in toc_files(ROOT):
+        page = soup(site / f"{entry}.html")
+        sheets = blocking_stylesheets(page)
+        classes = article_classes(page)
+        for name, used in uses.items():
+            linked = any(sheet.startswith(name) for sheet in sheets)
+            assert linked == used(classes), f"{entry}: {name} linked={linked}"
+            seen[name].add(linked)
+        # The theme's own stylesheets stay on every page.
+        assert {"basic.css", "pydata-sphinx-theme.css", "book.css"} <= set(sheets), entry
+    assert all(both == {True, False} for both in seen.values()), seen
+    glossary = blocking_stylesheets(soup(site / "book" / "glossary.html"))
+    assert len(glossary) <= 5, glossary
+
+
+def test_root_page_redirects_to_the_book_with_the_site_icon(site: Path) -> None:
+    """The site's root index.html (the address a reader types) is a real page: language, title,
+    a refresh and a link to the landing page, and the site's icon (no request for the missing
+    /favicon.ico)."""
+    page = soup(site / "index.html")
+    assert page.html is not None and page.html.get("lang") == "en"
+    assert page.title is not None and page.title.get_text(strip=True) == CONFIG["title"]
+    refresh = page.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None and refresh["content"] == "0; url=book/index.html"
+    assert page.find("a", href="book/index.html") is not None
+    icon = page.find("link", rel="icon")
+    assert icon is not None and (site / icon["href"]).is_file()
+    assert icon["href"] == "_static/favicon.svg"
+
+
+def test_the_theme_stylesheet_keeps_exactly_the_icons_the_icon_fonts_can_draw(site: Path) -> None:
+    """Icon rules for glyphs missing from the site's subset fonts are dropped (they can never
+    draw); those of the glyphs the fonts have, such as the menu and search icons, stay."""
+    from fontTools.ttLib import TTFont
+
+    from addictionbook.sphinx_ext.page_assets import ICON_RULE, _css_string
+
+    css = (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    fonts = [site / "_static" / name for name in ("book-icons.woff", "book-icons-brands.woff")]
+    code_points = {cp for font in fonts for cp in TTFont(font).getBestCmap()}
+    drawn = {ord(_css_string(m.group(1))) for m in ICON_RULE.finditer(css)}
+    assert drawn <= code_points, sorted(hex(c) for c in drawn - code_points)
+    assert len(drawn) >= 15, "the icons the theme shows keep their rules"
+    for icon in ("fa-bars", "fa-magnifying-glass", "fa-download", "fa-github"):
+        assert f".{icon}:before" in css, icon
+    assert ".fa-address-book:before" not in css
+    assert len(css) < 330_000, "the theme's stylesheet is not trimmed"

@@ -1,0 +1,126 @@
+"""Each web page links only the stylesheets and scripts its own content uses.
+
+Extensions add their files to every page of the site: sphinx-design's stylesheet (55 kB) on a
+page without a dropdown or card, myst-nb's (43 kB) on a page without a notebook cell, the
+highlighting and copy-button files on pages without code. Stylesheets block the first paint
+(Lighthouse counted ten on every page), so a page that does not use a component does not wait
+for its styles. What a page uses is read from the class names in its body.
+
+The EPUB chooses its own stylesheets (``epub.epub_page_context``); pages without a body (search,
+the index) keep every file.
+
+The theme's stylesheet, the largest file every page waits for, carries a rule for each of Font
+Awesome's 1,900 icons, while the site's icon fonts (``_static/book-icons*.woff``, see
+``_static/book.css``) hold only the 31 glyphs the theme shows: ``trim_icon_rules`` drops the
+rules for glyphs those fonts do not have, which could never draw anything (a third of the
+file's compressed size).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+from sphinx.application import Sphinx
+
+CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+#: The theme's stylesheet, and the icon fonts that replace Font Awesome's (``_static/book.css``).
+THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
+ICON_FONTS = ("_static/book-icons.woff", "_static/book-icons-brands.woff")
+#: One icon rule of the theme's minified stylesheet (pydata-sphinx-theme 0.17.1, Font Awesome
+#: 6.5.2): ``.fa-name:before,.fa-alias:before{content:"\\f2b9"}``.
+ICON_RULE = re.compile(r'(?:\.fa-[\w-]+::?before,?)+\{content:"([^"]*)"\}')
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)")
+
+
+def _has_code(classes: set[str]) -> bool:
+    return any(name.startswith("highlight") for name in classes)
+
+
+def _has_design(classes: set[str]) -> bool:
+    return any(name.startswith("sd-") for name in classes)
+
+
+def _has_toggle(classes: set[str]) -> bool:
+    # sphinx-togglebutton's default selector (.toggle, .admonition.dropdown) and its directive.
+    return (
+        "toggle" in classes or "toggle-details" in classes or {"admonition", "dropdown"} <= classes
+    )
+
+
+def _has_cells(classes: set[str]) -> bool:
+    return bool(classes & {"cell", "cell_output", "cell_input"})
+
+
+#: File name (its start, before a hash or query) -> whether a page's class names need it.
+NEEDED_BY: dict[str, Callable[[set[str]], bool]] = {
+    "pygments.css": _has_code,
+    "copybutton.css": _has_code,
+    "copybutton.js": _has_code,
+    "clipboard.min.js": _has_code,
+    "sphinx-design.min.css": _has_design,
+    "design-tabs.js": lambda classes: "sd-tab-set" in classes,
+    "togglebutton.css": _has_toggle,
+    "togglebutton.js": _has_toggle,
+    "mystnb.": _has_cells,
+}
+
+
+def class_names(body: str) -> set[str]:
+    """Every class name used in an HTML fragment."""
+    return {name for value in CLASS_ATTRIBUTE.findall(body) for name in value.split()}
+
+
+def needed(filename: str, classes: set[str]) -> bool:
+    name = PurePosixPath(filename.split("?", 1)[0]).name
+    for start, uses in NEEDED_BY.items():
+        if name.startswith(start):
+            return uses(classes)
+    return True
+
+
+def page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Drop from the page's ``css_files`` and ``script_files`` what its body does not use."""
+    if app.builder.name != "html" or not context.get("body"):
+        return
+    classes = class_names(context["body"])
+    for key in ("css_files", "script_files"):
+        context[key] = [
+            asset
+            for asset in context.get(key, [])
+            if not getattr(asset, "filename", None) or needed(str(asset.filename), classes)
+        ]
+
+
+def _css_string(value: str) -> str:
+    """A CSS string's characters, escapes resolved (``\\f2b9`` -> U+F2B9)."""
+    return CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), value)
+
+
+def drop_icon_rules(css: str, code_points: set[int]) -> str:
+    """``css`` without the icon rules whose character is not in ``code_points``."""
+
+    def keep(rule: re.Match) -> str:
+        text = _css_string(rule.group(1))
+        return rule.group(0) if len(text) != 1 or ord(text) in code_points else ""
+
+    return ICON_RULE.sub(keep, css)
+
+
+def trim_icon_rules(app: Sphinx, exception: Exception | None) -> None:
+    """Drop from the site's copy of the theme's stylesheet the icons its fonts cannot draw."""
+    if exception is not None or app.builder.name != "html":
+        return
+    from fontTools.ttLib import TTFont  # matplotlib's dependency; only this step needs it
+
+    outdir = Path(app.outdir)
+    stylesheet = outdir / THEME_CSS
+    fonts = [outdir / name for name in ICON_FONTS]
+    if not stylesheet.is_file() or not all(font.is_file() for font in fonts):
+        return
+    code_points = {cp for font in fonts for cp in TTFont(font).getBestCmap()}
+    css = stylesheet.read_text(encoding="utf-8")
+    trimmed = drop_icon_rules(css, code_points)
+    if trimmed != css:
+        stylesheet.write_text(trimmed, encoding="utf-8")
