@@ -150,25 +150,30 @@ def test_footer_states_both_licences(site: Path) -> None:
 # --- what each page loads before its first paint ---------------------------------------------
 
 
-def blocking_stylesheets(page: BeautifulSoup) -> list[str]:
-    """File names of the stylesheets that hold the first paint (not print-only)."""
+def stylesheets(page: BeautifulSoup, rel: str) -> list[str]:
+    """File names of the stylesheets linked with ``rel`` ("stylesheet": those that hold the
+    first paint, print-only ones left out; "preload": those fetched without holding it)."""
     return [
         Path(urlparse(link["href"]).path).name
-        for link in page.find_all("link", rel="stylesheet")
+        for link in page.find_all("link", rel=rel)
         if link.get("media", "all") != "print"
+        and (rel == "stylesheet" or link.get("as") == "style")
+        and link.find_parent("noscript") is None
     ]
 
 
-def article_classes(page: BeautifulSoup) -> set[str]:
+def article_classes(page: BeautifulSoup) -> list[set[str]]:
+    """The class names of each element of the article, in document order."""
     article = page.find("article")
     assert article is not None
-    return {name for element in article.find_all(class_=True) for name in element["class"]}
+    return [set(element["class"]) for element in article.find_all(class_=True)]
 
 
 def test_each_page_links_only_the_component_stylesheets_its_content_uses(site: Path) -> None:
     """sphinx-design's, myst-nb's and the code highlighting's stylesheets are linked by the
     pages that use those components and by no other (each is used by some page and unused by
-    another, so both halves are tested)."""
+    another, so both halves are tested); a component first used far down a chapter (the
+    self-check dropdowns) does not hold the first paint, one at the top does."""
     uses = {
         "sphinx-design.min.css": lambda c: any(n.startswith("sd-") for n in c),
         "mystnb.": lambda c: bool(c & {"cell", "cell_output", "cell_input"}),
@@ -178,17 +183,25 @@ def test_each_page_links_only_the_component_stylesheets_its_content_uses(site: P
     seen: dict[str, set[bool]] = {name: set() for name in uses}
     for entry in toc_files(ROOT):
         page = soup(site / f"{entry}.html")
-        sheets = blocking_stylesheets(page)
-        classes = article_classes(page)
+        blocking, deferred = stylesheets(page, "stylesheet"), stylesheets(page, "preload")
+        elements = article_classes(page)
         for name, used in uses.items():
-            linked = any(sheet.startswith(name) for sheet in sheets)
-            assert linked == used(classes), f"{entry}: {name} linked={linked}"
+            linked = any(sheet.startswith(name) for sheet in blocking + deferred)
+            assert linked == any(used(c) for c in elements), f"{entry}: {name} linked={linked}"
             seen[name].add(linked)
-        # The theme's own stylesheets stay on every page.
-        assert {"basic.css", "pydata-sphinx-theme.css", "book.css"} <= set(sheets), entry
+            if linked and any(sheet.startswith(name) for sheet in deferred):
+                fallback = page.select(f'noscript link[rel="stylesheet"][href*="{name}"]')
+                assert fallback, f"{entry}: {name} has no <noscript> link for readers without JS"
+        # The theme's own stylesheets stay on every page, and hold the first paint.
+        assert {"basic.css", "pydata-sphinx-theme.css", "book.css"} <= set(blocking), entry
     assert all(both == {True, False} for both in seen.values()), seen
-    glossary = blocking_stylesheets(soup(site / "book" / "glossary.html"))
+    glossary = stylesheets(soup(site / "book" / "glossary.html"), "stylesheet")
     assert len(glossary) <= 5, glossary
+    chapter = soup(site / "book" / "attunement.html")
+    assert "sphinx-design.min.css" in stylesheets(chapter, "preload"), "self-check below"
+    assert "sphinx-design.min.css" not in stylesheets(chapter, "stylesheet")
+    gallery = soup(site / "book" / "figure-gallery.html")
+    assert "pygments.css" in stylesheets(gallery, "stylesheet"), "code near the top"
 
 
 def test_root_page_redirects_to_the_book_with_the_site_icon(site: Path) -> None:

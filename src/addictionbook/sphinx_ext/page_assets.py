@@ -4,7 +4,9 @@ Extensions add their files to every page of the site: sphinx-design's stylesheet
 page without a dropdown or card, myst-nb's (43 kB) on a page without a notebook cell, the
 highlighting and copy-button files on pages without code. Stylesheets block the first paint
 (Lighthouse counted ten on every page), so a page that does not use a component does not wait
-for its styles. What a page uses is read from the class names in its body.
+for its styles. What a page uses is read from the class names in its body; a component that
+first appears below the first screen (a chapter's self-check dropdowns, its notebook figures)
+has its stylesheet fetched without holding the first paint.
 
 The EPUB chooses its own stylesheets (``epub.epub_page_context``); pages without a body (search,
 the index) keep every file.
@@ -67,30 +69,59 @@ NEEDED_BY: dict[str, Callable[[set[str]], bool]] = {
 }
 
 
-def class_names(body: str) -> set[str]:
-    """Every class name used in an HTML fragment."""
-    return {name for value in CLASS_ATTRIBUTE.findall(body) for name in value.split()}
+#: Component stylesheets that may arrive after the first paint when the page first uses the
+#: component below its first screen: the self-check dropdowns and notebook figures of a
+#: chapter, code further down. (Toggle-button styles hide content as soon as its script runs,
+#: so they stay blocking.)
+DEFERRABLE = ("sphinx-design.min.css", "mystnb.", "pygments.css", "copybutton.css")
+#: Characters of a page's body HTML that fill more than a phone's first screen (a title and
+#: about a dozen lines of text take 1,500 to 2,500).
+FIRST_SCREEN = 4000
+#: How a deferred stylesheet is linked: fetched at once without holding the first paint, and
+#: applied when it arrives (``_templates/layout.html`` adds the <noscript> fallback).
+DEFERRED = {"rel": "preload", "as": "style", "onload": "this.onload=null;this.rel='stylesheet'"}
 
 
-def needed(filename: str, classes: set[str]) -> bool:
+def first_use(body: str, uses: Callable[[set[str]], bool]) -> int | None:
+    """Offset in ``body`` of the first element whose class names need the file, or None."""
+    for match in CLASS_ATTRIBUTE.finditer(body):
+        if uses(set(match.group(1).split())):
+            return match.start()
+    return None
+
+
+def _rule(filename: str) -> tuple[str, Callable[[set[str]], bool]] | None:
     name = PurePosixPath(filename.split("?", 1)[0]).name
-    for start, uses in NEEDED_BY.items():
-        if name.startswith(start):
-            return uses(classes)
-    return True
+    return next(
+        ((start, uses) for start, uses in NEEDED_BY.items() if name.startswith(start)), None
+    )
 
 
 def page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Drop from the page's ``css_files`` and ``script_files`` what its body does not use."""
+    """Drop from the page's ``css_files`` and ``script_files`` what its body does not use, and
+    link the component stylesheets it first uses below its first screen as ``DEFERRED``."""
     if app.builder.name != "html" or not context.get("body"):
         return
-    classes = class_names(context["body"])
+    body = context["body"]
     for key in ("css_files", "script_files"):
-        context[key] = [
-            asset
-            for asset in context.get(key, [])
-            if not getattr(asset, "filename", None) or needed(str(asset.filename), classes)
-        ]
+        kept = []
+        for asset in context.get(key, []):
+            filename = str(getattr(asset, "filename", "") or "")
+            rule = _rule(filename) if filename else None
+            if rule is None:
+                kept.append(asset)
+                continue
+            start, uses = rule
+            offset = first_use(body, uses)
+            if offset is None:
+                continue
+            if key == "css_files" and start in DEFERRABLE and offset > FIRST_SCREEN:
+                attributes = {k: v for k, v in asset.attributes.items() if k not in ("rel", "type")}
+                asset = type(asset)(
+                    asset.filename, priority=asset.priority, **attributes, **DEFERRED
+                )
+            kept.append(asset)
+        context[key] = kept
 
 
 def _css_string(value: str) -> str:
