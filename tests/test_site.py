@@ -236,3 +236,20 @@ def test_the_theme_stylesheet_keeps_exactly_the_icons_the_icon_fonts_can_draw(si
         assert f".{icon}:before" in css, icon
     assert ".fa-address-book:before" not in css
     assert len(css) < 330_000, "the theme's stylesheet is not trimmed"
+
+
+def test_gallery_figures_are_svg_files_with_their_shape_not_inline_data(site: Path) -> None:
+    """The gallery's figures are linked SVG files (the page itself stays small enough to paint
+    early), each with its own alt text and its width and height (no shift when it arrives)."""
+    from addictionbook.figures.registry import FIGURES
+
+    path = site / "book" / "figure-gallery.html"
+    assert "data:image" not in path.read_text(encoding="utf-8")
+    assert path.stat().st_size < 100_000, "the gallery page carries its images inline"
+    images = soup(path).select("figure.gallery-figure img")
+    assert [img["alt"] for img in images] == [spec.alt for spec in FIGURES]
+    for img in images:
+        target = (path.parent / img["src"]).resolve()
+        assert target.suffix == ".svg" and target.is_file(), img["src"]
+        assert target.read_bytes().lstrip().startswith(b"<?xml"), img["src"]
+        assert int(img["width"]) > 300 and int(img["height"]) > 200, img

@@ -35,6 +35,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", epub.epub_page_context, priority=1000)
     app.connect("html-page-context", page_assets.page_assets, priority=900)
     app.connect("build-finished", page_assets.trim_icon_rules)
+    app.connect("doctree-resolved", page_assets.svg_data_uris_to_files)
     app.connect("html-collect-pages", epub.epub_static_files)
     # Before sphinx-external-toc's own redirect (priority 500), which then leaves it alone.
     app.connect("build-finished", redirect.write_root_redirect, priority=400)

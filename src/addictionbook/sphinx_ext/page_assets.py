@@ -16,14 +16,24 @@ Awesome's 1,900 icons, while the site's icon fonts (``_static/book-icons*.woff``
 ``_static/book.css``) hold only the 31 glyphs the theme shows: ``trim_icon_rules`` drops the
 rules for glyphs those fonts do not have, which could never draw anything (a third of the
 file's compressed size).
+
+The figure gallery shows each figure as an SVG data URI in raw HTML (its cell output, see
+``addictionbook.figures.notebook.figure_bundle``): 330 kB of base64 in the page, which the
+reader's browser must fetch before it can paint anything. ``svg_data_uris_to_files`` writes each
+one to ``_images/`` (named by its content) and links it, as Sphinx does for data-URI images
+given to builders that do not keep them inline.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
@@ -34,6 +44,7 @@ ICON_FONTS = ("_static/book-icons.woff", "_static/book-icons-brands.woff")
 #: 6.5.2): ``.fa-name:before,.fa-alias:before{content:"\\f2b9"}``.
 ICON_RULE = re.compile(r'(?:\.fa-[\w-]+::?before,?)+\{content:"([^"]*)"\}')
 CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)")
+SVG_DATA_URI = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 
 
 def _has_code(classes: set[str]) -> bool:
@@ -155,3 +166,26 @@ def trim_icon_rules(app: Sphinx, exception: Exception | None) -> None:
     trimmed = drop_icon_rules(css, code_points)
     if trimmed != css:
         stylesheet.write_text(trimmed, encoding="utf-8")
+
+
+def svg_data_uris_to_files(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On the site, write the SVG data URIs of raw HTML images to ``_images/<sha256>.svg``."""
+    if app.builder.name != "html":
+        return
+    images = Path(app.outdir) / "_images"
+    base = posixpath.dirname(docname)
+
+    def to_file(match: re.Match) -> str:
+        data = base64.b64decode(match.group(2))
+        name = f"{hashlib.sha256(data).hexdigest()}.svg"
+        target = images / name
+        if not target.is_file():
+            images.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        return f'{match.group(1)}{posixpath.relpath(f"_images/{name}", base or ".")}"'
+
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if "html" in raw.get("format", "").split() and "data:image/svg+xml;base64," in text:
+            linked = SVG_DATA_URI.sub(to_file, text)
+            raw.replace_self(nodes.raw(linked, linked, format=raw["format"]))
