@@ -82,8 +82,8 @@ bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,
 	$(AB) bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE))
 
 .PHONY: lighthouse
-lighthouse: html ## Lighthouse (mobile) on 3 pages of the built site: scores, KiB, LCP (a benchmark)
-	$(AB) lighthouse --site $(BUILDDIR)/html
+lighthouse: html ## Lighthouse (mobile): landing page, heaviest chapter, gallery, a handout (ALL=1: every page); a benchmark
+	$(AB) lighthouse --site $(BUILDDIR)/html $(if $(ALL),--all)
 
 lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
 	rm -rf /tmp/addictionbook-lock && $(PYTHON) -m venv /tmp/addictionbook-lock

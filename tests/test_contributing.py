@@ -28,6 +28,7 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ISSUE_FORMS = [
     ROOT / ".github" / "ISSUE_TEMPLATE" / "content-correction.yml",
     ROOT / ".github" / "ISSUE_TEMPLATE" / "new-chapter.yml",
+    ROOT / ".github" / "ISSUE_TEMPLATE" / "accessibility.yml",
 ]
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 IGNORE_WORDS = ROOT / ".codespell-ignore-words.txt"
@@ -352,6 +353,24 @@ def test_issue_forms_have_labels_and_required_fields(path: Path) -> None:
         if item["type"] != "markdown" and item.get("validations", {}).get("required")
     ]
     assert len(required) >= 2
+
+
+def test_accessibility_page_is_an_appendix_that_links_the_barrier_form() -> None:
+    """book/accessibility.md says what each version conforms to and how to report a barrier,
+    through the accessibility issue form (which exists and asks which version)."""
+    toc = load(ROOT / "_toc.yml")
+    appendices = next(p for p in toc["parts"] if p["caption"] == "Appendices")
+    assert "book/accessibility" in [c["file"] for c in appendices["chapters"]]
+    text = (ROOT / "book" / "accessibility.md").read_text(encoding="utf-8")
+    repository = load(ROOT / "_config.yml")["repository"]["url"]
+    form = ROOT / ".github" / "ISSUE_TEMPLATE" / "accessibility.yml"
+    assert f"{repository}/issues/new?template={form.name}" in text
+    for needle in ("WCAG 2.1 Level AA", "PDF/UA-1", "EPUB Accessibility 1.1", "Ace", "axe-core"):
+        assert needle in text, needle
+    for heading in ("What each version conforms to", "Known limits", "Report a barrier"):
+        assert f"\n## {heading}\n" in text, heading
+    versions = next(i for i in load(form)["body"] if i.get("id") == "format")
+    assert {"The website", "The EPUB (e-book)"} <= set(versions["attributes"]["options"])
 
 
 # --- pre-commit ------------------------------------------------------------------------------

@@ -145,3 +145,111 @@ def test_edit_and_repository_buttons_point_at_the_repository(site: Path) -> None
 def test_footer_states_both_licences(site: Path) -> None:
     text = soup(site / "book" / "layered-model.html").get_text(" ", strip=True)
     assert "CC BY-SA 4.0" in text and "MIT" in text
+
+
+# --- what each page loads before its first paint ---------------------------------------------
+
+
+def stylesheets(page: BeautifulSoup, rel: str) -> list[str]:
+    """File names of the stylesheets linked with ``rel`` ("stylesheet": those that hold the
+    first paint, print-only ones left out; "preload": those fetched without holding it)."""
+    return [
+        Path(urlparse(link["href"]).path).name
+        for link in page.find_all("link", rel=rel)
+        if link.get("media", "all") != "print"
+        and (rel == "stylesheet" or link.get("as") == "style")
+        and link.find_parent("noscript") is None
+    ]
+
+
+def article_classes(page: BeautifulSoup) -> list[set[str]]:
+    """The class names of each element of the article, in document order."""
+    article = page.find("article")
+    assert article is not None
+    return [set(element["class"]) for element in article.find_all(class_=True)]
+
+
+def test_each_page_links_only_the_component_stylesheets_its_content_uses(site: Path) -> None:
+    """sphinx-design's, myst-nb's and the code highlighting's stylesheets are linked by the
+    pages that use those components and by no other (each is used by some page and unused by
+    another, so both halves are tested); a component first used far down a chapter (the
+    self-check dropdowns) does not hold the first paint, one at the top does."""
+    uses = {
+        "sphinx-design.min.css": lambda c: any(n.startswith("sd-") for n in c),
+        "mystnb.": lambda c: bool(c & {"cell", "cell_output", "cell_input"}),
+        "pygments.css": lambda c: any(n.startswith("highlight") for n in c),
+        "copybutton.css": lambda c: any(n.startswith("highlight") for n in c),
+    }
+    seen: dict[str, set[bool]] = {name: set() for name in uses}
+    for entry in toc_files(ROOT):
+        page = soup(site / f"{entry}.html")
+        blocking, deferred = stylesheets(page, "stylesheet"), stylesheets(page, "preload")
+        elements = article_classes(page)
+        for name, used in uses.items():
+            linked = any(sheet.startswith(name) for sheet in blocking + deferred)
+            assert linked == any(used(c) for c in elements), f"{entry}: {name} linked={linked}"
+            seen[name].add(linked)
+            if linked and any(sheet.startswith(name) for sheet in deferred):
+                fallback = page.select(f'noscript link[rel="stylesheet"][href*="{name}"]')
+                assert fallback, f"{entry}: {name} has no <noscript> link for readers without JS"
+        # The theme's own stylesheets stay on every page, and hold the first paint.
+        assert {"basic.css", "pydata-sphinx-theme.css", "book.css"} <= set(blocking), entry
+    assert all(both == {True, False} for both in seen.values()), seen
+    glossary = stylesheets(soup(site / "book" / "glossary.html"), "stylesheet")
+    assert len(glossary) <= 5, glossary
+    chapter = soup(site / "book" / "attunement.html")
+    assert "sphinx-design.min.css" in stylesheets(chapter, "preload"), "self-check below"
+    assert "sphinx-design.min.css" not in stylesheets(chapter, "stylesheet")
+    gallery = soup(site / "book" / "figure-gallery.html")
+    assert "pygments.css" in stylesheets(gallery, "stylesheet"), "code near the top"
+
+
+def test_root_page_redirects_to_the_book_with_the_site_icon(site: Path) -> None:
+    """The site's root index.html (the address a reader types) is a real page: language, title,
+    a refresh and a link to the landing page, and the site's icon (no request for the missing
+    /favicon.ico)."""
+    page = soup(site / "index.html")
+    assert page.html is not None and page.html.get("lang") == "en"
+    assert page.title is not None and page.title.get_text(strip=True) == CONFIG["title"]
+    refresh = page.find("meta", attrs={"http-equiv": "refresh"})
+    assert refresh is not None and refresh["content"] == "0; url=book/index.html"
+    assert page.find("a", href="book/index.html") is not None
+    icon = page.find("link", rel="icon")
+    assert icon is not None and (site / icon["href"]).is_file()
+    assert icon["href"] == "_static/favicon.svg"
+
+
+def test_the_theme_stylesheet_keeps_exactly_the_icons_the_icon_fonts_can_draw(site: Path) -> None:
+    """Icon rules for glyphs missing from the site's subset fonts are dropped (they can never
+    draw); those of the glyphs the fonts have, such as the menu and search icons, stay."""
+    from fontTools.ttLib import TTFont
+
+    from addictionbook.sphinx_ext.page_assets import ICON_RULE, _css_string
+
+    css = (site / "_static" / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    fonts = [site / "_static" / name for name in ("book-icons.woff", "book-icons-brands.woff")]
+    code_points = {cp for font in fonts for cp in TTFont(font).getBestCmap()}
+    drawn = {ord(_css_string(m.group(1))) for m in ICON_RULE.finditer(css)}
+    assert drawn <= code_points, sorted(hex(c) for c in drawn - code_points)
+    assert len(drawn) >= 15, "the icons the theme shows keep their rules"
+    for icon in ("fa-bars", "fa-magnifying-glass", "fa-download", "fa-github"):
+        assert f".{icon}:before" in css, icon
+    assert ".fa-address-book:before" not in css
+    assert len(css) < 330_000, "the theme's stylesheet is not trimmed"
+
+
+def test_gallery_figures_are_svg_files_with_their_shape_not_inline_data(site: Path) -> None:
+    """The gallery's figures are linked SVG files (the page itself stays small enough to paint
+    early), each with its own alt text and its width and height (no shift when it arrives)."""
+    from addictionbook.figures.registry import FIGURES
+
+    path = site / "book" / "figure-gallery.html"
+    assert "data:image" not in path.read_text(encoding="utf-8")
+    assert path.stat().st_size < 100_000, "the gallery page carries its images inline"
+    images = soup(path).select("figure.gallery-figure img")
+    assert [img["alt"] for img in images] == [spec.alt for spec in FIGURES]
+    for img in images:
+        target = (path.parent / img["src"]).resolve()
+        assert target.suffix == ".svg" and target.is_file(), img["src"]
+        assert target.read_bytes().lstrip().startswith(b"<?xml"), img["src"]
+        assert int(img["width"]) > 300 and int(img["height"]) > 200, img

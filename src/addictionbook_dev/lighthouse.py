@@ -1,8 +1,10 @@
 """Benchmark the built website with Lighthouse (``make lighthouse``): a measurement, not a test.
 
-``python -m addictionbook_dev.lighthouse [--site DIR] [--page PATH ...]`` serves the built site from
-``127.0.0.1`` with gzip (as any real web host would), runs Lighthouse's mobile preset (simulated
-slow 4G and a mid-range phone) against a few representative pages in Debian's Chromium, and
+``python -m addictionbook_dev.lighthouse [--site DIR] [--page PATH ... | --all]`` serves the built
+site from ``127.0.0.1`` with gzip (as any real web host would), runs Lighthouse's mobile preset
+(simulated slow 4G and a mid-range phone) in Debian's Chromium against a representative set of
+pages (the landing page, the heaviest chapter, the figure gallery and a handout) or, with
+``--all``, every page of the table of contents, and
 prints one row per page: the four category scores, the bytes transferred and the Largest
 Contentful Paint, from the median of three runs (``--runs``), since the scores of one run vary
 with the machine's load. Goals: performance 95 or more; accessibility, best practices and SEO
@@ -21,6 +23,7 @@ import gzip
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,10 +43,11 @@ CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 #: median of three runs absorbs most of it; adding ``--disable-features=PaintHolding`` (with
 #: ``--chrome-flags``) gives steadier numbers, about 1-3 points higher.
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu"
-#: Landing page, a chapter with figures, a handout.
+#: Landing page, figure gallery (the heaviest page), a client handout; the heaviest numbered
+#: chapter of the built site is added to them (``representative_pages``).
 PAGES = (
     "book/index.html",
-    "book/layered-model.html",
+    "book/figure-gallery.html",
     "book/handouts/drug-free-is-a-start.html",
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
@@ -107,6 +111,36 @@ def serve(site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def page_weight(site: Path, page: str) -> int:
+    """Bytes of a page's HTML and of the images it shows (what differs from page to page)."""
+    path = site / page
+    html = path.read_text(encoding="utf-8")
+    images = {
+        (path.parent / src).resolve()
+        for src in re.findall(r'<img[^>]*\bsrc="([^"#?]+)"', html)
+        if ":" not in src
+    }
+    return len(html.encode()) + sum(i.stat().st_size for i in images if i.is_file())
+
+
+def toc_pages() -> list[str]:
+    """Every page of the table of contents, in the book's order."""
+    from addictionbook.content.book import toc_files
+
+    return [f"{entry}.html" for entry in toc_files(ROOT)]
+
+
+def representative_pages(site: Path) -> list[str]:
+    """``PAGES`` and the heaviest numbered chapter (by ``page_weight``)."""
+    from addictionbook.content.book import numbered_chapters
+
+    chapters = [f"{e}.html" for e in numbered_chapters(ROOT) if (site / f"{e}.html").is_file()]
+    if not chapters:
+        return list(PAGES)
+    heaviest = max(chapters, key=lambda page: page_weight(site, page))
+    return [PAGES[0], heaviest, *PAGES[1:]]
 
 
 def lighthouse_bin() -> Path:
@@ -196,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         "--page", action="append", dest="pages", help="page path under the site (repeatable)"
     )
     parser.add_argument(
+        "--all", action="store_true", help="every page of the table of contents (slow)"
+    )
+    parser.add_argument(
         "--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown"
     )
     parser.add_argument("--chrome-flags", default=CHROME_FLAGS, help="flags for Chromium")
@@ -203,7 +240,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when a page misses a goal")
     args = parser.parse_args(argv)
     site = args.site.resolve()
-    pages = args.pages or list(PAGES)
+    if args.pages:
+        pages = args.pages
+    elif args.all:
+        pages = toc_pages()
+    else:
+        pages = representative_pages(site)
     missing = [p for p in pages if not (site / p).is_file()]
     if missing:
         print(f"lighthouse: not in {site}: {', '.join(missing)}; build the site first (make html)")

@@ -73,9 +73,12 @@ def figure_bundle(fig: Figure, alt: str) -> dict[str, str]:
     pdf = base64.b64encode(render(fig, "pdf")).decode("ascii")
     png = base64.b64encode(render(fig, "png")).decode("ascii")  # last: SVG and PDF as before
     one_line = " ".join(alt.split())
-    width_in = fig.get_size_inches()[0]
+    width_in, height_in = fig.get_size_inches()
+    # width and height give the browser the figure's shape before the file arrives (the site
+    # writes the data URI out as a file: addictionbook.sphinx_ext.page_assets), so nothing moves.
     img = (
         f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt, quote=True)}" '
+        f'width="{width_in * 96:.0f}" height="{height_in * 96:.0f}" '
         f'style="width: 100%; max-width: {width_in * 96:.0f}px; height: auto; '
         f'background: #FFFFFF;">'
     )

@@ -6,6 +6,9 @@
 - ``downloads``: PDF and EPUB download links on the site, for the files that were built;
 - ``epub``: the EPUB's pages without scripts or site furniture;
 - ``sidebar``: the navigation made once per build;
+- ``redirect``: the site's root page, which sends the reader to the book;
+- ``page_assets``: each web page links only the stylesheets and scripts its content uses, and
+  the theme's stylesheet only the icons the site's icon fonts hold;
 - ``upstream``: workarounds for upstream packages.
 """
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import downloads, epub, freshness, pdf, sidebar, upstream
+from . import downloads, epub, freshness, page_assets, pdf, redirect, sidebar, upstream
 
 
 def setup(app: Sphinx) -> dict:
@@ -31,7 +34,12 @@ def setup(app: Sphinx) -> dict:
     # After sphinx-thebe (priority 500) has added its scripts to the page.
     app.connect("doctree-resolved", epub.epub_strip_doctree, priority=900)
     app.connect("html-page-context", epub.epub_page_context, priority=1000)
+    app.connect("html-page-context", page_assets.page_assets, priority=900)
+    app.connect("build-finished", page_assets.trim_icon_rules)
+    app.connect("doctree-resolved", page_assets.svg_data_uris_to_files)
     app.connect("html-collect-pages", epub.epub_static_files)
+    # Before sphinx-external-toc's own redirect (priority 500), which then leaves it alone.
+    app.connect("build-finished", redirect.write_root_redirect, priority=400)
     return {
         "version": "1",
         "parallel_read_safe": True,
