@@ -15,6 +15,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge
 
+from . import upstream
+
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 #: The project's own templates (``_templates/``) restyle sphinx-book-theme's pages.
@@ -94,35 +96,39 @@ def epub_setup(app: Sphinx) -> None:
         return
     builder = app.builder
     builder.supported_data_uri_images = False
-    lang = html.escape(app.config.epub_language)
-    builder.html_tag = builder.html_tag.replace(">", f' lang="{lang}" xml:lang="{lang}">', 1)
-    builder.highlighter = PygmentsBridge("html", EPUB_PYGMENTS_STYLE)
-    builder.template_dir = str(EPUB_TEMPLATES)
+    if upstream.applies("epub-page-language"):
+        lang = html.escape(app.config.epub_language)
+        builder.html_tag = builder.html_tag.replace(">", f' lang="{lang}" xml:lang="{lang}">', 1)
+    if upstream.applies("epub-code-contrast"):
+        builder.highlighter = PygmentsBridge("html", EPUB_PYGMENTS_STYLE)
     translator = app.registry.translators.get("epub", builder.default_translator_class)
     app.set_translator("epub", epub_translator(translator), override=True)
-    content_metadata = builder.content_metadata
+    if upstream.applies("epub-accessibility-metadata"):
+        builder.template_dir = str(EPUB_TEMPLATES)
+        content_metadata = builder.content_metadata
 
-    def content_metadata_with_accessibility() -> dict:
-        metadata = content_metadata()
-        metadata["accessibility"] = list(ACCESSIBILITY.items())
-        return metadata
+        def content_metadata_with_accessibility() -> dict:
+            metadata = content_metadata()
+            metadata["accessibility"] = list(ACCESSIBILITY.items())
+            return metadata
 
-    builder.content_metadata = content_metadata_with_accessibility
-    configured = app.config.templates_path
-    app.config.templates_path = [p for p in configured if p != PROJECT_TEMPLATES]
-    try:
-        builder.templates.init(builder, builder.theme)
-    finally:
-        app.config.templates_path = configured
+        builder.content_metadata = content_metadata_with_accessibility
+    if upstream.applies("epub-without-site-templates"):
+        configured = app.config.templates_path
+        app.config.templates_path = [p for p in configured if p != PROJECT_TEMPLATES]
+        try:
+            builder.templates.init(builder, builder.theme)
+        finally:
+            app.config.templates_path = configured
+    if upstream.applies("epub-ncx-identifier"):
+        toc_metadata = builder.toc_metadata
 
-    toc_metadata = builder.toc_metadata
+        def toc_metadata_with_identifier(level: int, navpoints: list) -> dict:
+            metadata = toc_metadata(level, navpoints)
+            metadata["uid"] = html.escape(app.config.epub_identifier)
+            return metadata
 
-    def toc_metadata_with_identifier(level: int, navpoints: list) -> dict:
-        metadata = toc_metadata(level, navpoints)
-        metadata["uid"] = html.escape(app.config.epub_identifier)
-        return metadata
-
-    builder.toc_metadata = toc_metadata_with_identifier
+        builder.toc_metadata = toc_metadata_with_identifier
 
 
 def epub_translator(base: type) -> type:
@@ -137,10 +143,15 @@ def epub_translator(base: type) -> type:
       entry is a ``listitem`` (https://www.w3.org/TR/dpub-aria-1.1/#doc-biblioentry).
     """
 
+    heading_level = upstream.applies("epub-heading-level")
+    biblioentry = upstream.applies("epub-biblioentry-role")
+
     class EpubTranslator(base):  # type: ignore[misc, valid-type]
         def visit_title(self, node: nodes.Element) -> None:
             before = len(self.body)
             super().visit_title(node)
+            if not heading_level:
+                return
             self.body[before:] = [
                 part.replace('role="heading">', 'role="heading" aria-level="2">', 1)
                 for part in self.body[before:]
@@ -149,6 +160,8 @@ def epub_translator(base: type) -> type:
         def visit_citation(self, node: nodes.Element) -> None:
             before = len(self.body)
             super().visit_citation(node)
+            if not biblioentry:
+                return
             self.body[before:] = [
                 part.replace('role="doc-biblioentry"', 'role="listitem"')
                 for part in self.body[before:]

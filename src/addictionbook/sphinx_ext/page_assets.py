@@ -36,6 +36,8 @@ from pathlib import Path, PurePosixPath
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from . import upstream
+
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 #: The theme's stylesheet, and the icon fonts that replace Font Awesome's (``_static/book.css``).
 THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
@@ -153,6 +155,8 @@ def drop_icon_rules(css: str, code_points: set[int]) -> str:
 def trim_icon_rules(app: Sphinx, exception: Exception | None) -> None:
     """Drop from the site's copy of the theme's stylesheet the icons its fonts cannot draw."""
     if exception is not None or app.builder.name != "html":
+        return
+    if not upstream.applies("theme-icon-rules-trimmed"):
         return
     from fontTools.ttLib import TTFont  # matplotlib's dependency; only this step needs it
 

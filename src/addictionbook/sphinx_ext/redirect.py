@@ -1,6 +1,6 @@
 """The site's root ``index.html``: a small page that sends the reader to the book's first page.
 
-sphinx-external-toc (1.0.1, ``events.ensure_index_file``) writes a bare ``<meta http-equiv=
+sphinx-external-toc (1.1.0, ``events.ensure_index_file``) writes a bare ``<meta http-equiv=
 "Refresh">`` there when the file is missing: no language, no title, no link for readers whose
 browser does not follow the refresh, and no icon, so the browser asks for ``/favicon.ico`` and
 gets a 404. This writes a complete page first (before its handler runs, which then leaves the
@@ -13,6 +13,8 @@ import html
 from pathlib import Path
 
 from sphinx.application import Sphinx
+
+from . import upstream
 
 #: The site's icon (``_static/favicon.svg``, the one ``_templates/layout.html`` links).
 ICON = "_static/favicon.svg"
@@ -38,7 +40,7 @@ def write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "html":
         return
     root = app.config.root_doc
-    if root == "index":
+    if root == "index" or not upstream.applies("root-redirect-page"):
         return
     outdir = Path(app.outdir)
     if not (outdir / ICON).is_file():

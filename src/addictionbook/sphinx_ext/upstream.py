@@ -206,6 +206,98 @@ WORKAROUNDS: dict[str, Workaround] = {
             "sphinx-book-theme, which the epub theme lacks)",
             where="sphinx_ext/epub.py",
         ),
+        Workaround(
+            name="epub-page-language",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://github.com/sphinx-doc/sphinx/blob/v7.4.7/sphinx/builders/epub3.py"
+            " (no issue filed: the epub builder's own <html> tag carries no lang)",
+            relies_on=("sphinx.builders.epub3",),
+            source_sha256="bfdb4f6292dec4bed326e2d9fbb1716f231601e72c963a9d1ceb961696d65621",
+            gain="Ace's html-has-lang passes on every page (18 serious findings before)",
+            where="sphinx_ext/epub.py",
+        ),
+        Workaround(
+            name="epub-heading-level",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://www.w3.org/TR/wai-aria-1.2/#heading (aria-level is required;"
+            " Sphinx writes a toctree caption as <p role=heading> without it)",
+            relies_on=("sphinx.writers.html5.HTML5Translator.visit_title",),
+            source_sha256="ffc8045a030e329c79a9ea08931b282c061b6ce42634d8637bc2c2fcb94269db",
+            gain="Ace's aria-required-attr passes on the landing page (3 critical findings)",
+            where="sphinx_ext/epub.py",
+        ),
+        Workaround(
+            name="epub-biblioentry-role",
+            package="docutils",
+            verified="0.21.2",
+            applies_to=">=0.21,<0.22",
+            upstream="https://www.w3.org/TR/dpub-aria-1.1/#doc-biblioentry"
+            " (deprecated; docutils writes it inside role=list)",
+            relies_on=("docutils.writers._html_base.HTMLTranslator.visit_citation",),
+            source_sha256="0c5327394e0a27c7249b255dae13b56b2e7192e2d554d50668c592fee3af3462",
+            gain="Ace's aria-required-children passes on the references (1 critical, 14 minor)",
+            where="sphinx_ext/epub.py",
+        ),
+        Workaround(
+            name="epub-accessibility-metadata",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://www.w3.org/TR/epub-a11y-11/#sec-discoverable"
+            " (Sphinx's package templates have no place for it)",
+            relies_on=(
+                "sphinx.builders._epub_base.EpubBuilder.content_metadata",
+                "sphinx:templates/epub3/content.opf.jinja",
+                "sphinx:templates/epub3/nav.xhtml.jinja",
+            ),
+            source_sha256="434501a93849370e06feb0d495c72ee4f6bc102b15f8770f08a1e860c337abc6",
+            gain="the EPUB declares EPUB Accessibility 1.1 conformance and its access modes",
+            where="sphinx_ext/epub.py",
+        ),
+        Workaround(
+            name="epub-code-contrast",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://github.com/jupyter-book/jupyter-book/blob/v1.0.4/jupyter_book/"
+            "config_default.yaml (pygments_style: sphinx for every builder)",
+            relies_on=("sphinx.builders.html.StandaloneHTMLBuilder.init_highlighter",),
+            source_sha256="a6e9870a2d29ac4fe2b8b597ad5e092536690fbc2e626e5da7927fd2b557ce6e",
+            gain="Ace's color-contrast passes on code (7 serious findings)",
+            where="sphinx_ext/epub.py",
+        ),
+        Workaround(
+            name="theme-icon-rules-trimmed",
+            package="pydata-sphinx-theme",
+            verified="0.17.1",
+            applies_to=">=0.17.1,<0.18",
+            upstream="https://github.com/pydata/pydata-sphinx-theme/issues/381"
+            " (the theme bundles every Font Awesome rule in its one blocking stylesheet)",
+            relies_on=(
+                "pydata_sphinx_theme:theme/pydata_sphinx_theme/static/styles/"
+                "pydata-sphinx-theme.css",
+            ),
+            source_sha256="c783889b78ce6a5ed1a149d997c23224dc5ffd355a7c53537d62e1241546beaa",
+            gain="the largest stylesheet every page waits for drops from 66 to 46 KiB gzipped",
+            where="sphinx_ext/page_assets.py",
+        ),
+        Workaround(
+            name="root-redirect-page",
+            package="sphinx-external-toc",
+            verified="1.1.0",
+            applies_to=">=1.1,<1.2",
+            upstream="https://github.com/executablebooks/sphinx-external-toc/blob/v1.1.0/"
+            "sphinx_external_toc/events.py (ensure_index_file writes a bare refresh)",
+            relies_on=("sphinx_external_toc.events.ensure_index_file",),
+            source_sha256="edd9ec8d009cedf0e6d195be20890e54fed8bb41d15ef28ad5afe16b4a2b67e7",
+            gain="the root page has a language, a title, a link and the site icon (no 404 for "
+            "/favicon.ico)",
+            where="sphinx_ext/redirect.py",
+        ),
     )
 }
 
