@@ -9,6 +9,7 @@ PORT     ?= 8000
 PYTEST_ARGS ?=
 RUNS     ?= 3
 SCALE    ?=
+STEPS    ?=
 
 PY    := $(VENV)/bin/python
 AB    := $(VENV)/bin/addictionbook
@@ -71,8 +72,9 @@ new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TIT
 	@test -n "$(TITLE)" || { echo 'Give the title: make new-chapter TITLE="Shame and repair"' >&2; exit 2; }
 	$(AB) new-chapter "$(TITLE)"
 
-bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table)
-	$(AB) bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE))
+bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table; STEPS=pdf for one row)
+	$(AB) sysdeps bench
+	$(AB) bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE)) $(if $(STEPS),--steps $(STEPS))
 
 .PHONY: lighthouse
 lighthouse: html ## Lighthouse (mobile) on 3 pages of the built site: scores, KiB, LCP (a benchmark)
