@@ -22,6 +22,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -83,8 +84,6 @@ def _css_string(text: str) -> str:
 
 
 def _head(book: Book, title: str, description: str, extra_css: str) -> str:
-    from html import escape
-
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(book.language)}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
@@ -208,8 +207,6 @@ def _part_captions(root: Path) -> dict[str, str]:
 
 
 def _title_page(book: Book, title: str) -> str:
-    from html import escape
-
     return (
         '<section class="title-page">'
         f"<h1>{escape(title)}</h1>"
@@ -224,8 +221,6 @@ def _title_page(book: Book, title: str) -> str:
 def _contents(chapters: list[Tag], parts: dict[str, str]) -> str:
     """A table of contents: chapters and their sections, with page numbers (CSS
     ``target-counter``) and the parts of the book as group labels."""
-    from html import escape
-
     items = []
     for wrapper in chapters:
         for section in wrapper.find_all("section", recursive=False):
@@ -240,8 +235,6 @@ def _contents(chapters: list[Tag], parts: dict[str, str]) -> str:
 
 
 def _toc_entry(section: Tag, depth: int) -> str:
-    from html import escape
-
     heading = section.find(re.compile(r"^h[1-6]$"))
     text = escape(heading.get_text(" ", strip=True)) if heading else ""
     entry = f'<li><a href="#{section["id"]}">{text}</a>'
@@ -276,7 +269,7 @@ def handout_document(
     _relevel(section, int(heading.name[1]) - 1)
     title = heading.get_text(" ", strip=True)
     heading.insert_after(
-        BeautifulSoup(f'<p class="handout-book">{_escape(book.title)}</p>', "html.parser")
+        BeautifulSoup(f'<p class="handout-book">{escape(book.title)}</p>', "html.parser")
     )
     footer = f"{title}\n{book.title} | Edition {book.edition} | {LICENCE}"
     css = f"@page {{ size: {paper_size()}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
@@ -288,8 +281,6 @@ def handout_document(
 
 
 def _escape(text: str) -> str:
-    from html import escape
-
     return escape(text)
 
 
