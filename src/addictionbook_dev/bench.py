@@ -150,14 +150,15 @@ def pdf_step(mine: Path, theirs: Path, env: dict[str, str]) -> tuple[float, floa
 
 
 def pdf_steps(root: Path, workdir: Path, runs: int) -> list[tuple[str, list[float], list[float]]]:
-    """Only the PDF row (``--steps pdf``): each run on fresh copies, ours after an untimed
-    site build that fills the notebook cache, as in the full table."""
+    """Only the PDF row (``--steps pdf``): each run on fresh copies, both after an untimed
+    site build, as in the full table (ours then has its notebook cache, stock its doctrees)."""
     mine_times, stock_times = [], []
     for run in range(runs):
         mine = copy_sources(root, workdir / f"pdf-ours-{run}")
         theirs = copy_sources(root, workdir / f"pdf-stock-{run}")
         stock_copy(theirs)
         ours(mine)
+        stock(theirs)
         a, b = pdf_step(mine, theirs, dict(os.environ))
         mine_times.append(a)
         stock_times.append(b)
