@@ -11,6 +11,7 @@ PYTEST_ARGS ?=
 JOBS     ?= 2
 RUNS     ?= 3
 SCALE    ?=
+STEPS    ?=
 
 PY    := $(VENV)/bin/python
 AB    := $(VENV)/bin/addictionbook
@@ -78,8 +79,9 @@ new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TIT
 	@test -n "$(TITLE)" || { echo 'Give the title: make new-chapter TITLE="Shame and repair"' >&2; exit 2; }
 	$(AB) new-chapter "$(TITLE)"
 
-bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table)
-	$(AB) bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE))
+bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table; STEPS=pdf for one row)
+	$(AB) sysdeps bench
+	$(AB) bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE)) $(if $(STEPS),--steps $(STEPS))
 
 .PHONY: lighthouse
 lighthouse: html ## Lighthouse (mobile): landing page, heaviest chapter, gallery, a handout (ALL=1: every page); a benchmark

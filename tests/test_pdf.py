@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from addictionbook.content.book import HANDOUT_PREFIX, handout_docs, page_title, split_front_matter
-from addictionbook.sphinx_ext.pdf import configure_pdfs
+from addictionbook.sphinx_ext.pdf import paper_size
 
 from .conftest import ROOT, run_build
 
@@ -25,23 +25,34 @@ def pdf_text(path: Path) -> str:
 def test_pdf_contains_chapter_title_and_figure_caption(book_pdf: Path) -> None:
     text = " ".join(pdf_text(book_pdf).split())
     assert "The layered model of addiction" in text
-    assert re.search(r"Fig\. \d+\.\d+: The layered model of addiction \(after Daily", text)
+    assert re.search(r"Fig\. \d+\.\d+:? The layered model of addiction \(after Daily", text)
 
 
 def test_pdf_has_no_unresolved_references(book_pdf: Path) -> None:
     assert "??" not in pdf_text(book_pdf)
 
 
-def test_pdf_figure_is_vector_with_real_text(book_pdf: Path) -> None:
-    reader = PdfReader(book_pdf)
-    figure_pages = [
-        page
-        for page in reader.pages
-        if "Affect-regulation disorder" in (page.extract_text() or "")
-        and "Difficulty co-regulating" in (page.extract_text() or "")
-    ]
-    assert figure_pages, "the layered-model figure's labels are not text in the PDF"
-    assert all(not page.images for page in figure_pages), "figure was embedded as a raster image"
+def vector_figure_pages(path: Path, caption: str) -> list:
+    """Pages of ``path`` that show the figure captioned ``caption``."""
+    reader = PdfReader(path)
+    return [p for p in reader.pages if caption in " ".join((p.extract_text() or "").split())]
+
+
+def path_operators(page) -> int:
+    """How many path-painting operators a page draws (the SVG figure is drawn with them)."""
+    from pypdf.generic import ContentStream
+
+    stream = ContentStream(page.get_contents(), page.pdf)
+    return sum(op in (b"f", b"f*", b"S", b"B", b"b", b"B*") for _, op in stream.operations)
+
+
+def test_pdf_figure_is_vector(book_pdf: Path) -> None:
+    """The layered-model figure is drawn as vector paths (the site's SVG), not a raster image;
+    its labels reach a reader through the Figure's alt text (tests/test_pdf_ua.py)."""
+    pages = vector_figure_pages(book_pdf, "The layered model of addiction (after Daily")
+    assert pages, "the layered-model figure's caption is not in the PDF"
+    assert all(not page.images for page in pages), "figure was embedded as a raster image"
+    assert max(path_operators(page) for page in pages) >= 20, "no vector drawing on the page"
 
 
 # --- the book's metadata, fonts and title page; the handouts (issue 5) ---------------------
@@ -126,6 +137,14 @@ def test_pdf_metadata_is_set(pdf_dir: Path) -> None:
     assert PdfReader(pdf_dir / "book.pdf").metadata["/Title"] == TITLE
 
 
+def outline_titles(outline: list) -> list[str]:
+    """Every bookmark's title, nested ones too (pypdf gives children as a list)."""
+    titles = []
+    for item in outline:
+        titles += outline_titles(item) if isinstance(item, list) else [item.title]
+    return titles
+
+
 def test_book_pdf_has_title_page_contents_glossary_and_bibliography(pdf_dir: Path) -> None:
     reader = PdfReader(pdf_dir / "book.pdf")
     # Display type on the title page is extracted without spaces: compare without them.
@@ -134,22 +153,23 @@ def test_book_pdf_has_title_page_contents_glossary_and_bibliography(pdf_dir: Pat
         assert "".join(expected.split()) in first, f"title page lacks {expected!r}"
     text = " ".join(pdf_text(pdf_dir / "book.pdf").split())
     contents = " ".join((reader.pages[1].extract_text() or "").split())
-    assert re.search(r"1 Attunement and .feeling felt. \d+", contents), "no table of contents"
-    assert len(reader.outline) >= 8, "the PDF has no bookmarks for its chapters"
+    assert re.search(r"1\.? Attunement and .feeling felt.[ .]*\d+", contents), "no contents"
+    chapters = [t for t in outline_titles(reader.outline) if re.match(r"\d+\. \S", t)]
+    assert len(chapters) >= 8, "the PDF has no bookmarks for its chapters"
     assert "Glossary" in text and "Earned secure attachment" in text
     assert "The Developing Mind" in text  # the bibliography
 
 
 def test_figures_in_the_worksheet_are_vector(pdf_dir: Path) -> None:
-    """The worksheet shows the layered model: its labels are PDF text, not a raster image."""
+    """The worksheet shows the layered model as vector drawing, not a raster image."""
     figured = [d for d in handout_docs(ROOT) if "show(" in (ROOT / f"{d}.md").read_text()]
     assert figured, "no handout with a figure"
     for doc in figured:
         path = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
-        reader = PdfReader(path)
-        # the worksheet draws the client version: plain labels (layers.CLIENT_LABELS)
-        assert "Hard feelings" in pdf_text(path), f"{doc}: figure labels missing"
-        assert not any(page.images for page in reader.pages), f"{doc}: raster image"
+        pages = vector_figure_pages(path, "The layers, from outside to center")
+        assert pages, f"{doc}: figure caption missing"
+        assert not any(page.images for page in PdfReader(path).pages), f"{doc}: raster image"
+        assert max(path_operators(page) for page in pages) >= 20, f"{doc}: no vector drawing"
 
 
 def test_site_download_links_resolve_to_the_pdfs(site: Path, pdf_dir: Path) -> None:
@@ -167,10 +187,10 @@ def test_site_download_links_resolve_to_the_pdfs(site: Path, pdf_dir: Path) -> N
 def test_two_builds_of_one_commit_give_the_same_pdf_bytes(
     build_out: Path, pdf_dir: Path, tmp_path: Path
 ) -> None:
-    """A second LaTeX run from scratch (same sources, same SOURCE_DATE_EPOCH) is byte-identical."""
+    """A second PDF step from scratch (same sources, same SOURCE_DATE_EPOCH) is byte-identical."""
     second = tmp_path / "second"
     shutil.copytree(build_out / ".work", second / ".work", symlinks=True)
-    shutil.rmtree(second / ".work" / "_build" / "latex")
+    shutil.rmtree(second / ".work" / "_build" / "singlehtml")
     result = run_build("pdf", ROOT, second)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     for path in all_pdfs(pdf_dir):
@@ -195,31 +215,55 @@ def test_no_text_runs_off_the_page(pdf_dir: Path, tmp_path: Path) -> None:
                 assert inside, f"{path.name} p.{number}: {word.text!r} runs off the page"
 
 
-@pytest.mark.parametrize(("setting", "papersize"), [("letter", "letterpaper"), ("a4", "a4paper")])
-def test_paper_size_setting(monkeypatch: pytest.MonkeyPatch, setting: str, papersize: str) -> None:
+@pytest.mark.parametrize(("setting", "size"), [("letter", "letter"), ("a4", "A4")])
+def test_paper_size_setting(monkeypatch: pytest.MonkeyPatch, setting: str, size: str) -> None:
     """US Letter by default; ADDICTIONBOOK_PAPER=a4 (make pdf PAPER=a4) gives A4."""
-    from types import SimpleNamespace
-
     monkeypatch.setenv("ADDICTIONBOOK_PAPER", setting)
-    config = SimpleNamespace(
-        release="1.0",
-        version="1.0",
-        html_title=TITLE,
-        project="x",
-        author="A",
-        root_doc="book/index",
-        latex_additional_files=[],
-        latex_elements={"pointsize": "11pt"},
+    assert paper_size() == size
+    monkeypatch.delenv("ADDICTIONBOOK_PAPER")
+    assert paper_size() == "letter"
+
+
+def test_the_pdfs_are_letter_and_a4_pdfs_are_a4(
+    pdf_dir: Path, build_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The published PDFs are US Letter (612 x 792 pt); with ADDICTIONBOOK_PAPER=a4 the same
+    handout is laid out on A4 (595 x 842 pt)."""
+    from addictionbook.pipeline.pdf import book_info, handout_document, load_article, write_pdf
+
+    for path in all_pdfs(pdf_dir):
+        for page in PdfReader(path).pages:
+            assert (round(page.mediabox.width), round(page.mediabox.height)) == (612, 792)
+    monkeypatch.setenv("ADDICTIONBOOK_PAPER", "a4")
+    singlehtml = build_out / ".work" / "_build" / "singlehtml"
+    html = handout_document(
+        load_article(singlehtml), handout_docs(ROOT)[0], book_info(ROOT), "client"
     )
-    configure_pdfs(SimpleNamespace(srcdir=str(ROOT)), config)
-    assert config.latex_elements["papersize"] == papersize
-    assert "\\usepackage{addictionbook}" in config.latex_elements["preamble"]
-    assert config.latex_documents == [("book/index", "book.tex", TITLE, "A", "manual")]
+    a4 = write_pdf(html, singlehtml, tmp_path / "a4.pdf")
+    page = PdfReader(a4).pages[0]
+    assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
 
 
 def test_an_unknown_paper_size_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from types import SimpleNamespace
-
     monkeypatch.setenv("ADDICTIONBOOK_PAPER", "legal")
     with pytest.raises(ValueError, match="ADDICTIONBOOK_PAPER='legal'.*letter, a4"):
-        configure_pdfs(SimpleNamespace(srcdir=str(ROOT)), SimpleNamespace(release="1"))
+        paper_size()
+
+
+def test_a_failed_pdf_step_keeps_the_last_good_pdfs(good_copy: Path, tmp_path: Path) -> None:
+    """A handout image without alt text fails the PDF step (it could not be tagged), with a
+    message that says so, and the PDFs of the last good build stay where they were."""
+    book = tmp_path / "book"
+    shutil.copytree(good_copy, book, symlinks=True)
+    out = book / "_build"
+    first = run_build("pdf", book, out)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr
+    before = {p: p.read_bytes() for p in (out / "pdf").rglob("*.pdf")}
+    assert len(before) == 1 + len(HANDOUTS)
+    guide = book / "book" / "handouts" / "session-guide.md"
+    with guide.open("a", encoding="utf-8") as handle:
+        handle.write("\n![](../../figures/fig-layered-model.svg)\n")
+    broken = run_build("pdf", book, out)
+    assert broken.returncode != 0
+    assert "has no required alt description" in broken.stderr, broken.stderr[-2000:]
+    assert {p: p.read_bytes() for p in (out / "pdf").rglob("*.pdf")} == before

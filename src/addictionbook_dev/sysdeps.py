@@ -14,22 +14,29 @@ import subprocess
 import sys
 
 PACKAGES: dict[str, tuple[str, ...]] = {
-    # xelatex and the fonts the book PDF uses; poppler-utils reads PDFs in the tests.
+    # WeasyPrint's libraries (Pango with FreeType and HarfBuzz, fontconfig; harfbuzz-subset
+    # keeps embedded fonts small), the fonts the PDFs use; poppler-utils reads PDFs in the tests.
     "pdf": (
-        "texlive-xetex",
-        "texlive-latex-extra",
-        "texlive-fonts-recommended",
-        "texlive-plain-generic",
-        "latexmk",
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "libharfbuzz-subset0",
         "fonts-freefont-otf",
-        "tex-gyre",
-        "lmodern",
         "poppler-utils",
     ),
     # The browser tests (tests/test_browser.py) and `make lighthouse` drive Debian's Chromium.
     "browser": ("chromium",),
     # tests/test_epub.py validates the EPUB with epubcheck (a Java program; brings default-jre).
     "epub": ("epubcheck",),
+    # `make bench` only: stock jupyter-book's `--builder pdflatex`, the PDF step's yardstick.
+    "bench": (
+        "texlive-xetex",
+        "texlive-latex-extra",
+        "texlive-fonts-recommended",
+        "texlive-plain-generic",
+        "latexmk",
+        "tex-gyre",
+        "lmodern",
+    ),
 }
 
 

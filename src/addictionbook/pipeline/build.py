@@ -432,30 +432,24 @@ def build_html(root: Path, out: Path) -> Path:
 
 
 def build_pdf(root: Path, out: Path) -> Path:
-    """Build the book PDF and one PDF per handout with xelatex, in one LaTeX run.
+    """Build the book PDF and one PDF per handout: Sphinx's singlehtml, then WeasyPrint
+    (tagged PDF/UA-1; see :mod:`addictionbook.pipeline.pdf`).
 
     Publishes ``<out>/pdf/book.pdf`` and ``<out>/pdf/handouts/<name>.pdf`` only when every
     one of them was made; returns ``<out>/pdf``.
     """
-    from ..content.book import HANDOUT_PREFIX, handout_docs
+    from .pdf import make_pdfs
 
     work = out / ".work"
-    latex = work / "_build" / "latex"
-    names = [doc.removeprefix(HANDOUT_PREFIX) for doc in handout_docs(root)]
-    expected = [latex / "book.pdf"] + [latex / f"{name}.pdf" for name in names]
-    for path in expected:
-        path.unlink(missing_ok=True)
     preflight(root)
-    run_jupyter_book(root, work, "pdflatex")
-    missing = [p.name for p in expected if not p.exists()]
-    if missing:
-        raise BuildError(f"LaTeX produced no {', '.join(missing)}; see the .log files in {latex}.")
+    run_jupyter_book(root, work, "singlehtml")
     staged = out / ".pdf.staged"
     shutil.rmtree(staged, ignore_errors=True)
-    (staged / "handouts").mkdir(parents=True)
-    shutil.copyfile(latex / "book.pdf", staged / "book.pdf")
-    for name in names:
-        shutil.copyfile(latex / f"{name}.pdf", staged / "handouts" / f"{name}.pdf")
+    try:
+        make_pdfs(root, work / "_build" / "singlehtml", staged)
+    except Exception as error:  # WeasyPrint or a page the PDF step cannot read
+        shutil.rmtree(staged, ignore_errors=True)
+        raise BuildError(f"the PDF step failed: {type(error).__name__}: {error}") from error
     publish_dir(staged, out / "pdf")
     shutil.rmtree(staged, ignore_errors=True)
     return out / "pdf"

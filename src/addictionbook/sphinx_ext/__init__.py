@@ -2,7 +2,7 @@
 
 - ``freshness``: chapters that import the figure library are re-executed when it changes;
   an edited static file reaches the site;
-- ``pdf``: the book's and each handout's LaTeX document, house style, paper size;
+- ``pdf``: paper size, edition and handout PDF paths shared with the PDF step;
 - ``downloads``: PDF and EPUB download links on the site, for the files that were built;
 - ``epub``: the EPUB's pages without scripts or site furniture;
 - ``sidebar``: the navigation made once per build;
@@ -28,7 +28,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", downloads.outdated_by_downloads)
     app.connect("builder-inited", upstream.cache_compiled_templates)
     app.connect("config-inited", pdf.configure_pdfs, priority=900)
-    app.connect("env-updated", pdf.add_handout_documents)
     app.connect("doctree-resolved", downloads.add_download_links)
     app.connect("builder-inited", epub.epub_setup)
     # After sphinx-thebe (priority 500) has added its scripts to the page.

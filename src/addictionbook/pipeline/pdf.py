@@ -1,0 +1,340 @@
+"""The PDFs: the full book and one short PDF per handout, tagged PDF/UA-1, made by WeasyPrint.
+
+Sphinx's ``singlehtml`` builder writes the whole book as one HTML page. This module takes its
+article, gives it a title page, a table of contents and print furniture, and lets WeasyPrint
+lay it out with one print stylesheet (``sphinx_ext/assets/addictionbook-print.css``: CSS
+paged media for margins, running heads, page numbers, the crisis box and the handout footer).
+Each handout page is cut out of the same HTML as a document of its own. WeasyPrint writes
+PDF/UA-1 (``pdf_variant="pdf/ua-1"``): a structure tree made from the HTML (headings, paragraphs,
+lists, tables with header cells, links, figures with the site's alt text), the document
+language, the title shown in the window, bookmarks from the headings, fonts embedded with
+Unicode maps. :mod:`.pdf_upstream` marks the running heads and footers as artifacts.
+
+Why WeasyPrint rather than xelatex: TeX Live 2022's tagging gives no headings and no PDF/UA
+identification (see the repository's design document).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+
+from ..content.book import HANDOUT_PREFIX, handout_docs, handouts_for, site_map
+from ..sphinx_ext.pdf import ASSETS, LICENCE, paper_size
+
+STYLESHEET = ASSETS / "addictionbook-print.css"
+#: Shown on the title page; the book's own subtitle.
+SUBTITLE = "A course text after the article by Jon Daily, LCSW, CADC II"
+SUBJECT = "A course text on attachment, affect regulation and addiction for clinicians in training"
+KEYWORDS = (
+    "addiction, attunement, attachment, affect regulation, co-regulation, "
+    "interpersonal neurobiology"
+)
+TITLE_PAGE_NOTE = (
+    "The rights to the article this book teaches remain with its author; quotations from it "
+    "are marked and cited. For education; not clinical advice. In a crisis in the United "
+    "States, call or text 988."
+)
+#: Site furniture that means nothing on paper.
+DROP = "a.headerlink, .sd-summary-state-marker, button, .copybtn, script, .toggle-button"
+
+
+@dataclass(frozen=True)
+class Book:
+    """What the PDFs say about the book: from ``_config.yml`` and the installed package."""
+
+    title: str
+    author: str
+    edition: str
+    language: str
+    site_url: str
+    date: str  # YYYY-MM-DD, from SOURCE_DATE_EPOCH
+
+
+def book_info(root: Path) -> Book:
+    from importlib.metadata import version
+
+    from ..content.book import load_yaml
+
+    config = load_yaml((root / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config.get("sphinx", {}).get("config", {})
+    from .build import source_date_epoch
+
+    epoch = int(source_date_epoch(root) or 0)
+    return Book(
+        title=config["title"],
+        author=config.get("author", ""),
+        edition=version("addictionbook"),
+        language=sphinx.get("language", "en"),
+        site_url=sphinx.get("site_url", "").rstrip("/") + "/",
+        date=time.strftime("%Y-%m-%d", time.gmtime(epoch)),
+    )
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
+
+
+def _head(book: Book, title: str, description: str, extra_css: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(book.language)}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>"
+        f'<meta name="author" content="{escape(book.author)}">'
+        f'<meta name="description" content="{escape(description)}">'
+        f'<meta name="keywords" content="{escape(KEYWORDS)}">'
+        f'<meta name="generator" content="{escape(book.title)}">'
+        f'<meta name="dcterms.created" content="{book.date}">'
+        f'<meta name="dcterms.modified" content="{book.date}">'
+        f"<style>{extra_css}</style></head>"
+    )
+
+
+def load_article(singlehtml: Path, root_doc: str = "book/index") -> BeautifulSoup:
+    """The book's article from the ``singlehtml`` build, cleaned for print.
+
+    Links are made relative to the page itself (Sphinx writes them as ``book/index.html#x``)
+    and links to files of the build (a figure's image) dropped,
+    section ids made unique (each chapter has its own "Key terms"), dropdowns opened (the
+    self-check answers are printed), and the site's buttons and anchors dropped.
+    """
+    page = BeautifulSoup(
+        (singlehtml / f"{root_doc}.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    article = page.select_one("article.bd-article")
+    if article is None:
+        raise ValueError(f"{singlehtml / root_doc}.html has no <article class='bd-article'>")
+    for node in article.select(DROP):
+        node.decompose()
+    own = f"{root_doc}.html#"
+    for link in article.select("a[href]"):
+        if link["href"].startswith(own):
+            link["href"] = "#" + link["href"][len(own) :]
+        elif not link["href"].startswith(("#", "https:", "http:", "mailto:")):
+            link.unwrap()  # a figure's link to its own image file: a local path in a PDF
+    for details in article.select("details"):
+        details["open"] = ""
+    seen: set[str] = set()
+    for node in article.select("[id]"):
+        ident, n = node["id"], 1
+        while node["id"] in seen:
+            n += 1
+            node["id"] = f"{ident}-{n}"
+        seen.add(node["id"])
+    return article
+
+
+def _documents(article: Tag) -> dict[str, Tag]:
+    """Each document's ``<section>`` in the single page, by docname."""
+    found = {}
+    for marker in article.select('span[id^="document-"]'):
+        section = marker.find_next_sibling("section")
+        if section is not None:
+            found[marker["id"].removeprefix("document-")] = section
+    return found
+
+
+def _owners(article: Tag, sections: dict[str, Tag], root_doc: str) -> dict[str, str]:
+    """Which document each id belongs to (the innermost document's section holding it)."""
+    owner = {node["id"]: root_doc for node in article.select("[id]")}
+    for docname, section in sections.items():  # outer documents come first: inner ones win
+        for node in [section, *section.select("[id]")]:
+            owner[node["id"]] = docname
+        marker = section.find_previous_sibling("span", id=f"document-{docname}")
+        if marker is not None:
+            owner[marker["id"]] = docname
+    return owner
+
+
+def _relevel(section: Tag, by: int) -> None:
+    for heading in section.find_all(re.compile(r"^h[1-6]$")):
+        heading.name = f"h{max(1, int(heading.name[1]) - by)}"
+
+
+def book_document(root: Path, article: Tag, book: Book) -> str:
+    """The full book as one HTML document: title page, contents, the text."""
+    article = copy.copy(article)
+    root_section = article.find("section")
+    h1 = root_section.find("h1")
+    title = h1.get_text(" ", strip=True)
+    h1.decompose()
+    # The landing page's own text (before the first chapter) becomes "About this book".
+    about = [c for c in list(root_section.children) if not _is_toctree(c)]
+    chapters = [c for c in list(root_section.children) if _is_toctree(c)]
+    parts = _part_captions(root)
+    body = ['<body class="book">', _title_page(book, title)]
+    body.append(_contents(chapters, parts))
+    body.append('<section class="about" id="about-this-book"><h2>About this book</h2>')
+    body += [str(c) for c in about]
+    body.append("</section>")
+    for wrapper in chapters:
+        for section in wrapper.find_all("section", recursive=False):
+            section["class"] = [*section.get("class", []), "chapter"]
+            docname = _first_docname(section)
+            if docname in parts:
+                section["data-part"] = parts[docname]
+        body.append(str(wrapper))
+    body.append("</body></html>")
+    css = f"@page {{ size: {paper_size()}; }}"
+    return _head(book, title, SUBJECT, css) + "".join(body)
+
+
+def _is_toctree(node) -> bool:
+    return isinstance(node, Tag) and "toctree-wrapper" in node.get("class", [])
+
+
+def _first_docname(section: Tag) -> str:
+    marker = section.find_previous_sibling("span")
+    return marker["id"].removeprefix("document-") if marker and marker.get("id") else ""
+
+
+def _part_captions(root: Path) -> dict[str, str]:
+    """First chapter of each captioned part of ``_toc.yml`` -> the part's caption."""
+    toc = site_map(root)
+    first = {}
+    for subtree in toc[toc.root.docname].subtrees:
+        if subtree.caption and subtree.items:
+            item = subtree.items[0]
+            first[item if isinstance(item, str) else str(item)] = subtree.caption
+    return first
+
+
+def _title_page(book: Book, title: str) -> str:
+    return (
+        '<section class="title-page">'
+        f"<h1>{escape(title)}</h1>"
+        f'<p class="subtitle">{escape(SUBTITLE)}</p>'
+        f'<p class="author">{escape(book.author)}</p>'
+        f'<p class="edition">Edition {escape(book.edition)} | {book.date}</p>'
+        f'<p class="licence">{escape(LICENCE)}. {escape(TITLE_PAGE_NOTE)}</p>'
+        "</section>"
+    )
+
+
+def _contents(chapters: list[Tag], parts: dict[str, str]) -> str:
+    """A table of contents: chapters and their sections, with page numbers (CSS
+    ``target-counter``) and the parts of the book as group labels."""
+    items = []
+    for wrapper in chapters:
+        for section in wrapper.find_all("section", recursive=False):
+            docname = _first_docname(section)
+            if docname in parts:
+                items.append(f'<li class="part">{escape(parts[docname])}</li>')
+            items.append(_toc_entry(section, depth=1))
+    return (
+        '<nav class="contents" aria-labelledby="contents-title">'
+        '<h2 id="contents-title">Contents</h2><ul>' + "".join(items) + "</ul></nav>"
+    )
+
+
+def _toc_entry(section: Tag, depth: int) -> str:
+    heading = section.find(re.compile(r"^h[1-6]$"))
+    text = escape(heading.get_text(" ", strip=True)) if heading else ""
+    entry = f'<li><a href="#{section["id"]}">{text}</a>'
+    subs = _subsections(section)
+    if depth < 2 and subs:
+        entry += "<ul>" + "".join(_toc_entry(s, depth + 1) for s in subs) + "</ul>"
+    return entry + "</li>"
+
+
+def _subsections(section: Tag) -> list[Tag]:
+    """The sections directly under ``section``, also those of documents included there (the
+    handouts sit in a toctree inside the Handouts page's section)."""
+    return [s for s in section.find_all("section") if s.find_parent("section") is section]
+
+
+def handout_document(
+    article: Tag, docname: str, book: Book, audience: str, root_doc: str = "book/index"
+) -> str:
+    """One handout as a document of its own: its section of the book, headings from H1, links
+    to the rest of the book pointing at the website."""
+    sections = _documents(article)
+    if docname not in sections:
+        raise ValueError(f"the singlehtml build has no section for {docname}")
+    owner = _owners(article, sections, root_doc)
+    section = copy.copy(sections[docname])
+    own_ids = {n["id"] for n in [section, *section.select("[id]")]}
+    for link in section.select('a[href^="#"]'):
+        target = link["href"][1:]
+        if target not in own_ids:  # elsewhere in the book: its page on the website
+            link["href"] = f"{book.site_url}{owner.get(target, root_doc)}.html#{target}"
+    heading = section.find(re.compile(r"^h[1-6]$"))
+    _relevel(section, int(heading.name[1]) - 1)
+    title = heading.get_text(" ", strip=True)
+    heading.insert_after(
+        BeautifulSoup(f'<p class="handout-book">{escape(book.title)}</p>', "html.parser")
+    )
+    footer = f"{title}\n{book.title} | Edition {book.edition} | {LICENCE}"
+    css = f"@page {{ size: {paper_size()}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
+    description = f"{title}: a handout from {book.title}"
+    return (
+        _head(book, title, description, css)
+        + f'<body class="handout audience-{audience}">{section}</body></html>'
+    )
+
+
+def _escape(text: str) -> str:
+    return escape(text)
+
+
+def write_pdf(html: str, base: Path, target: Path) -> Path:
+    """Lay out ``html`` (its relative links resolved against ``base``) with the print
+    stylesheet and write a tagged PDF/UA-1 to ``target``."""
+    from weasyprint import CSS, HTML
+
+    from .pdf_upstream import mark_page_margins_as_artifacts
+
+    mark_page_margins_as_artifacts()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # WeasyPrint logs what breaks PDF/UA (an image without alt text, no language, a missing
+    # image or font) as errors and carries on: here they fail the build, like Sphinx warnings.
+    errors = _Errors()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(errors)
+    try:
+        HTML(string=html, base_url=f"{base.resolve()}/").write_pdf(
+            target,
+            stylesheets=[CSS(filename=str(STYLESHEET))],
+            pdf_variant="pdf/ua-1",
+            # The same input gives the same bytes (no random file identifier).
+            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+        )
+    finally:
+        logger.removeHandler(errors)
+    if errors.messages:
+        target.unlink(missing_ok=True)
+        listed = "\n".join(f"  {m}" for m in errors.messages[:20])
+        raise ValueError(f"WeasyPrint reported problems making {target.name}:\n{listed}")
+    return target
+
+
+class _Errors(logging.Handler):
+    """Collects WeasyPrint's error messages."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def make_pdfs(root: Path, singlehtml: Path, target: Path) -> list[Path]:
+    """Write ``target/book.pdf`` and ``target/handouts/<name>.pdf`` from a singlehtml build."""
+    book = book_info(root)
+    article = load_article(singlehtml)
+    made = [write_pdf(book_document(root, article, book), singlehtml, target / "book.pdf")]
+    clinicians = set(handouts_for(root, "clinician"))
+    for docname in handout_docs(root):
+        name = docname.removeprefix(HANDOUT_PREFIX)
+        audience = "clinician" if name in clinicians else "client"
+        html = handout_document(article, docname, book, audience)
+        made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf"))
+    return made
