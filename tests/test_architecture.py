@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-#: Lowest first.
-LAYERS = ("figures", "content", "execution", "sphinx_ext", "pipeline", "cli")
+#: Lowest first. ``upstream`` (the workarounds for other packages) sits below all of them.
+LAYERS = ("upstream", "figures", "content", "execution", "sphinx_ext", "pipeline", "cli")
 DEV = "addictionbook_dev"
 
 

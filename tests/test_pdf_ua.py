@@ -157,7 +157,7 @@ def test_an_image_without_alt_text_stops_the_pdf_step(tmp_path: Path) -> None:
 
 
 def test_margin_boxes_become_artifacts_and_body_text_stays_tagged(tmp_path: Path) -> None:
-    """The WeasyPrint workaround (pipeline/pdf_upstream.py) on a two-page document."""
+    """The WeasyPrint workaround (addictionbook.upstream) on a two-page document."""
     from addictionbook.pipeline.pdf import write_pdf
 
     html = (

@@ -1,5 +1,5 @@
 """Every workaround for an upstream package is listed, guarded and pinned to the code it was
-verified against (src/addictionbook/sphinx_ext/upstream.py).
+verified against (src/addictionbook/upstream.py).
 
 When a dependency is upgraded, these tests say which workaround to re-verify: the version
 left its range, or the upstream code it relies on changed (its source hash).
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook.sphinx_ext import upstream
+from addictionbook import upstream
 
-SRC = Path(upstream.__file__).resolve().parents[1]
+SRC = Path(upstream.__file__).resolve().parent
 WORKAROUNDS = sorted(upstream.WORKAROUNDS.values(), key=lambda w: w.name)
 
 
@@ -68,7 +68,7 @@ def test_out_of_range_pybtex_lookups_are_left_alone() -> None:
     out = run(
         """
         import importlib.metadata, pybtex.plugin
-        from addictionbook.sphinx_ext import upstream
+        from addictionbook import upstream
         upstream.version = lambda package: "999.0"
         upstream.cache_bibtex_plugin_lookups()
         print(hasattr(pybtex.plugin.entry_points, "cache_info"))
@@ -81,7 +81,7 @@ def test_pybtex_plugins_are_looked_up_once_and_still_found() -> None:
     out = run(
         """
         import pybtex.plugin
-        from addictionbook.sphinx_ext.upstream import cache_bibtex_plugin_lookups
+        from addictionbook.upstream import cache_bibtex_plugin_lookups
         cache_bibtex_plugin_lookups()
         plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")
         alpha = pybtex.plugin.find_plugin("pybtex.style.formatting", "alpha")
@@ -98,7 +98,7 @@ def test_opengraph_does_not_import_matplotlib_when_social_cards_are_off() -> Non
         """
         import sys
         from types import SimpleNamespace
-        from addictionbook.sphinx_ext.upstream import skip_social_card_import
+        from addictionbook.upstream import skip_social_card_import
         overrides = {"ogp_social_cards": {"enable": False}}
         app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
         skip_social_card_import(app)
@@ -113,7 +113,7 @@ def test_opengraph_keeps_social_cards_when_they_are_on() -> None:
     out = run(
         """
         from types import SimpleNamespace
-        from addictionbook.sphinx_ext.upstream import skip_social_card_import
+        from addictionbook.upstream import skip_social_card_import
         overrides = {"ogp_social_cards": {"enable": True}}
         app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
         skip_social_card_import(app)

@@ -8,7 +8,7 @@ Each handout page is cut out of the same HTML as a document of its own. WeasyPri
 PDF/UA-1 (``pdf_variant="pdf/ua-1"``): a structure tree made from the HTML (headings, paragraphs,
 lists, tables with header cells, links, figures with the site's alt text), the document
 language, the title shown in the window, bookmarks from the headings, fonts embedded with
-Unicode maps. :mod:`.pdf_upstream` marks the running heads and footers as artifacts.
+Unicode maps. ``addictionbook.upstream`` marks the running heads and footers as artifacts.
 
 Why WeasyPrint rather than xelatex: TeX Live 2022's tagging gives no headings and no PDF/UA
 identification (see the repository's design document).
@@ -289,7 +289,7 @@ def write_pdf(html: str, base: Path, target: Path) -> Path:
     stylesheet and write a tagged PDF/UA-1 to ``target``."""
     from weasyprint import CSS, HTML
 
-    from .pdf_upstream import mark_page_margins_as_artifacts
+    from ..upstream import mark_page_margins_as_artifacts
 
     mark_page_margins_as_artifacts()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,14 +9,15 @@
 - ``redirect``: the site's root page, which sends the reader to the book;
 - ``page_assets``: each web page links only the stylesheets and scripts its content uses, and
   the theme's stylesheet only the icons the site's icon fonts hold;
-- ``upstream``: workarounds for upstream packages.
+- and the workarounds for upstream packages in ``addictionbook.upstream``.
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import downloads, epub, freshness, page_assets, pdf, redirect, sidebar, upstream
+from .. import upstream
+from . import downloads, epub, freshness, page_assets, pdf, redirect, sidebar
 
 
 def setup(app: Sphinx) -> dict:

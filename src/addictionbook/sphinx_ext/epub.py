@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.highlighting import PygmentsBridge
 
-from . import upstream
+from .. import upstream
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

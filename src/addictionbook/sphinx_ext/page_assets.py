@@ -36,7 +36,7 @@ from pathlib import Path, PurePosixPath
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from . import upstream
+from .. import upstream
 
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 #: The theme's stylesheet, and the icon fonts that replace Font Awesome's (``_static/book.css``).

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from . import upstream
+from .. import upstream
 
 #: The site's icon (``_static/favicon.svg``, the one ``_templates/layout.html`` links).
 ICON = "_static/favicon.svg"

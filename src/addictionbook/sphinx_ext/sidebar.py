@@ -24,7 +24,7 @@ from functools import partial
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import upstream
+from .. import upstream
 
 logger = logging.getLogger(__name__)
 

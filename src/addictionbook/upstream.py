@@ -12,8 +12,9 @@ thing to break when a dependency is upgraded. Each is listed in :data:`WORKAROUN
   ``tests/test_upstream.py`` fails when that code changes, even inside the range.
 
 Workarounds that live elsewhere because of where they must act are listed here too (their
-``where``): the sidebar made once per build (``sidebar.py``) and the EPUB's own templates
-and NCX identifier (``epub.py``).
+``where``): the sidebar made once per build, the EPUB's accessibility fixes, the trimmed icon
+rules and the root redirect page (``sphinx_ext/``). This module sits below every layer of the
+package: the Sphinx extension and the build pipeline both use it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import inspect
 import sys
 import types
 from dataclasses import dataclass
+from functools import wraps
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -48,7 +50,7 @@ class Workaround:
     relies_on: tuple[str, ...]  # dotted names of the upstream code it patches or reads
     source_sha256: str  # of that code's source at ``verified`` (see ``source_digest``)
     gain: str  # what it buys, measured
-    where: str = "sphinx_ext/upstream.py"  # below src/addictionbook/
+    where: str = "upstream.py"  # below src/addictionbook/
 
     def installed(self) -> str | None:
         try:
@@ -153,7 +155,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             source_sha256="9342f47426ee072b14589ef92b368330ae5da0ce5f9b1d14a0619a5261b791f2",
             gain="a page whose warning failed the build is read again, so the next build "
             "fails too until it is fixed (Sphinx would pass without re-reading it)",
-            where="sphinx_ext/upstream.py (called by pipeline/build.py)",
+            where="upstream.py (called by pipeline/build.py)",
         ),
         Workaround(
             name="sidebar-made-once",
@@ -298,6 +300,20 @@ WORKAROUNDS: dict[str, Workaround] = {
             "/favicon.ico)",
             where="sphinx_ext/redirect.py",
         ),
+        Workaround(
+            name="weasyprint-margin-artifacts",
+            package="weasyprint",
+            verified="70.0",
+            applies_to=">=70,<71",
+            upstream="https://github.com/Kozea/WeasyPrint/issues/1836",
+            relies_on=(
+                "weasyprint.draw.draw_stacking_context",
+                "weasyprint.pdf.tags._build_box_tree",
+            ),
+            source_sha256="56c330f89776a24bd60c11e56153aa1e424506050314ecf23e66e97e19dec0a1",
+            gain="running heads, footers and page numbers are artifacts, as PDF/UA-1 asks; "
+            "without it they are marked content outside the structure tree",
+        ),
     )
 }
 
@@ -340,7 +356,7 @@ def skip_social_card_import(app: Sphinx) -> None:
         return
     if not applies("opengraph-without-social-cards"):
         return
-    stand_in = types.ModuleType(name, "No social cards: see addictionbook.sphinx_ext.upstream.")
+    stand_in = types.ModuleType(name, "No social cards: see addictionbook.upstream.")
     stand_in.DEFAULT_SOCIAL_CONFIG = {}  # type: ignore[attr-defined]
     stand_in.create_social_card = None  # type: ignore[attr-defined]
     sys.modules[name] = stand_in
@@ -377,3 +393,59 @@ def forget_environment_after_failure(doctreedir: Path) -> None:
         from sphinx.application import ENV_PICKLE_FILENAME
 
         (doctreedir / ENV_PICKLE_FILENAME).unlink(missing_ok=True)
+
+
+# WeasyPrint (the PDF step, pipeline/pdf.py) ------------------------------------------------
+
+_DONE = False
+
+
+def mark_page_margins_as_artifacts() -> None:
+    """Draw running heads, footers and page numbers as PDF/UA artifacts (WeasyPrint 1836).
+
+    WeasyPrint tags the text of page-margin boxes (``@top-left``, ``@bottom-right``, ...) as
+    marked content whose structure elements it leaves out of the structure tree
+    (``weasyprint/pdf/tags.py``: "It could be included in tree as Artifact, but that's only
+    allowed in PDF 2.0"); PDF/UA-1 (ISO 14289-1, 7.8) asks for them to be artifacts. Each margin
+    box is drawn inside ``/Artifact <</Type /Pagination /Subtype /Header>>`` (``/Footer`` at
+    the bottom) with no MCID, and the tag builder skips margin boxes. Patches once per process.
+    """
+    global _DONE
+    if _DONE or not applies("weasyprint-margin-artifacts"):
+        return
+    import pydyf
+    from weasyprint import draw
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    original_draw = draw.draw_stacking_context
+    original_tree = tags._build_box_tree
+
+    @wraps(original_draw)
+    def draw_stacking_context(stream, stacking_context):
+        box = stacking_context.box
+        if not isinstance(box, boxes.MarginBox) or stream._tags is None:
+            return original_draw(stream, stacking_context)
+        subtype = "/Header" if box.at_keyword.startswith("@top") else "/Footer"
+        if box.at_keyword.startswith(("@left", "@right")):
+            subtype = None
+        properties = pydyf.Dictionary({"Type": "/Pagination"})
+        if subtype:
+            properties["Subtype"] = subtype
+        saved, stream._tags = stream._tags, None  # no MCIDs inside the artifact
+        stream.begin_marked_content("Artifact", properties)
+        try:
+            return original_draw(stream, stacking_context)
+        finally:
+            stream.end_marked_content()
+            stream._tags = saved
+
+    @wraps(original_tree)
+    def build_box_tree(box, *args, **kwargs):
+        if isinstance(box, boxes.MarginBox):
+            return iter(())  # drawn as an artifact: nothing to tag
+        return original_tree(box, *args, **kwargs)
+
+    draw.draw_stacking_context = draw_stacking_context
+    tags._build_box_tree = build_box_tree
+    _DONE = True
