@@ -23,7 +23,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from addictionbook.content.book import split_front_matter, toc_files
+from addictionbook.figures.export import PNG_DPI
 from addictionbook.figures.registry import FIGURES
+from addictionbook.figures.style import SIZE_HANDOUT
 from addictionbook.pipeline.build import normalize_epub, source_date_epoch
 
 from .conftest import ROOT, run_build, tree_digest
@@ -229,8 +231,9 @@ def test_every_chapter_figure_is_a_sharp_png_with_its_alt_text(package: Package)
         assert img is not None, f"{name}: no image"
         assert img.get("alt") == " ".join(alt.split()), f"{name}: alt text {img.get('alt')!r}"
         width, _ = png_size(package.files[package.resolve(page_path, img.get("src", ""))])
-        # Drawn at 6-6.5 in and 200 dpi: the labels stay legible when the reader zooms in.
-        assert width >= 1100, f"{name}: {width} px wide"
+        # 200 dpi at the narrowest published size (a client handout's figure, drawn at the
+        # size it is printed): the labels stay legible when the reader zooms in.
+        assert width >= SIZE_HANDOUT[0] * PNG_DPI, f"{name}: {width} px wide"
 
 
 def test_gallery_shows_every_registered_figure_with_its_own_alt_text(package: Package) -> None:
