@@ -6,18 +6,20 @@
 - ``downloads``: PDF and EPUB download links on the site;
 - ``epub``: the EPUB's pages without scripts or site furniture;
 - ``sidebar``: the navigation made once per build;
-- ``upstream``: workarounds for upstream packages.
+- ``upstream``: workarounds for upstream packages;
+- ``translations``: the Spanish client handouts, translated from their gettext catalogues.
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import downloads, epub, freshness, pdf, sidebar, upstream
+from . import downloads, epub, freshness, pdf, sidebar, translations, upstream
 
 
 def setup(app: Sphinx) -> dict:
     sidebar.setup(app)
+    translations.setup(app)
     upstream.cache_bibtex_plugin_lookups()
     upstream.skip_social_card_import(app)
     app.connect("env-get-outdated", freshness.outdated_by_helper)
