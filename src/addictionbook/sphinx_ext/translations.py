@@ -176,6 +176,10 @@ def page_language(app: Sphinx, pagename, templatename, context, doctree) -> None
         return
     english_doc, language = found
     context["language"] = language
+    if context.get("html_tag"):  # the EPUB's XHTML pages: Sphinx's epub3 builder writes <html>
+        context["html_tag"] = context["html_tag"].replace(
+            "<html ", f'<html lang="{language}" xml:lang="{language}" ', 1
+        )
     po = tr.catalogue_path(Path(app.srcdir), english_doc, language)
     if po.exists() and context.get("metatags"):
         translated = {e.msgid: e.msgstr for e in tr.read_catalogue(po).entries if not e.fuzzy}
