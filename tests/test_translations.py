@@ -320,3 +320,13 @@ def test_epub_spanish_page_is_lang_es(book_epub: Path, english: str) -> None:
         xhtml = epub.read(names[0]).decode("utf-8")
     root = re.search(r"<html[^>]*>", xhtml).group(0)
     assert 'lang="es"' in root and 'xml:lang="es"' in root
+
+
+def test_a_translated_worksheet_is_re_executed_when_the_figure_library_changes() -> None:
+    """The stub has no code; the page it becomes imports the figure library, so a change to
+    the library must drop its cached outputs and re-read it, as for the English page."""
+    from addictionbook.execution.cache import imports_helper
+
+    assert imports_helper(ROOT / "book/handouts/es/peeling-the-layers.md")
+    assert not imports_helper(ROOT / f"book/handouts/es/{NAME}.md")
+    assert "addictionbook" not in (ROOT / "book/handouts/es/peeling-the-layers.md").read_text()

@@ -55,6 +55,14 @@ def english_docname(docname: str) -> tuple[str, str] | None:
     return None
 
 
+def english_source(path: Path) -> Path | None:
+    """The English source a translated stub (``.../handouts/<language>/<name>.md``) is built
+    from, or ``None``: what the page really contains, e.g. for the notebook cache."""
+    if path.parent.name in LANGUAGES and path.parent.parent.name == "handouts":
+        return path.parent.parent / path.name
+    return None
+
+
 def translations(root: Path) -> dict[str, tuple[str, str]]:
     """Translated handout docname -> (English docname, language), in book order."""
     found = {}
