@@ -111,9 +111,13 @@ def test_a_spanish_page_without_a_catalogue_fails(book: Path) -> None:
     assert any("no catalogue" in m and "make translations" in m for m in messages)
 
 
-def test_make_check_fails_on_a_fuzzy_entry(book: Path) -> None:
+def test_make_check_fails_on_a_fuzzy_entry(book: Path, capsys) -> None:
+    lint.main([str(book)])
+    assert PO not in capsys.readouterr().out
     edit_po(book, 'msgid "Remember"', '#, fuzzy\nmsgid "Remember"')
     assert lint.main([str(book)]) == 1
+    line = po_line(book, 'msgid "Remember"')
+    assert f'{PO}:{line}: fuzzy entry (the English changed) "Remember"' in capsys.readouterr().out
 
 
 # --- person-first Spanish, safety messages, readability ----------------------------------------

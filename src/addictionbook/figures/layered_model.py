@@ -81,7 +81,7 @@ CLIENT_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {
         "switching": "Otras drogas que uso en su lugar",
         "process": "Cosas que hago para\nsentirme distinto",
         "affect": "Sentimientos difíciles",
-        "core": "Enfrentar los sentimientos\ncon otras personas",
+        "core": "Enfrentar lo que siento\ncon otras personas",
     },
 }
 ARROW_LABELS = {
