@@ -18,7 +18,7 @@ AB    := $(VENV)/bin/addictionbook
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf handouts epub figures serve test test-fast check linkcheck new-chapter bench clean lock
+.PHONY: help venv sysdeps book html pdf handouts epub figures translations serve test test-fast check linkcheck new-chapter bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,9 @@ epub: $(STAMP) ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by e
 
 figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
 	$(AB) figures figures
+
+translations: $(STAMP) ## Refresh the Spanish handouts' catalogues (locales/es/LC_MESSAGES/*.po) from the English
+	$(AB) translations --out $(BUILDDIR)
 
 serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
 	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)

@@ -22,6 +22,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from addictionbook.content import translations
 from addictionbook.content.book import split_front_matter, toc_files
 from addictionbook.figures.export import PNG_DPI
 from addictionbook.figures.registry import FIGURES
@@ -190,10 +191,16 @@ STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}
 
 
 def test_toc_titles_match_the_chapter_titles(package: Package) -> None:
-    """Each chapter page carries the chapter's own title (its first heading)."""
+    """Each chapter page carries the chapter's own title (its first heading); a translated
+    handout, its English page's title as its catalogue translates it."""
     for doc in toc_files(ROOT):
-        _, text = split_front_matter((ROOT / f"{doc}.md").read_text(encoding="utf-8"))
+        translated = translations.english_docname(doc)
+        source = translated[0] if translated else doc
+        _, text = split_front_matter((ROOT / f"{source}.md").read_text(encoding="utf-8"))
         title = next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
+        if translated:
+            catalogue = translations.read_catalogue(translations.catalogue_path(ROOT, *translated))
+            title = next(e.msgstr for e in catalogue.entries if e.msgid == title)
         page = ElementTree.fromstring(package.files[f"{doc}.xhtml"])
         h1 = page.find(".//xhtml:h1", NS)
         assert h1 is not None, doc

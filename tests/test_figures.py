@@ -38,7 +38,7 @@ from addictionbook.figures import (
     three_systems,
     working_model_lens,
 )
-from addictionbook.figures.registry import BY_ID, CONCEPTUAL, FIGURES
+from addictionbook.figures.registry import BY_ID, FIGURES
 
 from .figure_helpers import (
     VARIANTS,
@@ -286,6 +286,39 @@ def test_layers_client_labels_are_plain_words_and_match_the_worksheet_alt_text()
         assert key in alt
     worksheet = (ROOT / "book/handouts/peeling-the-layers.md").read_text(encoding="utf-8")
     assert 'show("fig-layered-model-client")' in worksheet
+
+
+def test_layers_client_labels_in_spanish_come_from_the_spanish_table() -> None:
+    """``language="es"`` draws the same figure with the Spanish words, and no English ones."""
+    spanish = ab.layered_model_figure(labels="client", language="es")
+    english = ab.layered_model_figure(labels="client")
+    text = all_text(spanish)
+    for key, label in layered_model.CLIENT_LABELS_BY_LANGUAGE["es"].items():
+        assert " ".join(label.split()) in text, key
+        assert label != layered_model.CLIENT_LABELS[key]
+    for label in layered_model.CLIENT_LABELS.values():
+        assert " ".join(label.split()) not in text
+    assert "Start" not in text and "Empiece" in text
+    # the same drawing: one patch per layer, in the same places
+    shapes = [
+        [p.get_gid() for p in gid_prefixed(fig.axes[0], "layer-", Patch)]
+        for fig in (spanish, english)
+    ]
+    assert shapes[0] == shapes[1] == [f"layer-{layer.key}" for layer in layered_model.LAYERS]
+    peeled = all_text(ab.layered_model_figure(labels="client", language="es", peeled=1))
+    assert "(ya quitada)" in peeled and "peeled away" not in peeled
+    spec = BY_ID["fig-layered-model-client-es"]
+    assert spec.language == "es" and spec.params["labels"] == "client"
+    alt = spec.alt.lower()
+    for key in ("lo que más uso", "otras drogas", "cosas que hago", "sentimientos difíciles"):
+        assert key in alt
+
+
+def test_layers_clinical_labels_exist_in_english_only() -> None:
+    with pytest.raises(ValueError, match="language='es'"):
+        ab.layered_model_figure(language="es")
+    with pytest.raises(ValueError, match="language='fr'"):
+        ab.layered_model_figure(labels="client", language="fr")
 
 
 def test_layers_show_the_articles_terms() -> None:
@@ -641,11 +674,15 @@ def test_drawing_leaves_rcparams_unchanged(spec: registry.FigureSpec) -> None:
 
 @pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
 def test_registered_caption_and_alt_text(spec: registry.FigureSpec) -> None:
-    assert spec.caption.endswith(CONCEPTUAL)
+    assert spec.caption.endswith(registry.CONCEPTUAL_BY_LANGUAGE[spec.language])
     # what a reader is told, whatever the constant's wording: a schematic, not measurements
-    assert re.search(r"\bschematic\b", spec.caption, re.IGNORECASE)
-    assert re.search(r"\bnot (measured|real) data\b", spec.caption)
-    assert re.search(r"\((after|as reported by) [^)]*(Daily|Siegel|Schore)", spec.caption), (
+    schematic, not_data, after = {
+        "en": (r"\bschematic\b", r"\bnot (measured|real) data\b", r"after|as reported by"),
+        "es": (r"\besquema\b", r"\bno (son )?datos (medidos|reales)\b", r"según"),
+    }[spec.language]
+    assert re.search(schematic, spec.caption, re.IGNORECASE)
+    assert re.search(not_data, spec.caption)
+    assert re.search(rf"\(({after}) [^)]*(Daily|Siegel|Schore)", spec.caption), (
         "the caption says whom the figure follows"
     )
     alt = spec.alt

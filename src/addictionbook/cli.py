@@ -14,6 +14,10 @@ import sys
 #: command -> (module with ``main(argv)``, one line for ``--help``)
 COMMANDS = {
     "build": ("addictionbook.pipeline.build", "build html|pdf|epub safely into _build/"),
+    "translations": (
+        "addictionbook.pipeline.translations",
+        "refresh the Spanish handouts' catalogues (locales/)",
+    ),
     "serve": ("addictionbook.pipeline.serve", "live preview that rebuilds on save"),
     "check": ("addictionbook.content.lint", "the content linter (file:line: what to fix)"),
     "new-chapter": ("addictionbook.content.scaffold", 'start a chapter: new-chapter "Title"'),

@@ -95,8 +95,15 @@ def notebook_sources(root: Path) -> list[str]:
 
 
 def handout_docs(root: Path) -> list[str]:
-    """Handout pages in book order: every toc entry under book/handouts/ except its index."""
-    return [e for e in toc_files(root) if e.startswith(HANDOUT_PREFIX) and not e.endswith("/index")]
+    """Handout pages in book order: every toc entry under book/handouts/ except its index and
+    the translations (book/handouts/es/, made from the English; see content/translations.py)."""
+    return [
+        e
+        for e in toc_files(root)
+        if e.startswith(HANDOUT_PREFIX)
+        and not e.endswith("/index")
+        and "/" not in e.removeprefix(HANDOUT_PREFIX)
+    ]
 
 
 def page_title(path: Path) -> str:

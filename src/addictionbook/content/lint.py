@@ -20,7 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from .book import TocError, load_yaml, numbered_chapters, toc_files
+from . import translations
+from .book import HANDOUT_PREFIX, TocError, load_yaml, numbered_chapters, toc_files
 
 #: Sections every chapter has, as level-2 headings, in this order.
 REQUIRED_SECTIONS = (
@@ -32,6 +33,9 @@ REQUIRED_SECTIONS = (
 )
 #: Reading-grade ceiling for client handouts (SMOG and Flesch-Kincaid).
 CLIENT_MAX_GRADE = 8.0
+#: Readability floor for Spanish client handouts: Szigriszt-Pazos (INFLESZ scale) 65 and up
+#: reads "bastante fácil" (fairly easy).
+CLIENT_MIN_SZIGRISZT = 65.0
 #: Crisis-help line every client handout carries.
 CRISIS_LINE = re.compile(r"\b988\b")
 #: Files a contributor must never add to the repository.
@@ -39,10 +43,11 @@ FORBIDDEN_TRACKED = re.compile(
     r"(\.ipynb$|(^|/)(_build|\.venv|jupyter_execute|\.jupyter_cache|__pycache__)/|\.pyc$)"
 )
 CITE_ROLE = re.compile(r"^cite(:\w+)?$")
-QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|'[^'\n]{12,}'")
+QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|'[^'\n]{12,}'")
 QUOTE_DIRECTIVES = {"epigraph", "pull-quote", "highlights", "blockquote"}
 CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "literalinclude", "glossary"}
 LANGUAGE_FILE = Path(__file__).with_name("language.yml")
+LANGUAGE_FILE_ES = Path(__file__).with_name("language.es.yml")
 CLIENT_SAFETY_FILE = Path(__file__).with_name("client_safety.yml")
 SPELLING_FILE = Path(__file__).with_name("spelling.yml")
 
@@ -200,9 +205,15 @@ class Book:
         pages = {}
         for entry in self.toc_entries:
             path = self.root / f"{entry}.md"
-            if path.exists():
+            # A translated handout's stub is no page to check: its text is the catalogue's.
+            if path.exists() and not translations.english_docname(entry):
                 pages[entry] = parse_page(self.root, path, md)
         return pages
+
+    @cached_property
+    def translations(self) -> dict[str, tuple[str, str]]:
+        """Translated handout docname -> (English docname, language)."""
+        return translations.translations(self.root)
 
     @cached_property
     def glossary_terms(self) -> dict[str, int]:
@@ -507,16 +518,19 @@ class SafetyMessage:
     require: tuple[re.Pattern[str], ...]
 
 
-def client_safety_messages(path: Path = CLIENT_SAFETY_FILE) -> list[SafetyMessage]:
-    """The required client-safety messages (client_safety.yml), patterns compiled."""
+def client_safety_messages(
+    path: Path = CLIENT_SAFETY_FILE, language: str = "en"
+) -> list[SafetyMessage]:
+    """The client-safety messages (client_safety.yml) required in ``language``, compiled."""
     entries = load_yaml(path.read_text(encoding="utf-8"))
     return [
         SafetyMessage(
             e["id"],
             " ".join(e["description"].split()),
-            tuple(re.compile(p, re.IGNORECASE) for p in e["require"]),
+            tuple(re.compile(p, re.IGNORECASE) for p in e["require"][language]),
         )
         for e in entries
+        if e["require"].get(language)
     ]
 
 
@@ -564,6 +578,103 @@ def check_client_handouts(book: Book, messages=None) -> Iterator[Finding]:
                 )
 
 
+def szigriszt_pazos(text: str) -> float:
+    """Szigriszt-Pazos readability of Spanish ``text`` (INFLESZ: 65-80 "bastante fácil")."""
+    import textstat
+
+    textstat.set_lang("es")  # Spanish syllables (pyphen's es dictionary)
+    try:
+        return float(textstat.szigriszt_pazos(text))
+    finally:
+        textstat.set_lang("en_US")
+
+
+def check_translations(book: Book, messages=None, rules=None) -> Iterator[Finding]:
+    """Each translated client handout: a complete catalogue (no untranslated or fuzzy entry),
+    person-first Spanish, every required safety message in Spanish, and easy reading."""
+    rules = rules if rules is not None else language_rules(LANGUAGE_FILE_ES)
+    translated = {(english, language) for english, language in book.translations.values()}
+    for entry, page in book.pages.items():
+        for language in translations.LANGUAGES:
+            client = page.front.get("audience") == "client"
+            if client and entry.startswith(HANDOUT_PREFIX) and (entry, language) not in translated:
+                stub = translations.translated_docname(entry, language)
+                yield Finding(
+                    page.rel,
+                    page.front_line or 1,
+                    f"a client handout without its {language} version; list {stub} in "
+                    f"_toc.yml, copy book/handouts/{language}/drug-free-is-a-start.md there "
+                    "(changing the names), run `make translations` and translate the new "
+                    ".po file (see CONTRIBUTING.md)",
+                )
+    for english_doc, language in book.translations.values():
+        for path, line, message in translations.catalogue_findings(
+            book.root, english_doc, language
+        ):
+            yield Finding(path, line, message)
+        po = translations.catalogue_path(book.root, english_doc, language)
+        try:
+            catalogue = translations.read_catalogue(po)
+        except Exception:  # reported above by catalogue_findings
+            continue
+        rel = po.relative_to(book.root).as_posix()
+        for entry in catalogue.entries:
+            own_voice = QUOTED.sub(" ", entry.msgstr)
+            for pattern, instead in rules:
+                match = pattern.search(own_voice)
+                if match:
+                    yield Finding(
+                        rel,
+                        entry.line,
+                        f"'{match.group(0)}' is stigmatising in the book's own voice; write "
+                        f"{instead} (quotations are fine; see content/language.{language}.yml)",
+                    )
+        text = catalogue.text()
+        wanted = messages if messages is not None else client_safety_messages(language=language)
+        for message in wanted:
+            missing = [p.pattern for p in message.require if not p.search(text)]
+            if missing:
+                yield Finding(
+                    rel,
+                    1,
+                    f"the {language} translation lacks the safety message '{message.id}': "
+                    f"{message.description} The translations lack "
+                    f"{' and '.join(repr(m) for m in missing)} "
+                    "(see src/addictionbook/content/client_safety.yml)",
+                )
+        if not CRISIS_LINE.search(text):
+            yield Finding(rel, 1, "the translation has no crisis-help line (988)")
+        score = szigriszt_pazos(text)
+        if score < CLIENT_MIN_SZIGRISZT:
+            yield Finding(
+                rel,
+                1,
+                f"the Spanish reads at Szigriszt-Pazos {score:.1f}; aim for "
+                f'{CLIENT_MIN_SZIGRISZT:.0f} or more ("bastante fácil"): shorter sentences, '
+                "everyday words",
+            )
+
+
+def readability_report(root: Path) -> list[str]:
+    """One line per client handout: its English reading grades and, for each translation,
+    its Szigriszt-Pazos score (printed by ``make check``)."""
+    book = Book(root)
+    translated = {english: (doc, lang) for doc, (english, lang) in book.translations.items()}
+    lines = []
+    for entry, page in book.pages.items():
+        if page.front.get("audience") != "client":
+            continue
+        grades = reading_grades(prose_for_grading(page))
+        line = f"{page.rel}: " + ", ".join(f"{k} {v:.1f}" for k, v in grades.items())
+        if entry in translated:
+            po = translations.catalogue_path(root, entry, translated[entry][1])
+            if po.exists():
+                score = szigriszt_pazos(translations.read_catalogue(po).text())
+                line += f"; {translated[entry][1]}: Szigriszt-Pazos {score:.1f}"
+        lines.append(line)
+    return lines
+
+
 def check_vignettes(book: Book) -> Iterator[Finding]:
     """Case vignettes say they are fictional composites."""
     for page in book.pages.values():
@@ -588,6 +699,14 @@ def check_figures_used(book: Book) -> Iterator[Finding]:
         shown |= set(
             re.findall(r"show\(\s*[\"'](fig-[\w-]+)", page.path.read_text(encoding="utf-8"))
         )
+    # A translated handout shows its figures' variants in its language (<id>-<language>).
+    for english_doc, language in book.translations.values():
+        page = book.pages.get(english_doc)
+        if page is not None:
+            source = translations.spanish_source(
+                page.path.read_text(encoding="utf-8"), english_doc, language
+            )
+            shown |= set(re.findall(r"show\(\s*[\"'](fig-[\w-]+)", source))
     for spec in FIGURES:
         if spec.id not in shown:
             yield Finding(
@@ -633,6 +752,7 @@ def run(root: Path) -> list[Finding]:
         check_language,
         check_spelling,
         check_client_handouts,
+        check_translations,
         check_vignettes,
         check_figures_used,
     ):
@@ -647,6 +767,9 @@ def main(argv: list[str] | None = None) -> int:
     findings = run(root)
     for finding in findings:
         print(finding)
+    if not any(f.path == "_toc.yml" for f in findings):
+        for line in readability_report(root):
+            print(f"readability: {line}", file=sys.stderr)
     from .annotations import annotate
 
     annotate([str(f) for f in findings], "make check")

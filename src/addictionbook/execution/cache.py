@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 from ..content.book import notebook_sources
+from ..content.translations import english_source
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 #: The figure library, the only part of the package chapters import.
@@ -59,7 +60,9 @@ def helper_hash() -> str:
 
 
 def imports_helper(path: Path) -> bool:
-    """Whether a Markdown source imports the helper package."""
+    """Whether a Markdown source imports the helper package (a translated handout's stub: its
+    English source, which the build reads in its place)."""
+    path = english_source(path) or path
     return path.suffix == ".md" and bool(IMPORTS_PACKAGE.search(path.read_text(encoding="utf-8")))
 
 

@@ -34,7 +34,14 @@ from .style import (
     tint,
 )
 
-__all__ = ["CLIENT_LABELS", "LAYERS", "Layer", "draw_layered_model", "layered_model_figure"]
+__all__ = [
+    "CLIENT_LABELS",
+    "LANGUAGES",
+    "LAYERS",
+    "Layer",
+    "draw_layered_model",
+    "layered_model_figure",
+]
 
 
 @dataclass(frozen=True)
@@ -64,10 +71,31 @@ CLIENT_LABELS: dict[str, str] = {
     "affect": "Hard feelings",
     "core": "Getting through feelings\nwith other people",
 }
+#: The client labels by language (``language="es"`` for the Spanish worksheet,
+#: book/handouts/es/peeling-the-layers, whose questions they match): plain, neutral
+#: Latin American Spanish, ``usted`` form.
+CLIENT_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {
+    "en": CLIENT_LABELS,
+    "es": {
+        "drug": "Lo que más uso",
+        "switching": "Otras drogas que uso en su lugar",
+        "process": "Cosas que hago para\nsentirme distinto",
+        "affect": "Sentimientos difíciles",
+        "core": "Enfrentar lo que siento\ncon otras personas",
+    },
+}
 ARROW_LABELS = {
     "clinical": "Treatment\npeels from\nthe outside in",
     "client": "Start\noutside,\nwork in",
 }
+#: Every text of the figure that is not a layer's name, by language; the clinical labels are
+#: English only (the chapters are), so ``language`` other than "en" needs ``labels="client"``.
+TEXTS_BY_LANGUAGE: dict[str, dict[str, str]] = {
+    "en": {"arrow-client": ARROW_LABELS["client"], "peeled": " (peeled away)"},
+    "es": {"arrow-client": "Empiece\nafuera,\nvaya hacia\nadentro", "peeled": " (ya quitada)"},
+}
+#: The languages the client labels are drawn in.
+LANGUAGES: tuple[str, ...] = tuple(CLIENT_LABELS_BY_LANGUAGE)
 
 
 @house_style()
@@ -77,6 +105,7 @@ def draw_layered_model(
     peeled: int = 0,
     highlight: str | None = None,
     labels: str = "clinical",
+    language: str = "en",
 ) -> Axes:
     """Draw the nested layers of the layered model and return the axes.
 
@@ -101,6 +130,10 @@ def draw_layered_model(
     labels
         ``"clinical"`` (default): the article's terms, for the chapters; ``"client"``: the
         plain words of :data:`CLIENT_LABELS`, for the client worksheet.
+    language
+        The language of the labels: ``"en"`` (default) or ``"es"`` (Spanish, for the Spanish
+        worksheet; only with ``labels="client"``). The words come from
+        ``CLIENT_LABELS_BY_LANGUAGE``; the drawing is the same.
 
     Returns
     -------
@@ -119,6 +152,9 @@ def draw_layered_model(
     peeled = _validate.int_range("peeled", peeled, 0, len(LAYERS) - 1)
     _validate.choice("highlight", highlight, [None, *(layer.key for layer in LAYERS)])
     _validate.choice("labels", labels, list(ARROW_LABELS))
+    _validate.choice("language", language, ["en"] if labels == "clinical" else list(LANGUAGES))
+    texts = TEXTS_BY_LANGUAGE[language]
+    names = CLIENT_LABELS_BY_LANGUAGE[language] if labels == "client" else {}
     if ax is None:
         ax = new_axes(SIZE_HANDOUT if labels == "client" else SIZE_SINGLE)  # printed this size
 
@@ -148,8 +184,8 @@ def draw_layered_model(
                 gid=f"layer-{layer.key}",
             )
         )
-        name = CLIENT_LABELS[layer.key] if labels == "client" else layer.label
-        text = name + (" (peeled away)" if is_peeled else "")
+        name = names.get(layer.key, layer.label)
+        text = name + (texts["peeled"] if is_peeled else "")
         text_y = y0 + height / 2 if is_core else y0 + height - band / 2
         ax.text(
             x0 + width / 2,
@@ -169,7 +205,7 @@ def draw_layered_model(
     label(
         ax,
         (9.15, 6.9),
-        ARROW_LABELS[labels],
+        texts["arrow-client"] if labels == "client" else ARROW_LABELS["clinical"],
         fontsize=SMALL_PT,
         va="top",
         gid="peeling-label",
@@ -179,7 +215,11 @@ def draw_layered_model(
 
 
 def layered_model_figure(
-    *, peeled: int = 0, highlight: str | None = None, labels: str = "clinical"
+    *,
+    peeled: int = 0,
+    highlight: str | None = None,
+    labels: str = "clinical",
+    language: str = "en",
 ) -> Figure:
     """The published layered-model figure (after Daily, n.d.).
 
@@ -191,6 +231,8 @@ def layered_model_figure(
         One layer to emphasise, or ``None`` (default); see :func:`draw_layered_model`.
     labels
         ``"clinical"`` (default) or ``"client"`` (plain words); see :func:`draw_layered_model`.
+    language
+        ``"en"`` (default) or ``"es"`` (client labels only); see :func:`draw_layered_model`.
 
     Returns
     -------
@@ -201,4 +243,6 @@ def layered_model_figure(
     --------
     >>> fig = layered_model_figure(peeled=1, highlight="switching")
     """
-    return draw_layered_model(peeled=peeled, highlight=highlight, labels=labels).figure
+    return draw_layered_model(
+        peeled=peeled, highlight=highlight, labels=labels, language=language
+    ).figure

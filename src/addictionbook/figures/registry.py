@@ -21,6 +21,8 @@ from .working_model_lens import working_model_lens_figure
 
 #: Every caption ends with this, so no reader takes a schematic for measured data.
 CONCEPTUAL = "Conceptual schematic, not measured data."
+#: The same sentence in each language a figure is published in (a figure's ``language``).
+CONCEPTUAL_BY_LANGUAGE = {"en": CONCEPTUAL, "es": "Esquema conceptual, no datos medidos."}
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,12 @@ class FigureSpec:
     caption: str
     alt: str
     params: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        """The language of the figure's words, caption and alt text (``"en"`` unless drawn
+        with ``language=``)."""
+        return str(self.params.get("language", "en"))
 
     def draw(self) -> Figure:
         """Draw the figure with its registered parameters."""
@@ -104,6 +112,25 @@ FIGURES: tuple[FigureSpec, ...] = (
             "feelings, and people at the center."
         ),
         params=MappingProxyType({"peeled": 0, "highlight": None, "labels": "client"}),
+    ),
+    # The Spanish worksheet's figure (book/handouts/es/peeling-the-layers): the same drawing
+    # with the Spanish client labels; the Spanish page shows it in place of the one above.
+    FigureSpec(
+        id="fig-layered-model-client-es",
+        function=layered_model_figure,
+        caption=(
+            "Las capas, en palabras sencillas, para la hoja de trabajo en español (según Daily, "
+            "s.f.): desde lo que una persona más usa (afuera) hasta enfrentar los sentimientos con "
+            "otras personas (en el centro). "
+            f"{CONCEPTUAL_BY_LANGUAGE['es']}"
+        ),
+        alt=(
+            "Cinco cuadros, uno dentro del otro: lo que más uso, otras drogas, cosas que hago, "
+            "sentimientos difíciles, y las personas en el centro."
+        ),
+        params=MappingProxyType(
+            {"peeled": 0, "highlight": None, "labels": "client", "language": "es"}
+        ),
     ),
     FigureSpec(
         id="fig-three-systems",

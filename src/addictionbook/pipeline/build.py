@@ -59,7 +59,7 @@ class BuildError(RuntimeError):
 
 
 #: What a copy of the book needs in order to build (the helper package comes from the install).
-BOOK_FILES = ("_config.yml", "_toc.yml", "book", "figures", "_static", "_templates")
+BOOK_FILES = ("_config.yml", "_toc.yml", "book", "figures", "_static", "_templates", "locales")
 
 
 def copy_sources(root: Path, target: Path) -> Path:

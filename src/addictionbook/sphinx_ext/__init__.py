@@ -9,6 +9,7 @@
 - ``redirect``: the site's root page, which sends the reader to the book;
 - ``page_assets``: each web page links only the stylesheets and scripts its content uses, and
   the theme's stylesheet only the icons the site's icon fonts hold;
+- ``translations``: the Spanish client handouts, translated from their gettext catalogues;
 - and the workarounds for upstream packages in ``addictionbook.upstream``.
 """
 
@@ -17,11 +18,12 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from .. import upstream
-from . import downloads, epub, freshness, page_assets, pdf, redirect, sidebar
+from . import downloads, epub, freshness, page_assets, pdf, redirect, sidebar, translations
 
 
 def setup(app: Sphinx) -> dict:
     sidebar.setup(app)
+    translations.setup(app)
     upstream.cache_bibtex_plugin_lookups()
     upstream.skip_social_card_import(app)
     app.connect("env-get-outdated", freshness.outdated_by_helper)

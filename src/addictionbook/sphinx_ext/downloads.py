@@ -15,7 +15,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..content.book import HANDOUT_PREFIX
+from ..content.book import HANDOUT_PREFIX, handout_docs
 from .pdf import handout_pdf
 
 #: Site-relative path of the book's EPUB (``make epub`` copies it into the site).
@@ -59,7 +59,8 @@ def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
     to the whole book as a PDF and as an EPUB."""
     if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no downloads inside
         return
-    if docname.startswith(HANDOUT_PREFIX) and not docname.endswith("/index"):
+    # The PDF build makes one PDF per handout_docs() entry; the Spanish handouts have none yet.
+    if docname.startswith(HANDOUT_PREFIX) and docname in handout_docs(Path(app.srcdir)):
         label = "Download this handout as a PDF (US Letter)"
         links = [("pdf-download", handout_pdf(docname), label)]
     elif docname == app.config.root_doc:

@@ -1,0 +1,96 @@
+"""Refresh the client handouts' translation catalogues: ``make translations``.
+
+``addictionbook translations [--root DIR] [--out DIR]`` runs Sphinx's gettext builder over the
+book (one ``.pot`` per page: ``gettext_compact: false``), then sphinx-intl updates
+``locales/<language>/LC_MESSAGES/<handout>.po`` for every client handout that has a translated
+page. sphinx-intl marks the entries whose English changed ``fuzzy`` and adds new ones
+untranslated; ``make check`` then names each until a translator has dealt with it. The header
+comment's ``English-Source`` line is set to the English file's last commit, so the Spanish
+page says which English it was made from (see ``addictionbook.content.translations``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ..content import translations as tr
+from .build import BuildError, run_jupyter_book
+
+
+def english_commit(root: Path, english: Path) -> str:
+    """The short commit that last changed ``english`` (marked when it has uncommitted edits)."""
+    rel = english.relative_to(root).as_posix()
+    log = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%h", "--", rel],
+        capture_output=True,
+        text=True,
+    )
+    commit = log.stdout.strip() or "uncommitted"
+    dirty = subprocess.run(
+        ["git", "-C", str(root), "diff", "--quiet", "HEAD", "--", rel], capture_output=True
+    )
+    return f"{commit} + uncommitted edits" if dirty.returncode == 1 else commit
+
+
+def set_header_fields(po: Path, fields: dict[str, str]) -> None:
+    """Set ``# Name: value`` lines in the catalogue's header comment (kept by sphinx-intl)."""
+    lines = po.read_text(encoding="utf-8").split("\n")
+    # the comment ends where the header's flags (``#, fuzzy``) or its msgid start
+    header_end = next(i for i, line in enumerate(lines) if line.startswith(("msgid", "#,")))
+    for name, value in fields.items():
+        line = f"# {name}: {value}".rstrip()
+        found = [i for i in range(header_end) if re.match(rf"#\s*{name}:", lines[i])]
+        if found:
+            lines[found[0]] = line
+        else:
+            lines.insert(header_end, line)
+            header_end += 1
+    po.write_text("\n".join(lines), encoding="utf-8")
+
+
+def update_catalogues(root: Path, out: Path) -> list[Path]:
+    """Extract the messages, then update (or create) each translated handout's catalogue."""
+    from sphinx_intl.basic import update
+
+    work = out / ".work"
+    run_jupyter_book(root, work, "gettext")
+    built = work / "_build" / "gettext"
+    updated = []
+    for english_doc, language in tr.translations(root).values():
+        pot = built / f"{english_doc}.pot"
+        if not pot.exists():
+            raise BuildError(f"the gettext builder wrote no {pot}; is {english_doc} in _toc.yml?")
+        pots = out / ".pot" / language
+        shutil.rmtree(pots, ignore_errors=True)
+        pots.mkdir(parents=True)
+        shutil.copyfile(pot, pots / pot.name)
+        update(str(root / tr.LOCALES), str(pots), (language,), jobs=1)
+        po = tr.catalogue_path(root, english_doc, language)
+        commit = english_commit(root, root / f"{english_doc}.md")
+        fields = {tr.SOURCE_FIELD: f"{english_doc}.md @ {commit}"}
+        if tr.REVIEW_FIELD not in tr.read_catalogue(po).fields:
+            fields[tr.REVIEW_FIELD] = ""
+        set_header_fields(po, fields)
+        updated.append(po)
+    return updated
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=Path("."), help="the book (default: .)")
+    parser.add_argument("--out", type=Path, default=Path("_build"), help="build folder")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        for po in update_catalogues(root, args.out.resolve()):
+            print(f"translations: {po.relative_to(root)}")
+    except BuildError as error:
+        print(f"translations: {error}", file=sys.stderr)
+        return 1
+    print("translations: now translate the fuzzy and empty entries, then run `make check`")
+    return 0

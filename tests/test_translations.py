@@ -1,0 +1,336 @@
+"""The Spanish client handouts: catalogues, the linter's checks on them, and the built pages.
+
+The linter tests run on a small copy of the book (one client handout, its Spanish stub and its
+catalogue) and break one thing each; the build tests read the site built once by conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+from bs4 import BeautifulSoup
+
+from addictionbook.content import lint, translations
+from addictionbook.content.book import page_title, toc_files
+from addictionbook.content.lint import Book, Finding
+from addictionbook.figures.registry import BY_ID
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "drug-free-is-a-start"
+PO = f"locales/es/LC_MESSAGES/{NAME}.po"
+TOC = f"""\
+format: jb-book
+root: book/index
+chapters:
+  - file: book/handouts/{NAME}
+  - file: book/handouts/es/{NAME}
+"""
+CLIENT_HANDOUTS = [
+    entry for entry, page in Book(ROOT).pages.items() if page.front.get("audience") == "client"
+]
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """The real first client handout, its Spanish stub and catalogue, in a book of their own."""
+    for name in (f"book/handouts/{NAME}.md", f"book/handouts/es/{NAME}.md", PO):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, tmp_path / name)
+    (tmp_path / "_toc.yml").write_text(TOC, encoding="utf-8")
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "book/index.md").write_text("# Home\n", encoding="utf-8")
+    return tmp_path
+
+
+def found(root: Path) -> list[Finding]:
+    return sorted(lint.check_translations(Book(root)))
+
+
+def po_line(root: Path, needle: str) -> int:
+    lines = (root / PO).read_text(encoding="utf-8").splitlines()
+    return next(i for i, text in enumerate(lines, 1) if needle in text)
+
+
+def edit_po(root: Path, old: str, new: str) -> None:
+    text = (root / PO).read_text(encoding="utf-8")
+    assert old in text, f"the catalogue has no {old!r}"
+    (root / PO).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --- catalogues ------------------------------------------------------------------------------
+
+
+def test_every_client_handout_has_a_spanish_page_and_a_catalogue() -> None:
+    entries = toc_files(ROOT)
+    assert CLIENT_HANDOUTS, "no client handout found"
+    for english in CLIENT_HANDOUTS:
+        assert translations.translated_docname(english) in entries
+        assert translations.catalogue_path(ROOT, english).exists()
+
+
+def test_the_fixture_book_has_no_translation_findings(book: Path) -> None:
+    assert found(book) == []
+
+
+def test_a_fuzzy_entry_fails_naming_the_file_line_and_entry(book: Path) -> None:
+    msgid = 'msgid "Why stopping is a start"'
+    edit_po(book, msgid, f"#, fuzzy\n{msgid}")
+    (finding,) = found(book)
+    assert (finding.path, finding.line) == (PO, po_line(book, msgid))
+    assert "fuzzy" in finding.message and '"Why stopping is a start"' in finding.message
+
+
+def test_an_untranslated_entry_fails_naming_the_file_line_and_entry(book: Path) -> None:
+    edit_po(book, 'msgstr "Recuerde"', 'msgstr ""')
+    (finding,) = found(book)
+    assert (finding.path, finding.line) == (PO, po_line(book, 'msgid "Remember"'))
+    assert "untranslated" in finding.message and '"Remember"' in finding.message
+
+
+def test_a_numbered_heading_must_escape_its_period(book: Path) -> None:
+    edit_po(book, 'msgstr "Recuerde"', 'msgstr "1. Recuerde"')
+    (finding,) = found(book)
+    assert finding.line == po_line(book, 'msgstr "1. Recuerde"') - 1  # the msgid's line
+    assert r"1\. " in finding.message
+
+
+def test_a_client_handout_without_a_spanish_version_fails(book: Path) -> None:
+    (book / "_toc.yml").write_text(TOC.replace(f"  - file: book/handouts/es/{NAME}\n", ""))
+    (finding,) = found(book)
+    assert finding.path == f"book/handouts/{NAME}.md"
+    assert f"book/handouts/es/{NAME}" in finding.message
+
+
+def test_a_spanish_page_without_a_catalogue_fails(book: Path) -> None:
+    (book / PO).unlink()
+    messages = [f.message for f in found(book)]
+    assert any("no catalogue" in m and "make translations" in m for m in messages)
+
+
+def test_make_check_fails_on_a_fuzzy_entry(book: Path, capsys) -> None:
+    lint.main([str(book)])
+    assert PO not in capsys.readouterr().out
+    edit_po(book, 'msgid "Remember"', '#, fuzzy\nmsgid "Remember"')
+    assert lint.main([str(book)]) == 1
+    line = po_line(book, 'msgid "Remember"')
+    assert f'{PO}:{line}: fuzzy entry (the English changed) "Remember"' in capsys.readouterr().out
+
+
+# --- person-first Spanish, safety messages, readability ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spanish", "flagged"),
+    [
+        ("Ningún adicto tiene la culpa.", "adicto"),
+        ("Los drogadictos merecen ayuda.", "drogadictos"),
+        ("Lleva un año limpio.", None),  # "lleva ... limpio": not in the list's verbs
+        ("Está limpio desde mayo.", "Está limpio"),
+        ("La prueba salió sucia.", "salió sucia"),
+        ("Los alcohólicos también.", "Los alcohólicos"),
+    ],
+)
+def test_stigmatising_spanish_in_the_books_voice(book: Path, spanish: str, flagged) -> None:
+    edit_po(book, 'msgstr "Recuerde"', f'msgstr "{spanish}"')
+    messages = [f.message for f in found(book)]
+    if flagged is None:
+        assert messages == []
+    else:
+        (message,) = messages
+        assert f"'{flagged}' is stigmatising" in message
+
+
+def test_stigmatising_spanish_inside_quotations_is_allowed(book: Path) -> None:
+    edit_po(book, 'msgstr "Recuerde"', 'msgstr "Le dijeron «adicto», y eso duele."')
+    assert found(book) == []
+
+
+SPANISH_SAFETY = {
+    # message id -> (a text in the real catalogue, what takes it away)
+    "medication-is-treatment": ("La metadona, la buprenorfina", "La metadona, la otra"),
+    "overdose-after-a-break": ("No use drogas a solas.", "Tenga cuidado."),
+    "no-sudden-stop-of-alcohol-or-sedatives": ("puede causar convulsiones", "puede ser malo"),
+    "crisis-line-in-spanish": ("llame al 988 y marque 2", "llame al 988"),
+}
+
+
+def test_every_spanish_safety_message_has_a_test() -> None:
+    ids = [m.id for m in lint.client_safety_messages(language="es")]
+    assert ids == list(SPANISH_SAFETY)
+    assert "crisis-line-in-spanish" not in [m.id for m in lint.client_safety_messages()]
+
+
+@pytest.mark.parametrize("message", list(SPANISH_SAFETY))
+def test_the_spanish_lacking_a_safety_message_fails(book: Path, message: str) -> None:
+    present, broken = SPANISH_SAFETY[message]
+    with (book / PO).open("rb") as handle:
+        catalog = read_po(handle)
+    changed = [m for m in catalog if m.id and present in m.string]
+    assert changed, f"no translation says {present!r}"
+    for m in changed:
+        m.string = m.string.replace(present, broken)
+    with (book / PO).open("wb") as handle:
+        write_po(handle, catalog, width=76)
+    (finding,) = found(book)
+    assert finding.path == PO and f"'{message}'" in finding.message
+
+
+def test_the_spanish_crisis_options_are_the_published_ones() -> None:
+    """Call 988 and press 2; text AYUDA to 988; SAMHSA's line in English and Spanish (sources
+    cited in client_safety.yml), in every Spanish catalogue."""
+    for english in CLIENT_HANDOUTS:
+        text = translations.read_catalogue(translations.catalogue_path(ROOT, english)).text()
+        assert re.search(r"llame al 988 y marque 2", text)
+        assert re.search(r"la palabra AYUDA por texto al 988", text)
+        assert "1-800-662-4357" in text and "en inglés y en español" in text
+    source = (ROOT / "src/addictionbook/content/client_safety.yml").read_text(encoding="utf-8")
+    assert "https://988lifeline.org/get-help/what-to-expect" in source
+    assert "https://www.samhsa.gov/find-help/national-helpline" in source
+
+
+def test_spanish_handouts_read_fairly_easily() -> None:
+    for english in CLIENT_HANDOUTS:
+        text = translations.read_catalogue(translations.catalogue_path(ROOT, english)).text()
+        assert len(text.split()) > 150, "the catalogue's text was not read"
+        assert lint.szigriszt_pazos(text) >= lint.CLIENT_MIN_SZIGRISZT
+
+
+def test_hard_spanish_fails_the_readability_floor(book: Path) -> None:
+    hard = (
+        "La interdependencia neurobiológica entre las experiencias relacionales tempranas y "
+        "la regulación afectiva determina, consecuentemente, la vulnerabilidad "
+        "psicopatológica subsiguiente, particularmente ante circunstancias "
+        "socioeconómicas desfavorables e intergeneracionalmente transmitidas"
+    )
+    text = (book / PO).read_text(encoding="utf-8")
+    text = re.sub(r'(msgstr ")[^"]+(")', lambda m: f"{m.group(1)}{hard}.{m.group(2)}", text)
+    (book / PO).write_text(text, encoding="utf-8")
+    messages = [f.message for f in found(book)]
+    assert any("Szigriszt-Pazos" in m and "65" in m for m in messages), messages
+
+
+def test_make_check_reports_spanish_readability_beside_the_english_grades(capsys) -> None:
+    assert lint.main([str(ROOT)]) == 0
+    report = capsys.readouterr().err
+    for english in CLIENT_HANDOUTS:
+        line = next(x for x in report.splitlines() if f"{english}.md:" in x)
+        assert re.search(r"SMOG [\d.]+, Flesch-Kincaid [\d.]+; es: Szigriszt-Pazos [\d.]+", line)
+
+
+# --- status line and page source ------------------------------------------------------------
+
+
+def test_status_line_says_date_english_edition_and_pending_review(book: Path) -> None:
+    catalogue = translations.read_catalogue(book / PO)
+    assert catalogue.reviewer == ""
+    line = translations.status_line(catalogue)
+    commit = catalogue.english_source.split("@")[1].strip()
+    assert re.fullmatch(r"[0-9a-f]{7,}", commit)
+    assert line.startswith("Traducido el ") and f"commit {commit}" in line
+    assert line.endswith("Revisión clínica pendiente.")
+
+
+def test_status_line_names_the_reviewer_recorded_in_the_catalogue(book: Path) -> None:
+    reviewer = "Ana Pérez, LCSW (bilingüe), 2027-01-15"
+    edit_po(book, "# Clinical-Review:", f"# Clinical-Review: {reviewer}")
+    line = translations.status_line(translations.read_catalogue(book / PO))
+    assert f"Revisión clínica: {reviewer}." in line and "pendiente" not in line
+
+
+def test_spanish_source_renames_the_label_and_shows_the_spanish_figure() -> None:
+    english = (ROOT / "book/handouts/peeling-the-layers.md").read_text(encoding="utf-8")
+    source = translations.spanish_source(english, "book/handouts/peeling-the-layers")
+    assert "(peeling-the-layers-es)=" in source and "(peeling-the-layers)=" not in source
+    assert 'show("fig-layered-model-client-es")' in source
+    assert "name: fig-layered-model-worksheet-es" in source
+    assert BY_ID["fig-layered-model-client-es"].alt in source
+    assert source.count("```{code-cell}") == english.count("```{code-cell}")
+
+
+# --- the built site and EPUB -------------------------------------------------------------------
+
+
+def page(site: Path, docname: str) -> BeautifulSoup:
+    return BeautifulSoup((site / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("english", CLIENT_HANDOUTS)
+def test_spanish_page_is_lang_es_and_links_both_ways(site: Path, english: str) -> None:
+    spanish = translations.translated_docname(english)
+    es, en = page(site, spanish), page(site, english)
+    assert es.html["lang"] == "es" and en.html["lang"] == "en"
+    to_english = es.select_one("p.translation-link a")
+    assert to_english.get_text() == "In English" and to_english["lang"] == "en"
+    assert (site / spanish).parent.joinpath(to_english["href"]).resolve() == (
+        site / f"{english}.html"
+    ).resolve()
+    to_spanish = en.select_one("p.translation-link a")
+    assert to_spanish.get_text() == "En español" and to_spanish["lang"] == "es"
+    assert (site / english).parent.joinpath(to_spanish["href"]).resolve() == (
+        site / f"{spanish}.html"
+    ).resolve()
+
+
+@pytest.mark.parametrize("english", CLIENT_HANDOUTS)
+def test_spanish_page_is_translated_with_status_and_safety_lines(site: Path, english: str) -> None:
+    spanish = translations.translated_docname(english)
+    es = page(site, spanish)
+    main = es.select_one("article").get_text(" ", strip=True)
+    catalogue = translations.read_catalogue(translations.catalogue_path(ROOT, english))
+    title = next(
+        e.msgstr for e in catalogue.entries if e.msgid == page_title(ROOT / f"{english}.md")
+    )
+    assert es.select_one("h1").get_text().strip("#").strip() == title
+    for word in ("Methadone", "Stay safe", "Need help now?", "Do not use alone"):
+        assert word not in main, f"{word!r} left in English on {spanish}"
+    assert "marque 2" in main and "AYUDA" in main and "naloxona" in main
+    assert es.select_one("p.translation-status").get_text() == translations.status_line(catalogue)
+    assert "pdf-download" not in str(es)  # no Spanish PDF yet: no link to a missing file
+    description = es.find("meta", attrs={"name": "description"})["content"]
+    assert description != page(site, english).find("meta", attrs={"name": "description"})["content"]
+
+
+def test_spanish_worksheet_shows_the_spanish_figure_and_caption(site: Path) -> None:
+    es = page(site, "book/handouts/es/peeling-the-layers")
+    image = es.select_one("figure img")
+    assert image["alt"] == BY_ID["fig-layered-model-client-es"].alt
+    assert "Las capas, de afuera hacia el centro" in es.select_one("figcaption").get_text()
+    svg = (site / "book/handouts/es" / image["src"]).resolve().read_text(encoding="utf-8")
+    assert "Lo que más uso" in svg  # matplotlib keeps each text in a comment
+    assert "What I use most" not in svg
+
+
+def test_handouts_index_lists_both_languages(site: Path) -> None:
+    index = page(site, "book/handouts/index")
+    hrefs = {a["href"].split("#")[0]: a for a in index.select("article a[href]")}
+    for english in CLIENT_HANDOUTS:
+        name = english.removeprefix("book/handouts/")
+        assert f"{name}.html" in hrefs
+        assert hrefs[f"es/{name}.html"].get("lang") == "es"
+
+
+@pytest.mark.parametrize("english", CLIENT_HANDOUTS)
+def test_epub_spanish_page_is_lang_es(book_epub: Path, english: str) -> None:
+    import zipfile
+
+    spanish = translations.translated_docname(english)
+    with zipfile.ZipFile(book_epub) as epub:
+        names = [n for n in epub.namelist() if n.endswith(f"{spanish}.xhtml")]
+        assert names, f"{spanish}.xhtml is not in the EPUB"
+        xhtml = epub.read(names[0]).decode("utf-8")
+    root = re.search(r"<html[^>]*>", xhtml).group(0)
+    assert 'lang="es"' in root and 'xml:lang="es"' in root
+
+
+def test_a_translated_worksheet_is_re_executed_when_the_figure_library_changes() -> None:
+    """The stub has no code; the page it becomes imports the figure library, so a change to
+    the library must drop its cached outputs and re-read it, as for the English page."""
+    from addictionbook.execution.cache import imports_helper
+
+    assert imports_helper(ROOT / "book/handouts/es/peeling-the-layers.md")
+    assert not imports_helper(ROOT / f"book/handouts/es/{NAME}.md")
+    assert "addictionbook" not in (ROOT / "book/handouts/es/peeling-the-layers.md").read_text()
