@@ -6,24 +6,24 @@ on the helper package: its modules that chapters can reach are hashed, and when 
 differs from the one stamped beside the cache, the cached outputs of exactly the notebooks that
 import the package are dropped. myst-nb also executes notebooks one at a time, each in a new
 kernel, while Sphinx reads; :func:`pre_execute` first runs every notebook that has no valid
-cached output, in parallel forks of one warm process (:mod:`addictionbook.execution.runner`),
-so Sphinx then finds them all in the cache.
+cached output, each in its own Jupyter kernel, as many at once as there are cores, with the
+kernels started early (:mod:`addictionbook.execution.runner`), so Sphinx then finds them all in
+the cache.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import json
-import multiprocessing
-import multiprocessing.pool
 import os
 import re
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from ..content.book import notebook_sources
+from ..content.book import load_yaml, notebook_sources, split_front_matter
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 #: The figure library, the only part of the package chapters import.
@@ -120,51 +120,105 @@ def changed_notebooks(srcdir: Path, cache_dir: Path) -> tuple[list[str], dict[st
     return [s for s in sources if previous.get(s) != current[s]], current
 
 
-def _warm_worker() -> None:
-    from .runner import warm_up
-
-    warm_up()
-
-
-def start_workers(count: int) -> multiprocessing.pool.Pool:
-    """Worker processes that import what notebooks import while this one queries the cache.
-
-    Forked first, from this still light process, so their imports run on the other cores
-    at the same time as jupyter-cache's; each notebook then runs in a fork of a warm worker.
-    """
-    return multiprocessing.get_context("fork").Pool(max(count, 1), initializer=_warm_worker)
+#: Jupyter Book's ``execute:`` keys and the myst-nb options they set (``yaml_to_sphinx`` in
+#: jupyter_book/config.py); ``sphinx: config:`` may also set the myst-nb options directly.
+EXECUTE_KEYS = {
+    "execute_notebooks": "nb_execution_mode",
+    "cache": "nb_execution_cache_path",
+    "exclude_patterns": "nb_execution_excludepatterns",
+    "timeout": "nb_execution_timeout",
+    "allow_errors": "nb_execution_allow_errors",
+    "run_in_temp": "nb_execution_in_temp",
+}
 
 
-def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
+def execution_config(root: Path) -> dict:
+    """The book's ``nb_execution_*`` options as myst-nb will receive them (unset ones absent)."""
+    config = load_yaml((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    execute = config.get("execute") or {}
+    options = {nb: execute[key] for key, nb in EXECUTE_KEYS.items() if key in execute}
+    if options.get("nb_execution_mode") is False:  # YAML reads `off` as false
+        options["nb_execution_mode"] = "off"
+    sphinx = (config.get("sphinx") or {}).get("config") or {}
+    options.update({k: v for k, v in sphinx.items() if k.startswith("nb_execution_")})
+    return options
+
+
+def excluded(path: Path, patterns) -> bool:
+    """Whether myst-nb skips executing ``path`` (``nb_execution_excludepatterns``)."""
+    return any(PurePosixPath(path.as_posix()).match(p) for p in patterns or ())
+
+
+def cache_dir_for(root: Path, work: Path, config: dict) -> Path:
+    """Where myst-nb keeps the cache: ``execute: cache`` if set, else beside the build's output."""
+    configured = config.get("nb_execution_cache_path")
+    return (root / configured).resolve() if configured else work / "_build" / ".jupyter_cache"
+
+
+def pre_execute(srcdir: Path, cache_dir: Path) -> list[str]:
     """Execute every notebook without a valid cached output, in parallel; return their paths.
 
-    They run in forks of one warm process (:mod:`addictionbook.execution.runner`). Only notebooks
-    changed since their last clean run are checked against jupyter-cache. Failures are left to
-    the Sphinx build, which runs the notebook again in a kernel and reports the failing cell
-    with the chapter's name.
+    Kernels are launched first, for the notebooks changed since their last clean run, and boot
+    while jupyter-cache says which of them have no valid cached output; those then run on all
+    cores, each in its own kernel (:mod:`addictionbook.execution.runner`). Failures are not
+    cached: the Sphinx build runs the notebook again and reports the failing cell with the
+    chapter's name.
     """
     candidates, current = changed_notebooks(srcdir, cache_dir)
+    config = execution_config(srcdir)
+    patterns = config.get("nb_execution_excludepatterns")
+    candidates = [s for s in candidates if not excluded((srcdir / s).resolve(), patterns)]
     if not candidates:
         return []
-    count = min(len(candidates), os.cpu_count() or 1)
-    with start_workers(count) as workers:
-        from jupyter_cache import get_cache
+    return asyncio.run(_pre_execute(srcdir, cache_dir, candidates, current, config))
 
-        from .runner import execute_and_cache
+
+async def _pre_execute(
+    srcdir: Path, cache_dir: Path, candidates: list[str], current: dict, config: dict
+) -> list[str]:
+    from . import runner
+
+    options = runner.Options(
+        timeout=config.get("nb_execution_timeout", runner.Options.timeout),
+        allow_errors=config.get("nb_execution_allow_errors", runner.Options.allow_errors),
+        in_temp=config.get("nb_execution_in_temp", runner.Options.in_temp),
+    )
+    workers = min(len(candidates), os.cpu_count() or 1)
+    pool = runner.KernelPool(options)
+    uris = {s: str((srcdir / s).resolve()) for s in candidates}
+    try:
+        for source in candidates[:workers]:  # booting while the cache is queried
+            await pool.launch(kernel_spec_name(srcdir / source), str(Path(uris[source]).parent))
+        from jupyter_cache import get_cache
 
         invalidate_if_helper_changed(cache_dir, srcdir, list(current))
         cache = get_cache(str(cache_dir))
-        uris = {s: str((srcdir / s).resolve()) for s in candidates}
         for uri in uris.values():
             cache.add_nb_to_project(uri, read_data=MYST_READER)
         stale = cache.list_unexecuted(filter_uris=list(uris.values()))
+
+        def done(uri: str, result) -> None:
+            runner.cache_result(cache, uri, result, options.timeout)
+
         if stale:
-            print(f"executing {len(stale)} notebook(s) in parallel", flush=True)
-            execute_and_cache(cache, stale, timeout, workers, count)
+            print(f"executing {len(stale)} notebook(s) in {workers} kernel(s) at once", flush=True)
+            jobs = [
+                (r.uri, cache.get_project_notebook(r.uri).nb, str(Path(r.uri).parent))
+                for r in stale
+            ]
+            await runner.run_all(pool, jobs, workers, done)
+    finally:
+        await pool.close()
     failed = {r.uri for r in cache.list_unexecuted(filter_uris=list(uris.values()))}
     settled = {s: h for s, h in current.items() if uris.get(s) not in failed}
     (cache_dir / DONE_NAME).write_text(json.dumps(settled, indent=1), encoding="utf-8")
     return [r.uri for r in stale]
+
+
+def kernel_spec_name(path: Path) -> str:
+    """The kernel a text notebook asks for in its front matter (``python3`` if none)."""
+    front, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    return ((front.get("kernelspec") or {}).get("name")) or "python3"
 
 
 def _lock_file(cache_dir: Path) -> int:
@@ -172,21 +226,26 @@ def _lock_file(cache_dir: Path) -> int:
     return os.open(cache_dir.parent / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
 
 
-def start_pre_execution(srcdir: Path, cache_dir: Path, timeout: int) -> subprocess.Popen | None:
+def start_pre_execution(srcdir: Path, work: Path) -> subprocess.Popen | None:
     """Start :func:`pre_execute` in a child process that holds the execution lock; or None.
 
-    The build starts Sphinx meanwhile, whose start-up (imports, extensions, the saved
-    environment) overlaps the notebooks' execution; the extension waits for the lock before
-    Sphinx reads a page (:func:`wait_for_pre_execution`). Nothing starts when the fingerprint
-    says no notebook can need running.
+    ``work`` is Jupyter Book's ``--path-output``. The build starts Sphinx meanwhile, whose
+    start-up (imports, extensions, the saved environment) overlaps the notebooks' execution;
+    the extension waits for the lock before Sphinx reads a page (:func:`wait_for_pre_execution`).
+    Nothing starts unless myst-nb caches executions (``execute_notebooks: cache``) and the
+    fingerprint says some notebook may need running.
     """
+    config = execution_config(srcdir)
+    if config.get("nb_execution_mode") != "cache":
+        return None
+    cache_dir = cache_dir_for(srcdir, work, config)
     if not changed_notebooks(srcdir, cache_dir)[0]:
         return None
     lock = _lock_file(cache_dir)
     fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the child exists: Sphinx cannot miss it
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir), str(timeout)],
+            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir)],
             pass_fds=(lock,),  # the child holds the lock until it exits
         )
     finally:
@@ -203,6 +262,6 @@ def wait_for_pre_execution(cache_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
+    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]))
     sys.stdout.flush()
     os._exit(0)  # releases the lock now, not after tearing down myst-nb and the cache
