@@ -123,7 +123,8 @@ def describe_failure(uri: str, result: Result, timeout: int) -> str:
         lines = result.nb.metadata.get("source_map") or []
         line = lines[result.cell] + 1 if result.cell < len(lines) else None
         where = f"{uri}:{line}" if line else uri
-        where += f" (cell {result.cell + 1})"
+        number = sum(c.cell_type == "code" for c in result.nb.cells[: result.cell + 1])
+        where += f" (code cell {number})"
     if isinstance(result.error, CellTimeoutError):
         what = f"did not finish within the {timeout} s timeout and was stopped"
     else:
