@@ -244,3 +244,29 @@ def test_execute_options_from_the_config_are_honoured(tmp_path: Path) -> None:
     assert [c for c in found["slow"].cells if c.cell_type == "code"][0].outputs[0]["text"] == (
         "slept\n"
     )
+
+
+def test_sphinx_waits_only_for_the_notebook_it_reads_next(tmp_path: Path, monkeypatch) -> None:
+    """The build's step releases its plan lock once it holds each notebook's lock, and each
+    notebook's lock once that notebook is cached: Sphinx reads other pages meanwhile."""
+    from addictionbook.execution.cache import (
+        start_pre_execution,
+        wait_for_notebook,
+        wait_for_pre_execution,
+    )
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    book = mini_book(
+        tmp_path, {"a-quick": ["print('quick')"], "b-slow": ["import time\ntime.sleep(8)"]}
+    )
+    step = start_pre_execution(book, book / "_build" / ".work")
+    assert step is not None
+    try:
+        wait_for_pre_execution(book / CACHE)
+        wait_for_notebook(book / CACHE, book / "book" / "a-quick.md")
+        assert "a-quick" in cached(book)
+        assert "b-slow" not in cached(book), "the quick notebook waited for the slow one"
+        wait_for_notebook(book / CACHE, book / "book" / "b-slow.md")
+        assert set(cached(book)) == {"a-quick", "b-slow"}
+    finally:
+        assert step.wait(timeout=120) == 0

@@ -30,8 +30,12 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 FIGURES_DIR = PACKAGE_DIR / "figures"
 IMPORTS_PACKAGE = re.compile(r"^\s*(?:from|import)\s+addictionbook\b", re.MULTILINE)
 STAMP_NAME = "addictionbook-helper.sha256"
-#: Held (exclusively) by the process executing notebooks; Sphinx waits for it before reading.
+#: Held (exclusively) by the process executing notebooks until it holds the lock of each
+#: notebook it may execute (in NOTEBOOK_LOCKS); Sphinx waits for it before reading, and for a
+#: notebook's own lock before reading that notebook.
 LOCK_NAME = "addictionbook-executing.lock"
+NOTEBOOK_LOCKS = "addictionbook-executing"
+PLAN = "(plan)"  # the execution lock's key among the held locks
 #: Inside the cache: per notebook, the hash it last ran cleanly with (see changed_notebooks).
 DONE_NAME = "addictionbook-executed.json"
 #: jupyter-cache's name for myst-nb's reader of MyST text notebooks.
@@ -155,26 +159,36 @@ def cache_dir_for(root: Path, work: Path, config: dict) -> Path:
     return (root / configured).resolve() if configured else work / "_build" / ".jupyter_cache"
 
 
-def pre_execute(srcdir: Path, cache_dir: Path) -> list[str]:
+def pre_execute(srcdir: Path, cache_dir: Path, plan_lock: int | None = None) -> list[str]:
     """Execute every notebook without a valid cached output, in parallel; return their paths.
 
     Kernels are launched first, for the notebooks changed since their last clean run, and boot
     while jupyter-cache says which of them have no valid cached output; those then run on all
-    cores, each in its own kernel (:mod:`addictionbook.execution.runner`). Failures are not
-    cached: the Sphinx build runs the notebook again and reports the failing cell with the
-    chapter's name.
+    cores, each in its own kernel (:mod:`addictionbook.execution.runner`), in the order Sphinx
+    reads them. Each candidate's lock (:func:`notebook_lock`) is held until its outputs are
+    cached or known not to be needed, and ``plan_lock`` (the build's execution lock) is
+    released once they are all held. Failures are not cached: the Sphinx build runs the
+    notebook again and reports the failing cell with the chapter's name.
     """
     candidates, current = changed_notebooks(srcdir, cache_dir)
     config = execution_config(srcdir)
     patterns = config.get("nb_execution_excludepatterns")
     candidates = [s for s in candidates if not excluded((srcdir / s).resolve(), patterns)]
-    if not candidates:
+    uris = {s: str((srcdir / s).resolve()) for s in candidates}
+    held = {uri: hold_lock(notebook_lock(cache_dir, uri)) for uri in uris.values()}
+    if plan_lock is not None:
+        held[PLAN] = plan_lock
+    try:
+        if candidates:
+            return asyncio.run(_pre_execute(srcdir, cache_dir, uris, current, config, held))
         return []
-    return asyncio.run(_pre_execute(srcdir, cache_dir, candidates, current, config))
+    finally:
+        for uri in list(held):
+            release(held, uri)
 
 
 async def _pre_execute(
-    srcdir: Path, cache_dir: Path, candidates: list[str], current: dict, config: dict
+    srcdir: Path, cache_dir: Path, uris: dict, current: dict, config: dict, held: dict
 ) -> list[str]:
     from . import runner
 
@@ -183,22 +197,25 @@ async def _pre_execute(
         allow_errors=config.get("nb_execution_allow_errors", runner.Options.allow_errors),
         in_temp=config.get("nb_execution_in_temp", runner.Options.in_temp),
     )
-    workers = min(len(candidates), os.cpu_count() or 1)
+    workers = min(len(uris), os.cpu_count() or 1)
     pool = runner.KernelPool(options)
-    uris = {s: str((srcdir / s).resolve()) for s in candidates}
     try:
-        for source in candidates[:workers]:  # booting while the cache is queried
+        for source in sorted(uris)[:workers]:  # booting while the cache is queried
             await pool.launch(kernel_spec_name(srcdir / source), str(Path(uris[source]).parent))
         from jupyter_cache import get_cache
 
         invalidate_if_helper_changed(cache_dir, srcdir, list(current))
+        release(held, PLAN)  # Sphinx may start reading: every notebook's lock is held
         cache = get_cache(str(cache_dir))
         for uri in uris.values():
             cache.add_nb_to_project(uri, read_data=MYST_READER)
-        stale = cache.list_unexecuted(filter_uris=list(uris.values()))
+        stale = sorted(cache.list_unexecuted(filter_uris=list(uris.values())), key=lambda r: r.uri)
+        for uri in set(held) - {r.uri for r in stale}:
+            release(held, uri)  # cached already: Sphinx may read it now
 
         def done(uri: str, result) -> None:
             runner.cache_result(cache, uri, result, options.timeout)
+            release(held, uri)
 
         if stale:
             print(f"executing {len(stale)} notebook(s) in {workers} kernel(s) at once", flush=True)
@@ -226,6 +243,37 @@ def _lock_file(cache_dir: Path) -> int:
     return os.open(cache_dir.parent / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
 
 
+def notebook_lock(cache_dir: Path, uri: str) -> Path:
+    """The lock held while notebook ``uri`` (its absolute path) is being executed."""
+    name = hashlib.sha256(uri.encode()).hexdigest()[:32]
+    return cache_dir.parent / NOTEBOOK_LOCKS / f"{name}.lock"
+
+
+def hold_lock(path: Path) -> int:
+    """Take ``path`` exclusively; return the descriptor (closing it releases the lock)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def release(held: dict[str, int], uri: str) -> None:
+    if uri in held:
+        os.close(held.pop(uri))
+
+
+def wait_for_notebook(cache_dir: Path, path: Path) -> None:
+    """Block while the notebook at ``path`` is being executed (at once if it is not)."""
+    try:
+        lock = os.open(notebook_lock(cache_dir, str(path.resolve())), os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+    finally:
+        os.close(lock)
+
+
 def start_pre_execution(srcdir: Path, work: Path) -> subprocess.Popen | None:
     """Start :func:`pre_execute` in a child process that holds the execution lock; or None.
 
@@ -245,8 +293,8 @@ def start_pre_execution(srcdir: Path, work: Path) -> subprocess.Popen | None:
     fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the child exists: Sphinx cannot miss it
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir)],
-            pass_fds=(lock,),  # the child holds the lock until it exits
+            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir), str(lock)],
+            pass_fds=(lock,),  # the child holds the lock until it holds the notebooks' locks
         )
     finally:
         os.close(lock)
@@ -262,6 +310,7 @@ def wait_for_pre_execution(cache_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]))
+    plan_lock = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), plan_lock)
     sys.stdout.flush()
     os._exit(0)  # releases the lock now, not after tearing down myst-nb and the cache

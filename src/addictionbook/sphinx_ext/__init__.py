@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict:
     upstream.skip_social_card_import(app)
     app.connect("env-get-outdated", freshness.outdated_by_helper)
     app.connect("env-get-outdated", freshness.outdated_by_static_files)
+    app.connect("source-read", freshness.wait_for_notebook)
     app.connect("builder-inited", upstream.cache_compiled_templates)
     app.connect("config-inited", pdf.configure_pdfs, priority=900)
     app.connect("env-updated", pdf.add_handout_documents)
