@@ -25,12 +25,13 @@ from dataclasses import dataclass, field
 import nbformat
 from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient.exceptions import CellTimeoutError
 
 
 @dataclass(frozen=True)
 class Options:
-    """The ``nb_execution_*`` options that change how a notebook is executed."""
+    """The ``nb_execution_*`` options that change how a notebook is executed (myst-nb's
+    defaults)."""
 
     timeout: int = 30
     allow_errors: bool = False
@@ -81,7 +82,7 @@ class Result:
     seconds: float
     error: Exception | None = None
     traceback: str | None = None
-    cell: int | None = None  # the index of the last code cell started
+    cell: int | None = None  # the index (in ``nb.cells``) of the last cell started
 
 
 async def execute(nb: nbformat.NotebookNode, kernel: Kernel, options: Options) -> Result:
@@ -108,10 +109,13 @@ async def execute(nb: nbformat.NotebookNode, kernel: Kernel, options: Options) -
     begun = time.perf_counter()
     try:
         await client.async_execute()
-    except (CellExecutionError, CellTimeoutError) as error:  # what jupyter-cache catches
+    except Exception as error:  # noqa: BLE001
+        # CellExecutionError and CellTimeoutError, which jupyter-cache catches, or a kernel
+        # that died: either way the notebook is not cached and myst-nb runs it again.
         result.error, result.traceback = error, traceback.format_exc()
-    except Exception as error:  # noqa: BLE001 - a dead kernel too: not cached, myst-nb retries
-        result.error, result.traceback = error, traceback.format_exc()
+    finally:
+        if client.kc is not None:  # nbclient leaves a client of a kernel it does not own open
+            client.kc.stop_channels()
     result.seconds = time.perf_counter() - begun
     return result
 
