@@ -6,24 +6,24 @@ on the helper package: its modules that chapters can reach are hashed, and when 
 differs from the one stamped beside the cache, the cached outputs of exactly the notebooks that
 import the package are dropped. myst-nb also executes notebooks one at a time, each in a new
 kernel, while Sphinx reads; :func:`pre_execute` first runs every notebook that has no valid
-cached output, in parallel forks of one warm process (:mod:`addictionbook.execution.runner`),
-so Sphinx then finds them all in the cache.
+cached output, each in its own Jupyter kernel, as many at once as there are cores, with the
+kernels started early (:mod:`addictionbook.execution.runner`), so Sphinx then finds them all in
+the cache.
 """
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import hashlib
 import json
-import multiprocessing
-import multiprocessing.pool
 import os
 import re
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from ..content.book import notebook_sources
+from ..content.book import load_yaml, notebook_sources, split_front_matter
 from ..content.translations import english_source
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -31,8 +31,12 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 FIGURES_DIR = PACKAGE_DIR / "figures"
 IMPORTS_PACKAGE = re.compile(r"^\s*(?:from|import)\s+addictionbook\b", re.MULTILINE)
 STAMP_NAME = "addictionbook-helper.sha256"
-#: Held (exclusively) by the process executing notebooks; Sphinx waits for it before reading.
+#: Held (exclusively) by the process executing notebooks until it holds the lock of each
+#: notebook it may execute (in NOTEBOOK_LOCKS); Sphinx waits for it before reading, and for a
+#: notebook's own lock before reading that notebook.
 LOCK_NAME = "addictionbook-executing.lock"
+NOTEBOOK_LOCKS = "addictionbook-executing"
+PLAN = "(plan)"  # the execution lock's key among the held locks
 #: Inside the cache: per notebook, the hash it last ran cleanly with (see changed_notebooks).
 DONE_NAME = "addictionbook-executed.json"
 #: jupyter-cache's name for myst-nb's reader of MyST text notebooks.
@@ -123,51 +127,118 @@ def changed_notebooks(srcdir: Path, cache_dir: Path) -> tuple[list[str], dict[st
     return [s for s in sources if previous.get(s) != current[s]], current
 
 
-def _warm_worker() -> None:
-    from .runner import warm_up
-
-    warm_up()
-
-
-def start_workers(count: int) -> multiprocessing.pool.Pool:
-    """Worker processes that import what notebooks import while this one queries the cache.
-
-    Forked first, from this still light process, so their imports run on the other cores
-    at the same time as jupyter-cache's; each notebook then runs in a fork of a warm worker.
-    """
-    return multiprocessing.get_context("fork").Pool(max(count, 1), initializer=_warm_worker)
+#: Jupyter Book's ``execute:`` keys and the myst-nb options they set (``yaml_to_sphinx`` in
+#: jupyter_book/config.py); ``sphinx: config:`` may also set the myst-nb options directly.
+EXECUTE_KEYS = {
+    "execute_notebooks": "nb_execution_mode",
+    "cache": "nb_execution_cache_path",
+    "exclude_patterns": "nb_execution_excludepatterns",
+    "timeout": "nb_execution_timeout",
+    "allow_errors": "nb_execution_allow_errors",
+    "run_in_temp": "nb_execution_in_temp",
+}
 
 
-def pre_execute(srcdir: Path, cache_dir: Path, timeout: int) -> list[str]:
+def execution_config(root: Path) -> dict:
+    """The book's ``nb_execution_*`` options as myst-nb will receive them (unset ones absent)."""
+    config = load_yaml((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    execute = config.get("execute") or {}
+    options = {nb: execute[key] for key, nb in EXECUTE_KEYS.items() if key in execute}
+    if options.get("nb_execution_mode") is False:  # YAML reads `off` as false
+        options["nb_execution_mode"] = "off"
+    sphinx = (config.get("sphinx") or {}).get("config") or {}
+    options.update({k: v for k, v in sphinx.items() if k.startswith("nb_execution_")})
+    return options
+
+
+def excluded(path: Path, patterns) -> bool:
+    """Whether myst-nb skips executing ``path`` (``nb_execution_excludepatterns``)."""
+    return any(PurePosixPath(path.as_posix()).match(p) for p in patterns or ())
+
+
+def cache_dir_for(root: Path, work: Path, config: dict) -> Path:
+    """Where myst-nb keeps the cache: ``execute: cache`` if set, else beside the build's output."""
+    configured = config.get("nb_execution_cache_path")
+    return (root / configured).resolve() if configured else work / "_build" / ".jupyter_cache"
+
+
+def pre_execute(srcdir: Path, cache_dir: Path, plan_lock: int | None = None) -> list[str]:
     """Execute every notebook without a valid cached output, in parallel; return their paths.
 
-    They run in forks of one warm process (:mod:`addictionbook.execution.runner`). Only notebooks
-    changed since their last clean run are checked against jupyter-cache. Failures are left to
-    the Sphinx build, which runs the notebook again in a kernel and reports the failing cell
-    with the chapter's name.
+    Kernels are launched first, for the notebooks changed since their last clean run, and boot
+    while jupyter-cache says which of them have no valid cached output; those then run on all
+    cores, each in its own kernel (:mod:`addictionbook.execution.runner`), in the order Sphinx
+    reads them. Each candidate's lock (:func:`notebook_lock`) is held until its outputs are
+    cached or known not to be needed, and ``plan_lock`` (the build's execution lock) is
+    released once they are all held. Failures are not cached: the Sphinx build runs the
+    notebook again and reports the failing cell with the chapter's name.
     """
     candidates, current = changed_notebooks(srcdir, cache_dir)
-    if not candidates:
+    config = execution_config(srcdir)
+    patterns = config.get("nb_execution_excludepatterns")
+    candidates = [s for s in candidates if not excluded((srcdir / s).resolve(), patterns)]
+    uris = {s: str((srcdir / s).resolve()) for s in candidates}
+    held = {uri: hold_lock(notebook_lock(cache_dir, uri)) for uri in uris.values()}
+    if plan_lock is not None:
+        held[PLAN] = plan_lock
+    try:
+        if candidates:
+            return asyncio.run(_pre_execute(srcdir, cache_dir, uris, current, config, held))
         return []
-    count = min(len(candidates), os.cpu_count() or 1)
-    with start_workers(count) as workers:
+    finally:
+        for uri in list(held):
+            release(held, uri)
+
+
+async def _pre_execute(
+    srcdir: Path, cache_dir: Path, uris: dict, current: dict, config: dict, held: dict
+) -> list[str]:
+    from . import runner
+
+    options = runner.Options(
+        timeout=config.get("nb_execution_timeout", runner.Options.timeout),
+        allow_errors=config.get("nb_execution_allow_errors", runner.Options.allow_errors),
+        in_temp=config.get("nb_execution_in_temp", runner.Options.in_temp),
+    )
+    workers = min(len(uris), os.cpu_count() or 1)
+    pool = runner.KernelPool(options)
+    try:
+        for source in sorted(uris)[:workers]:  # booting while the cache is queried
+            await pool.launch(kernel_spec_name(srcdir / source), str(Path(uris[source]).parent))
         from jupyter_cache import get_cache
 
-        from .runner import execute_and_cache
-
         invalidate_if_helper_changed(cache_dir, srcdir, list(current))
+        release(held, PLAN)  # Sphinx may start reading: every notebook's lock is held
         cache = get_cache(str(cache_dir))
-        uris = {s: str((srcdir / s).resolve()) for s in candidates}
         for uri in uris.values():
             cache.add_nb_to_project(uri, read_data=MYST_READER)
-        stale = cache.list_unexecuted(filter_uris=list(uris.values()))
+        stale = sorted(cache.list_unexecuted(filter_uris=list(uris.values())), key=lambda r: r.uri)
+        for uri in set(held) - {r.uri for r in stale}:
+            release(held, uri)  # cached already: Sphinx may read it now
+
+        def done(uri: str, result) -> None:
+            runner.cache_result(cache, uri, result, options.timeout)
+            release(held, uri)
+
         if stale:
-            print(f"executing {len(stale)} notebook(s) in parallel", flush=True)
-            execute_and_cache(cache, stale, timeout, workers, count)
+            print(f"executing {len(stale)} notebook(s) in {workers} kernel(s) at once", flush=True)
+            jobs = [
+                (r.uri, cache.get_project_notebook(r.uri).nb, str(Path(r.uri).parent))
+                for r in stale
+            ]
+            await runner.run_all(pool, jobs, workers, done)
+    finally:
+        await pool.close()
     failed = {r.uri for r in cache.list_unexecuted(filter_uris=list(uris.values()))}
     settled = {s: h for s, h in current.items() if uris.get(s) not in failed}
     (cache_dir / DONE_NAME).write_text(json.dumps(settled, indent=1), encoding="utf-8")
     return [r.uri for r in stale]
+
+
+def kernel_spec_name(path: Path) -> str:
+    """The kernel a text notebook asks for in its front matter (``python3`` if none)."""
+    front, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    return ((front.get("kernelspec") or {}).get("name")) or "python3"
 
 
 def _lock_file(cache_dir: Path) -> int:
@@ -175,22 +246,58 @@ def _lock_file(cache_dir: Path) -> int:
     return os.open(cache_dir.parent / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
 
 
-def start_pre_execution(srcdir: Path, cache_dir: Path, timeout: int) -> subprocess.Popen | None:
+def notebook_lock(cache_dir: Path, uri: str) -> Path:
+    """The lock held while notebook ``uri`` (its absolute path) is being executed."""
+    name = hashlib.sha256(uri.encode()).hexdigest()[:32]
+    return cache_dir.parent / NOTEBOOK_LOCKS / f"{name}.lock"
+
+
+def hold_lock(path: Path) -> int:
+    """Take ``path`` exclusively; return the descriptor (closing it releases the lock)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def release(held: dict[str, int], uri: str) -> None:
+    if uri in held:
+        os.close(held.pop(uri))
+
+
+def wait_for_notebook(cache_dir: Path, path: Path) -> None:
+    """Block while the notebook at ``path`` is being executed (at once if it is not)."""
+    try:
+        lock = os.open(notebook_lock(cache_dir, str(path.resolve())), os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+    finally:
+        os.close(lock)
+
+
+def start_pre_execution(srcdir: Path, work: Path) -> subprocess.Popen | None:
     """Start :func:`pre_execute` in a child process that holds the execution lock; or None.
 
-    The build starts Sphinx meanwhile, whose start-up (imports, extensions, the saved
-    environment) overlaps the notebooks' execution; the extension waits for the lock before
-    Sphinx reads a page (:func:`wait_for_pre_execution`). Nothing starts when the fingerprint
-    says no notebook can need running.
+    ``work`` is Jupyter Book's ``--path-output``. The build starts Sphinx meanwhile, whose
+    start-up (imports, extensions, the saved environment) overlaps the notebooks' execution;
+    the extension waits for the lock before Sphinx reads a page (:func:`wait_for_pre_execution`).
+    Nothing starts unless myst-nb caches executions (``execute_notebooks: cache``) and the
+    fingerprint says some notebook may need running.
     """
+    config = execution_config(srcdir)
+    if config.get("nb_execution_mode") != "cache":
+        return None
+    cache_dir = cache_dir_for(srcdir, work, config)
     if not changed_notebooks(srcdir, cache_dir)[0]:
         return None
     lock = _lock_file(cache_dir)
     fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the child exists: Sphinx cannot miss it
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir), str(timeout)],
-            pass_fds=(lock,),  # the child holds the lock until it exits
+            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir), str(lock)],
+            pass_fds=(lock,),  # the child holds the lock until it holds the notebooks' locks
         )
     finally:
         os.close(lock)
@@ -206,6 +313,7 @@ def wait_for_pre_execution(cache_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
+    plan_lock = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), plan_lock)
     sys.stdout.flush()
     os._exit(0)  # releases the lock now, not after tearing down myst-nb and the cache

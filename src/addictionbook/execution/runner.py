@@ -1,225 +1,214 @@
-"""Run the book's notebooks in forks of one warm process, and put their outputs in the cache.
+"""Execute notebooks in Jupyter kernels, several at once, with kernels started ahead of time.
 
-A Jupyter kernel costs each notebook about two seconds before its first line runs: a new
-Python, ipykernel, the ZMQ handshake, matplotlib and this package imported again, a graceful
-shutdown. The book's notebooks are short figure scripts, so that is most of their run time.
-Here one process imports IPython, matplotlib and the helper package once; each notebook then
-runs in a fresh fork of it (copy-on-write: nothing passes from one notebook to the next), in an
-IPython shell that records outputs as a kernel reports them (display data, results and streams,
-in order). The outputs go into jupyter-cache, where myst-nb finds them.
+myst-nb executes a notebook without cached outputs while Sphinx reads it: one notebook at a
+time, each waiting for a new kernel to start. Here the same execution happens before Sphinx
+reads (:func:`addictionbook.execution.cache.pre_execute`): each notebook in a fresh ipykernel
+started the way nbclient starts one, run by nbclient with the options myst-nb would pass
+(jupyter-cache's ``single_nb_execution``, which myst-nb calls), and cached the way myst-nb
+caches it. What is gained is only time: kernels are launched before the notebooks they will
+run are known (they boot while jupyter-cache is queried and Sphinx starts up), the next kernel
+boots while a notebook runs, and as many notebooks run at once as there are cores.
 
-Only success is cached. A notebook that raises, writes to stderr or times out here is left
-uncached, and myst-nb runs it again in a real kernel while Sphinx reads, so the failing cell
-is reported exactly as without this module.
+A notebook that fails is not cached: its traceback is recorded on jupyter-cache's project
+record, a line names the file and the cell, and myst-nb runs it again while Sphinx reads and
+reports it as it always does.
 """
 
 from __future__ import annotations
 
-import base64
-import importlib
-import os
-import pickle
-import signal
-import sys
+import asyncio
+import tempfile
 import time
-from pathlib import Path
+import traceback
+from dataclasses import dataclass, field
 
 import nbformat
-from IPython.core.displayhook import DisplayHook
-from IPython.core.displaypub import DisplayPublisher
-from IPython.core.interactiveshell import InteractiveShell
-from traitlets import Type
-from traitlets.config import Config
-
-#: Imported once in the parent, before forking: what every chapter imports anyway.
-WARM_MODULES = ("matplotlib.pyplot", "addictionbook.figures.notebook")
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+from jupyter_client import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError
 
 
-def _jsonable(data: dict) -> dict:
-    """Binary display data as base64 text, as a kernel sends it over the wire."""
-    return {
-        k: base64.b64encode(v).decode("ascii") if isinstance(v, bytes) else v
-        for k, v in data.items()
-    }
+@dataclass(frozen=True)
+class Options:
+    """The ``nb_execution_*`` options that change how a notebook is executed (myst-nb's
+    defaults)."""
+
+    timeout: int = 30
+    allow_errors: bool = False
+    in_temp: bool = False
 
 
-class RecordingDisplayPublisher(DisplayPublisher):
-    """``display()`` appends a ``display_data`` output to the running cell."""
+@dataclass
+class Kernel:
+    """A kernel launched for a notebook not yet chosen, in the folder it will run in."""
 
-    def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kw):
-        if not update:
-            self.shell.cell_outputs.append(
-                nbformat.v4.new_output(
-                    "display_data", data=_jsonable(data), metadata=metadata or {}
-                )
-            )
-
-    def clear_output(self, wait=False):
-        self.shell.cell_outputs.clear()
+    manager: AsyncKernelManager
+    name: str
+    cwd: str
+    temp: tempfile.TemporaryDirectory | None = None
 
 
-class RecordingDisplayHook(DisplayHook):
-    """A cell's last expression becomes an ``execute_result`` output, not printed text."""
+async def launch_kernel(name: str, cwd: str | None) -> Kernel:
+    """Start kernel ``name`` exactly as nbclient starts one for a notebook run in ``cwd``
+    (its own arguments, e.g. an in-memory history), without waiting for it to be ready.
 
-    def write_output_prompt(self):
-        pass
-
-    def write_format_data(self, format_dict, md_dict=None):
-        self.shell.cell_outputs.append(
-            nbformat.v4.new_output(
-                "execute_result",
-                data=_jsonable(format_dict),
-                metadata=md_dict or {},
-                execution_count=self.prompt_count,
-            )
-        )
-
-    def finish_displayhook(self):
-        pass
-
-
-class RecordingStream:
-    """``sys.stdout``/``sys.stderr`` of a cell: text becomes ``stream`` outputs."""
-
-    encoding = "utf-8"
-
-    def __init__(self, shell: RecordingShell, name: str) -> None:
-        self.shell, self.name = shell, name
-
-    def write(self, text: str) -> int:
-        outputs = self.shell.cell_outputs
-        if outputs and outputs[-1].output_type == "stream" and outputs[-1].name == self.name:
-            outputs[-1].text += text
-        else:
-            outputs.append(nbformat.v4.new_output("stream", name=self.name, text=text))
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-
-class RecordingShell(InteractiveShell):
-    """An IPython shell whose outputs are recorded per cell, as ipykernel's shell sends them."""
-
-    displayhook_class = Type(RecordingDisplayHook)
-    display_pub_class = Type(RecordingDisplayPublisher)
-    cell_outputs: list = []
-
-    def enable_gui(self, gui=None):
-        """No GUI event loop: a build draws inline, as a kernel without a display does."""
-
-
-def run_in_shell(nb_json: str, cwd: str) -> tuple[str | None, float]:
-    """Execute a notebook (JSON) in a new shell of this process; return it executed, or None.
-
-    Runs in a forked child (:func:`run_isolated`): the shell, ``sys.stdout``, the working
-    folder and the matplotlib state are this notebook's own and die with the child.
+    ``cwd`` None: a new temporary folder (myst-nb's ``nb_execution_in_temp``).
     """
-    started = time.perf_counter()
-    nb = nbformat.reads(nb_json, as_version=4)
-    os.chdir(cwd)
-    sys.path.insert(0, cwd)
-    shell = RecordingShell.instance(config=Config({"HistoryManager": {"enabled": False}}))
-    shell.enable_matplotlib("inline")
-    sys.stdout, sys.stderr = RecordingStream(shell, "stdout"), RecordingStream(shell, "stderr")
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        shell.cell_outputs = []
-        result = shell.run_cell(cell.source, store_history=True)
-        cell.outputs = shell.cell_outputs
-        cell.execution_count = result.execution_count
-        failed = not result.success or any(
-            o.output_type == "stream" and o.name == "stderr" for o in cell.outputs
-        )
-        if failed:
-            return None, time.perf_counter() - started
-    nb.metadata["language_info"] = language_info()
-    return nbformat.writes(nb), time.perf_counter() - started
+    temp = tempfile.TemporaryDirectory(prefix="addictionbook-nb-") if cwd is None else None
+    folder = temp.name if temp else cwd
+    stub = nbformat.v4.new_notebook()
+    client = NotebookClient(stub, kernel_name=name, resources={"metadata": {"path": folder}})
+    client.create_kernel_manager()
+    await client.async_start_new_kernel()
+    return Kernel(client.km, name, folder, temp)
 
 
-def language_info() -> dict:
-    """The notebook metadata ipykernel reports for this Python (myst-nb picks the lexer from it).
+async def stop_kernel(kernel: Kernel) -> None:
+    """Shut the kernel down (it is never reused) and remove its temporary folder, if any."""
+    try:
+        if await kernel.manager.is_alive():
+            await kernel.manager.shutdown_kernel(now=True)
+        await kernel.manager.cleanup_resources()
+    finally:
+        if kernel.temp is not None:
+            kernel.temp.cleanup()
 
-    Spelled out rather than imported: importing ipykernel costs every build 0.4 s. The tests
-    compare it with a real kernel's.
+
+@dataclass
+class Result:
+    """What executing one notebook gave: the notebook (executed in place) and any error."""
+
+    nb: nbformat.NotebookNode
+    seconds: float
+    error: Exception | None = None
+    traceback: str | None = None
+    cell: int | None = None  # the index (in ``nb.cells``) of the last cell started
+
+
+async def execute(nb: nbformat.NotebookNode, kernel: Kernel, options: Options) -> Result:
+    """Execute ``nb`` in place on ``kernel``, as jupyter-cache's ``single_nb_execution``
+    does for myst-nb: notebook metadata may override the timeout and ``allow_errors``."""
+    timeout, allow_errors = options.timeout, options.allow_errors
+    if "execution" in nb.metadata:
+        timeout = nb.metadata.execution.get("timeout", timeout)
+        allow_errors = nb.metadata.execution.get("allow_errors", allow_errors)
+    result = Result(nb, 0.0)
+
+    def started(cell, cell_index):
+        result.cell = cell_index
+
+    client = NotebookClient(
+        nb,
+        km=kernel.manager,
+        resources={"metadata": {"path": kernel.cwd}},
+        timeout=timeout,
+        allow_errors=allow_errors,
+        record_timing=False,
+        on_cell_start=started,
+    )
+    begun = time.perf_counter()
+    try:
+        await client.async_execute()
+    except Exception as error:  # noqa: BLE001
+        # CellExecutionError and CellTimeoutError, which jupyter-cache catches, or a kernel
+        # that died: either way the notebook is not cached and myst-nb runs it again.
+        result.error, result.traceback = error, traceback.format_exc()
+    finally:
+        if client.kc is not None:  # nbclient leaves a client of a kernel it does not own open
+            client.kc.stop_channels()
+    result.seconds = time.perf_counter() - begun
+    return result
+
+
+def describe_failure(uri: str, result: Result, timeout: int) -> str:
+    """One line naming the notebook, the cell (and its line in the source) and what happened."""
+    where = uri
+    if result.cell is not None:
+        lines = result.nb.metadata.get("source_map") or []
+        line = lines[result.cell] + 1 if result.cell < len(lines) else None
+        where = f"{uri}:{line}" if line else uri
+        number = sum(c.cell_type == "code" for c in result.nb.cells[: result.cell + 1])
+        where += f" (code cell {number})"
+    if isinstance(result.error, CellTimeoutError):
+        what = f"did not finish within the {timeout} s timeout and was stopped"
+    else:
+        error = getattr(result.error, "ename", type(result.error).__name__)
+        what = f"raised {error}"
+    return f"notebook {where} {what}; not cached (Sphinx runs it again and reports it)"
+
+
+@dataclass
+class KernelPool:
+    """Kernels launched ahead of use: one per notebook, never shared between notebooks."""
+
+    options: Options
+    idle: list[Kernel] = field(default_factory=list)
+    stopping: list[asyncio.Task] = field(default_factory=list)
+
+    async def launch(self, name: str, cwd: str) -> None:
+        self.idle.append(await launch_kernel(name, None if self.options.in_temp else cwd))
+
+    async def take(self, name: str, cwd: str) -> Kernel:
+        """A launched kernel for a notebook run in ``cwd`` (a new one if none fits)."""
+        for kernel in self.idle:
+            if kernel.name == name and (self.options.in_temp or kernel.cwd == cwd):
+                self.idle.remove(kernel)
+                return kernel
+        await self.launch(name, cwd)
+        return self.idle.pop()
+
+    def release(self, kernel: Kernel) -> None:
+        """Stop a used kernel in the background."""
+        self.stopping.append(asyncio.ensure_future(stop_kernel(kernel)))
+
+    async def close(self) -> None:
+        for kernel in self.idle:
+            self.release(kernel)
+        self.idle.clear()
+        await asyncio.gather(*self.stopping)
+
+
+def kernel_name(nb: nbformat.NotebookNode) -> str:
+    """The kernel nbclient would start for ``nb``."""
+    return nb.metadata.get("kernelspec", {}).get("name") or "python3"
+
+
+async def run_all(pool: KernelPool, jobs: list, workers: int, on_done) -> None:
+    """Execute ``jobs`` (``(uri, nb, cwd)``) on ``workers`` kernels at a time.
+
+    ``on_done(uri, result)`` is called as each finishes. When a notebook starts and more are
+    waiting than kernels are booting, the next kernel is launched, so it is ready in time.
     """
-    return {
-        "name": "python",
-        "version": sys.version.split()[0],
-        "mimetype": "text/x-python",
-        "codemirror_mode": {"name": "ipython", "version": sys.version_info[0]},
-        "pygments_lexer": f"ipython{sys.version_info[0]}",
-        "nbconvert_exporter": "python",
-        "file_extension": ".py",
-    }
+    queue = list(jobs)
+
+    async def worker() -> None:
+        while queue:
+            uri, nb, cwd = queue.pop(0)
+            kernel = await pool.take(kernel_name(nb), cwd)
+            if len(queue) > len(pool.idle):
+                await pool.launch(kernel_name(queue[0][1]), queue[0][2])
+            try:
+                result = await execute(nb, kernel, pool.options)
+            finally:
+                pool.release(kernel)
+            on_done(uri, result)
+
+    await asyncio.gather(*(worker() for _ in range(max(workers, 1))))
 
 
-def warm_up() -> None:
-    """Import what the notebooks import, once, in the process that will fork them."""
-    os.environ["MPLBACKEND"] = INLINE_BACKEND  # what ipykernel sets for its kernels
-    for name in WARM_MODULES:
-        importlib.import_module(name)
+def cache_result(cache, uri: str, result: Result, timeout: int) -> bool:
+    """Record ``result`` as myst-nb's cache execution does; return whether it was cached.
 
-
-def run_isolated(nb_json: str, cwd: str, timeout: int) -> tuple[str | None, float]:
-    """In a warm worker: run one notebook in a fork of it, so the worker itself stays clean.
-
-    The fork gets an alarm at ``timeout`` seconds, so a notebook that hangs dies on its own
-    even when the worker is stopped.
-    """
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the notebook's own process
-        os.close(read)
-        signal.alarm(max(int(timeout), 1))
-        try:
-            result = run_in_shell(nb_json, cwd)
-        except BaseException:  # noqa: BLE001 - anything the notebook does: not cached
-            result = (None, 0.0)
-        with os.fdopen(write, "wb") as pipe:
-            pickle.dump(result, pipe)
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data) if data else (None, 0.0)
-
-
-def execute_and_cache(cache, records: list, timeout: int, pool, workers: int) -> list:
-    """Execute the cache's project ``records`` on ``pool``'s warm workers; cache each success.
-
-    ``pool`` (of ``workers`` processes) comes from
-    :func:`addictionbook.execution.cache.start_workers`. Returns the records
-    that were not cached (failed or timed out): myst-nb runs those itself.
+    Success: a cache bundle with the execution time (``myst_nb.core.execute.cache``). Failure:
+    the traceback on the project record, and a line on stdout naming the notebook and cell.
     """
     from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.db import NbProjectRecord
 
-    jobs = []
-    for record in records:
-        nb = cache.get_project_notebook(record.uri).nb
-        cwd = str(Path(record.uri).parent)
-        jobs.append((record, pool.apply_async(run_isolated, (nbformat.writes(nb), cwd, timeout))))
-    waves = -(-len(records) // max(workers, 1))  # notebooks queue behind each other
-    deadline = time.monotonic() + timeout * waves
-    failed = []
-    for record, job in jobs:
-        try:
-            executed, seconds = job.get(max(deadline - time.monotonic(), 1))
-        except Exception:  # a timeout or a crash: myst-nb will run it and say why
-            executed = None
-        if executed is None:
-            failed.append(record)
-            continue
-        bundle = CacheBundleIn(
-            nbformat.reads(executed, as_version=4),
-            record.uri,
-            data={"execution_seconds": seconds, "executor": "addictionbook.execution.runner"},
-        )
-        cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-    return failed
+    if result.error is not None:
+        NbProjectRecord.set_traceback(uri, result.traceback, cache.db)
+        print(describe_failure(uri, result, timeout), flush=True)
+        return False
+    bundle = CacheBundleIn(result.nb, uri, data={"execution_seconds": result.seconds})
+    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+    return True

@@ -280,19 +280,13 @@ def preflight(root: Path, reporter: Reporter | None = None) -> None:
 
 
 def start_notebooks(root: Path, work: Path) -> subprocess.Popen | None:
-    """Start executing the notebooks that need it, in parallel with Sphinx's start-up.
-
-    Sphinx waits for them before it reads a page (see ``notebook_cache.start_pre_execution``).
-    """
-    from ..content.book import load_yaml
+    """Start executing the notebooks that need it, in Jupyter kernels, in parallel with
+    Sphinx's start-up; Sphinx waits for them before it reads a page (see
+    ``addictionbook.execution.cache.start_pre_execution``)."""
     from ..execution.cache import start_pre_execution
 
-    execute = load_yaml((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
-    if execute.get("execute_notebooks") != "cache":
-        return None
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)  # kernels inherit it
-    cache = work / "_build" / ".jupyter_cache"
-    return start_pre_execution(root, cache, int(execute.get("timeout", 30)))
+    return start_pre_execution(root, work)
 
 
 def run_jupyter_book(

@@ -29,6 +29,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", freshness.outdated_by_helper)
     app.connect("env-get-outdated", freshness.outdated_by_static_files)
     app.connect("env-get-outdated", downloads.outdated_by_downloads)
+    app.connect("source-read", freshness.wait_for_notebook)
     app.connect("builder-inited", upstream.cache_compiled_templates)
     app.connect("config-inited", pdf.configure_pdfs, priority=900)
     app.connect("doctree-resolved", downloads.add_download_links)

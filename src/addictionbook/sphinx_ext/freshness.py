@@ -3,7 +3,9 @@
 myst-nb's cache keys a notebook on its own cells only (MyST-NB issue 299), so editing a figure
 function would leave stale figures in the book. With :mod:`addictionbook.execution.cache`,
 these hooks drop the cached outputs of the chapters that import the figure library when it
-changed, and mark exactly those chapters outdated, so they execute and are read again.
+changed, and mark exactly those chapters outdated, so they execute and are read again. While
+the build's notebook step (:func:`addictionbook.execution.cache.start_pre_execution`) still
+executes notebooks, Sphinx reads the other pages and waits only for the notebook it reads next.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
     cache_dir = _cache_dir(app)
     if cache_dir is None:
         return []
-    notebook_cache.wait_for_pre_execution(cache_dir)  # notebooks still running in parallel
+    notebook_cache.wait_for_pre_execution(cache_dir)  # until the notebook step has its plan
     srcdir = Path(app.srcdir)
     sources = {
         d: Path(env.doc2path(d)).resolve().relative_to(srcdir).as_posix() for d in env.found_docs
@@ -51,6 +53,15 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
     if outdated:
         logger.info(f"helper package changed: re-executing {', '.join(outdated)}")
     return outdated
+
+
+def wait_for_notebook(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Before Sphinx reads a page, wait until the build's notebook step has executed it (if it
+    is executing it), so myst-nb finds the outputs in the cache; other pages are read while
+    the notebooks run."""
+    cache_dir = _cache_dir(app)
+    if cache_dir is not None:
+        notebook_cache.wait_for_notebook(cache_dir, Path(app.env.doc2path(docname)))
 
 
 def outdated_by_static_files(app: Sphinx, env, added, changed, removed) -> list[str]:
