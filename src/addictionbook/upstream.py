@@ -301,6 +301,18 @@ WORKAROUNDS: dict[str, Workaround] = {
             where="sphinx_ext/redirect.py",
         ),
         Workaround(
+            name="handout-translation-transform",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://github.com/sphinx-doc/sphinx/issues/366"
+            " (no per-document language; closed without it)",
+            relies_on=("sphinx.transforms.i18n.Locale.apply", "sphinx.locale.init"),
+            source_sha256="4e2599e8464e5d785163e4d9cc3fa3ae1f6ee4458ad80737c5b1d19b6e8ffd0a",
+            gain="the Spanish client handouts are translated pages of the one English build",
+            where="sphinx_ext/translations.py",
+        ),
+        Workaround(
             name="weasyprint-margin-artifacts",
             package="weasyprint",
             verified="70.0",

@@ -26,6 +26,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.i18n import Locale
 
+from .. import upstream
 from ..content import translations as tr
 
 #: The words of the language links, each in its own language (and marked so: WCAG 3.1.2).
@@ -197,7 +198,8 @@ def _translate_meta(metatags: str, translated: dict[str, str]) -> str:
 
 def setup(app: Sphinx) -> None:
     app.connect("source-read", read_english_source)
-    app.add_transform(TranslateHandout)
+    if upstream.applies("handout-translation-transform"):
+        app.add_transform(TranslateHandout)
     app.connect("doctree-read", add_translation_status)
     # After the download links (priority 500), so "En español" comes first under the title.
     app.connect("doctree-resolved", add_language_links, priority=600)
