@@ -178,7 +178,9 @@ def page_language(app: Sphinx, pagename, templatename, context, doctree) -> None
     english_doc, language = found
     context["language"] = language
     if context.get("html_tag"):  # the EPUB's XHTML pages: Sphinx's epub3 builder writes <html>
-        context["html_tag"] = context["html_tag"].replace(
+        # (with the book's language already set by epub.epub_setup: replace it, never repeat it)
+        tag = re.sub(r'\s(?:xml:)?lang="[^"]*"', "", context["html_tag"])
+        context["html_tag"] = tag.replace(
             "<html ", f'<html lang="{language}" xml:lang="{language}" ', 1
         )
     po = tr.catalogue_path(Path(app.srcdir), english_doc, language)
