@@ -298,7 +298,8 @@ def test_layers_client_labels_in_spanish_come_from_the_spanish_table() -> None:
         assert label != layered_model.CLIENT_LABELS[key]
     for label in layered_model.CLIENT_LABELS.values():
         assert " ".join(label.split()) not in text
-    assert "Start" not in text and "Empiece" in text
+    arrow = layered_model.TEXTS_BY_LANGUAGE["es"]["arrow-client"]
+    assert "Start" not in text and " ".join(arrow.split()) in text
     # the same drawing: one patch per layer, in the same places
     shapes = [
         [p.get_gid() for p in gid_prefixed(fig.axes[0], "layer-", Patch)]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from matplotlib.text import Text
 from pypdf import PdfReader
 
 from addictionbook.content.book import HANDOUT_PREFIX, handout_docs, page_title, split_front_matter
@@ -267,3 +268,63 @@ def test_a_failed_pdf_step_keeps_the_last_good_pdfs(good_copy: Path, tmp_path: P
     assert broken.returncode != 0
     assert "has no required alt description" in broken.stderr, broken.stderr[-2000:]
     assert {p: p.read_bytes() for p in (out / "pdf").rglob("*.pdf")} == before
+
+
+def figures_by_alt() -> dict[str, str]:
+    """Alt text -> registered figure id, for every figure cell of the book and the gallery."""
+    from addictionbook.content.lint import Book
+    from addictionbook.figures.registry import FIGURES
+
+    found = {" ".join(spec.alt.split()): spec.id for spec in FIGURES}
+    for page in Book(ROOT).pages.values():
+        lines = page.path.read_text(encoding="utf-8").splitlines()
+        for name, _, options, start, end in page.directives:
+            shown = re.search(r"show\(\s*[\"'](fig-[\w-]+)", "\n".join(lines[start - 1 : end]))
+            alt = ((options.get("mystnb") or {}).get("image") or {}).get("alt")
+            if name == "code-cell" and shown and alt:
+                found[" ".join(str(alt).split())] = shown.group(1)
+    return found
+
+
+def printed_figures(path: Path) -> list[tuple[str, float]]:
+    """(alt text, printed width in inches) of every tagged Figure (WeasyPrint's layout BBox is
+    in CSS pixels, 96 to the inch)."""
+    import pikepdf
+
+    found = []
+
+    def walk(node) -> None:
+        if isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            if node.S == "/Figure" and "/A" in node and "/BBox" in node.A:
+                left, _, right, _ = (float(x) for x in node.A.BBox)
+                found.append((" ".join(str(node.get("/Alt", "")).split()), (right - left) / 96))
+            if node.get("/K") is not None:
+                walk(node.K)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot.K)
+    return found
+
+
+def test_figures_print_with_text_at_least_min_font(pdf_dir: Path) -> None:
+    """A figure scaled down on paper shrinks its labels: none may fall under 8 pt."""
+    from addictionbook.figures.registry import BY_ID
+    from addictionbook.figures.style import MIN_FONT_PT
+
+    known = figures_by_alt()
+    checked = 0
+    for path in all_pdfs(pdf_dir):
+        for alt, width_in in printed_figures(path):
+            if alt not in known:
+                continue
+            fig = BY_ID[known[alt]].draw()
+            scale = min(1.0, width_in / fig.get_size_inches()[0])
+            smallest = min(t.get_fontsize() for t in fig.findobj(Text) if t.get_text()) * scale
+            assert smallest >= MIN_FONT_PT, (
+                f"{path.name}: {known[alt]} printed at {scale:.0%}: text at {smallest:.1f} pt"
+            )
+            checked += 1
+    assert checked >= 6, f"only {checked} figures found in the PDFs"

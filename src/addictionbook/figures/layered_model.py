@@ -79,7 +79,7 @@ CLIENT_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {
     "es": {
         "drug": "Lo que más uso",
         "switching": "Otras drogas que uso en su lugar",
-        "process": "Cosas que hago para\nsentirme distinto",
+        "process": "Cosas que hago para sentirme distinto",
         "affect": "Sentimientos difíciles",
         "core": "Enfrentar lo que siento\ncon otras personas",
     },
@@ -92,7 +92,7 @@ ARROW_LABELS = {
 #: English only (the chapters are), so ``language`` other than "en" needs ``labels="client"``.
 TEXTS_BY_LANGUAGE: dict[str, dict[str, str]] = {
     "en": {"arrow-client": ARROW_LABELS["client"], "peeled": " (peeled away)"},
-    "es": {"arrow-client": "Empiece\nafuera,\nvaya hacia\nadentro", "peeled": " (ya quitada)"},
+    "es": {"arrow-client": "De afuera\nhacia\nadentro", "peeled": " (ya quitada)"},
 }
 #: The languages the client labels are drawn in.
 LANGUAGES: tuple[str, ...] = tuple(CLIENT_LABELS_BY_LANGUAGE)
