@@ -205,6 +205,29 @@ def test_broken_input_fails_every_target_in_one_line(
     assert not (book / "_build" / target).exists() or target == "html"
 
 
+def test_a_character_the_pdf_fonts_lack_fails_the_pdf_and_names_it(book_copy: Path) -> None:
+    """A character no PDF font has (U+E000, private use) would be lost from the PDF: the PDF
+    build stops at the line that has it, and the last good PDFs stay."""
+    book = book_copy
+    assert run_build("pdf", book, book / "_build").returncode == 0
+    good = (book / "_build" / "pdf" / "book.pdf").read_bytes()
+    chapter = book / "book" / "glossary.md"
+    lines = chapter.read_text(encoding="utf-8").splitlines()
+    lines.append("A sign the fonts lack: \ue000.")
+    chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_build("pdf", book, book / "_build")
+    assert result.returncode == 1, result.stdout[-2000:]
+    named = [x for x in result.stderr.splitlines() if x.startswith("book/glossary.md:")]
+    assert named == [
+        f"book/glossary.md:{len(lines)}: the character '\\ue000' (U+E000) is in none of the "
+        "PDF's fonts (FreeSerif, FreeSans, FreeMono), so the PDF would lose it; write it with "
+        "other characters (or in words)"
+    ], result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (book / "_build" / "pdf" / "book.pdf").read_bytes() == good
+    assert run_build("html", book, book / "_build").returncode == 0, "only the PDF lacks it"
+
+
 def test_a_chapter_that_vanishes_during_the_build_is_named(
     book_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

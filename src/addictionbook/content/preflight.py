@@ -7,12 +7,15 @@ without the file's name), an empty chapter as an error that does not name it, an
 build's sources (``_config.yml``, ``_toc.yml``, the bibliography and every page in the table of
 contents) must be readable UTF-8 text and not empty, and every local image a page shows must
 be an image of the kind its name says (Pillow opens and decodes raster images; an SVG must be
-XML with an ``<svg>`` root; a PDF must start as one).
+XML with an ``<svg>`` root; a PDF must start as one). The PDF build also checks that every
+character is in the PDF's fonts (:func:`check_glyphs`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,4 +187,66 @@ def check_sources(root: Path) -> list[Finding]:
         findings += found
         if text is not None and path.suffix == ".md":
             findings += check_images(root, path, text)
+    return findings
+
+
+# --- the PDF's fonts ---------------------------------------------------------------------
+
+#: The families the PDFs are set in (``sphinx_ext/assets/addictionbook-print.css``), from
+#: Debian's fonts-freefont-otf (``make sysdeps``). A character none of them has would be drawn
+#: from whatever other font a machine happens to have, or not at all: lost content.
+PDF_FONTS = ("FreeSerif", "FreeSans", "FreeMono")
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+
+@functools.cache
+def pdf_font_coverage() -> frozenset[int] | None:
+    """Every code point the PDF's fonts can draw (None when the fonts are not installed)."""
+    from fontTools.ttLib import TTFont  # matplotlib's dependency
+
+    covered: set[int] = set()
+    for family in PDF_FONTS:
+        files = [p for d in FONT_DIRS if d.is_dir() for p in d.rglob(f"{family}.otf")]
+        if not files:
+            return None
+        covered |= set(TTFont(files[0]).getBestCmap())
+    return frozenset(covered)
+
+
+def check_glyphs(root: Path) -> list[Finding]:
+    """Every character of the book's pages and translations is in the PDF's fonts."""
+    covered = pdf_font_coverage()
+    if covered is None:
+        return [
+            Finding(
+                "_config.yml",
+                1,
+                f"the PDF's fonts ({', '.join(PDF_FONTS)}) are not installed; run make sysdeps",
+            )
+        ]
+    try:
+        entries = toc_files(root)
+    except TocError:
+        return []  # check_toc says what is wrong with it
+    paths = [root / f"{entry}.md" for entry in entries]
+    paths += sorted((root / "locales").rglob("*.po")) if (root / "locales").is_dir() else []
+    findings = []
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # check_sources names it
+        for number, line in enumerate(lines, 1):
+            for char in dict.fromkeys(line):
+                drawn = not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf")
+                if drawn and ord(char) not in covered:
+                    findings.append(
+                        Finding(
+                            _rel(root, path),
+                            number,
+                            f"the character {char!r} (U+{ord(char):04X}) is in none of the "
+                            f"PDF's fonts ({', '.join(PDF_FONTS)}), so the PDF would lose it; "
+                            "write it with other characters (or in words)",
+                        )
+                    )
     return findings

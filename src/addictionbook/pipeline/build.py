@@ -259,14 +259,17 @@ def current_reporter(root: Path, work: Path, builder: str) -> Reporter:
     return Reporter(root, work.parent / "logs" / f"{builder}.log", verbose=True)
 
 
-def preflight(root: Path, reporter: Reporter | None = None) -> None:
+def preflight(root: Path, reporter: Reporter | None = None, for_pdf: bool = False) -> None:
     """Catch what Sphinx would report badly or not at all, before it starts: the table of
-    contents, unreadable, empty or binary sources, broken images (``content.preflight``)."""
+    contents, unreadable, empty or binary sources, broken images, and for a PDF characters its
+    fonts lack (``content.preflight``)."""
     from ..content.lint import check_toc
-    from ..content.preflight import check_sources
+    from ..content.preflight import check_glyphs, check_sources
 
     started = time.perf_counter()
     findings = check_toc(root) + check_sources(root)
+    if for_pdf and not findings:
+        findings += check_glyphs(root)
     reporter = reporter or CURRENT
     if reporter is not None:
         reporter.begin("check sources")
@@ -435,7 +438,7 @@ def build_pdf(root: Path, out: Path) -> Path:
     from .pdf import make_pdfs
 
     work = out / ".work"
-    preflight(root)
+    preflight(root, for_pdf=True)
     run_jupyter_book(root, work, "singlehtml")
     staged = out / ".pdf.staged"
     shutil.rmtree(staged, ignore_errors=True)
