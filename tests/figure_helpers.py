@@ -1,9 +1,12 @@
-"""Helpers for the figure tests: find drawn objects, render, and measure text contrast."""
+"""Helpers for the figure tests: find drawn objects, render, measure text contrast, and find
+the book's figure cells."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -132,3 +135,19 @@ def text_contrasts(fig: Figure, dpi: float = 100) -> list[tuple[str, float]]:
         assert alpha in (None, 1), f"text {t.get_text()!r} is translucent"
         results.append((t.get_text(), contrast_ratio(to_rgb(t.get_color()), behind)))
     return results
+
+
+def shown_figures(root: Path) -> list[tuple[str, int, str, dict]]:
+    """Every code cell of the book that shows a registered figure: (page, line of the cell,
+    figure id, the cell's ``mystnb: image:`` options such as ``alt`` and ``width``)."""
+    from addictionbook.content.lint import Book
+
+    found = []
+    for entry, page in Book(root).pages.items():
+        lines = page.path.read_text(encoding="utf-8").splitlines()
+        for name, _, options, start, end in page.directives:
+            shown = re.search(r"show\(\s*[\"'](fig-[\w-]+)", "\n".join(lines[start - 1 : end]))
+            if name == "code-cell" and shown:
+                image = (options.get("mystnb") or {}).get("image") or {}
+                found.append((entry, start, shown.group(1), dict(image)))
+    return found

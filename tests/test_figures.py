@@ -49,6 +49,7 @@ from .figure_helpers import (
     is_dashed,
     patch_by_gid,
     render_rgb,
+    shown_figures,
     text_contrasts,
     texts,
 )
@@ -535,21 +536,11 @@ def test_published_size_and_text_at_least_min_font(
 
 def figure_cells() -> list[tuple[str, int, str, float]]:
     """Every figure cell of the book: (page, line, figure id, share of the text width asked)."""
-    from addictionbook.content.lint import Book
-
     found = []
-    book = Book(ROOT)
-    for entry, page in book.pages.items():
-        lines = page.path.read_text(encoding="utf-8").splitlines()
-        for name, _, options, start, end in page.directives:
-            if name != "code-cell":
-                continue
-            body = "\n".join(lines[start - 1 : end])
-            shown = re.search(r"show\(\s*[\"'](fig-[\w-]+)", body)
-            width = str(((options.get("mystnb") or {}).get("image") or {}).get("width", ""))
-            if shown:
-                share = float(width.rstrip("%")) / 100 if width.endswith("%") else 1.0
-                found.append((entry, start, shown.group(1), share))
+    for entry, line, figure_id, image in shown_figures(ROOT):
+        width = str(image.get("width", ""))
+        share = float(width.rstrip("%")) / 100 if width.endswith("%") else 1.0
+        found.append((entry, line, figure_id, share))
     return found
 
 

@@ -17,6 +17,7 @@ from addictionbook.content.book import HANDOUT_PREFIX, handout_docs, page_title,
 from addictionbook.sphinx_ext.pdf import paper_size
 
 from .conftest import ROOT, run_build
+from .figure_helpers import shown_figures
 
 
 def pdf_text(path: Path) -> str:
@@ -272,17 +273,12 @@ def test_a_failed_pdf_step_keeps_the_last_good_pdfs(good_copy: Path, tmp_path: P
 
 def figures_by_alt() -> dict[str, str]:
     """Alt text -> registered figure id, for every figure cell of the book and the gallery."""
-    from addictionbook.content.lint import Book
     from addictionbook.figures.registry import FIGURES
 
     found = {" ".join(spec.alt.split()): spec.id for spec in FIGURES}
-    for page in Book(ROOT).pages.values():
-        lines = page.path.read_text(encoding="utf-8").splitlines()
-        for name, _, options, start, end in page.directives:
-            shown = re.search(r"show\(\s*[\"'](fig-[\w-]+)", "\n".join(lines[start - 1 : end]))
-            alt = ((options.get("mystnb") or {}).get("image") or {}).get("alt")
-            if name == "code-cell" and shown and alt:
-                found[" ".join(str(alt).split())] = shown.group(1)
+    for _, _, figure_id, image in shown_figures(ROOT):
+        if image.get("alt"):
+            found[" ".join(str(image["alt"]).split())] = figure_id
     return found
 
 
