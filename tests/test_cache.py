@@ -61,9 +61,14 @@ def executed(book: Path, before: set[tuple[int, str, str]]) -> set[str]:
 
 
 def notebooks_importing_helper(book: Path) -> set[str]:
+    """Pages that are notebooks importing the helper: a translated handout's page is its
+    English source's notebook (the stub names it in ``translation-of``)."""
     found = set()
     for path in (book / "book").rglob("*.md"):
         text = path.read_text(encoding="utf-8")
+        english = re.search(r"^translation-of:\s*(\S+)", text, re.MULTILINE)
+        if english:
+            text = (book / f"{english.group(1)}.md").read_text(encoding="utf-8")
         if "kernelspec:" in text and re.search(r"^\s*from addictionbook", text, re.MULTILINE):
             found.add(path.relative_to(book).with_suffix("").as_posix())
     return found
@@ -151,6 +156,7 @@ def test_editing_the_helper_re_executes_exactly_the_notebooks_that_import_it(
 
     importing = notebooks_importing_helper(book)
     assert "book/plain-notebook" not in importing and "book/layered-model" in importing
+    assert "book/handouts/es/peeling-the-layers" in importing  # the Spanish worksheet too
     assert executed(book, before) == importing
     new_figure = (
         BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

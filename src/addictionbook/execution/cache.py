@@ -23,7 +23,7 @@ import subprocess
 import sys
 from pathlib import Path, PurePosixPath
 
-from ..content.book import load_yaml, notebook_sources, split_front_matter
+from ..content.book import load_yaml, notebook_sources, split_front_matter, toc_files
 from ..content.translations import english_source
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -207,7 +207,10 @@ async def _pre_execute(
             await pool.launch(kernel_spec_name(srcdir / source), str(Path(uris[source]).parent))
         from jupyter_cache import get_cache
 
-        invalidate_if_helper_changed(cache_dir, srcdir, list(current))
+        # Every page, not only the notebooks run here: a translated handout's stub becomes a
+        # notebook only as Sphinx reads it (myst-nb executes and caches it then).
+        pages = [f"{entry}.md" for entry in toc_files(srcdir)]
+        invalidate_if_helper_changed(cache_dir, srcdir, pages)
         release(held, PLAN)  # Sphinx may start reading: every notebook's lock is held
         cache = get_cache(str(cache_dir))
         for uri in uris.values():
