@@ -42,6 +42,8 @@ class Structure:
     #: Link annotations to local files (``file:``): a path of the build machine.
     local_links: list[str] = field(default_factory=list)
     links: int = 0
+    #: (language, text) of each element whose /Lang differs from the language around it.
+    language_parts: list[tuple[str, str]] = field(default_factory=list)
 
     def report(self, name: str) -> str:
         lines = [
@@ -62,6 +64,8 @@ class Structure:
             f"(to local files: {len(self.local_links)})",
             f"  fonts: {len(self.fonts)}, all embedded with ToUnicode: "
             f"{all(e and u for _, e, u in self.fonts)}",
+            f"  parts in another language ({len(self.language_parts)}): "
+            + "; ".join(f"{lang}: {text[:30]!r}" for lang, text in self.language_parts[:6]),
         ]
         return "\n".join(lines)
 
@@ -192,10 +196,13 @@ def inspect(path: Path) -> Structure:
         mcid_text, structure.artifact_text, structure.untagged_text = _marked_content(pdf)
         reached: set[tuple[int, int]] = set()
 
-        def walk(element: pikepdf.Object, page: int) -> None:
+        def walk(element: pikepdf.Object, page: int, language: str) -> None:
             tag = str(element.get("/S", "")).lstrip("/")
             structure.tags[tag] += 1
             pg = _page_index(element.get("/Pg"), page)
+            own = str(element.get("/Lang", "")) or language
+            if own != language:
+                structure.language_parts.append((own, _text(element, mcid_text, pg)))
             kids = element.get("/K")
             items = (
                 [] if kids is None else list(kids) if isinstance(kids, pikepdf.Array) else [kids]
@@ -217,13 +224,13 @@ def inspect(path: Path) -> Structure:
                 structure.links += 1
             for kid in items:
                 if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    walk(kid, pg)
+                    walk(kid, pg, own)
 
         tree = root.get("/StructTreeRoot")
         if tree is not None:
             kids = tree.get("/K")
             for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
-                walk(kid, 0)
+                walk(kid, 0, structure.lang)
         structure.orphan_mcids = len(set(mcid_text) - reached)
 
         def outline(items, level: int) -> None:

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from matplotlib.text import Text
 from pypdf import PdfReader
 
+from addictionbook.content import translations
 from addictionbook.content.book import HANDOUT_PREFIX, handout_docs, page_title, split_front_matter
 from addictionbook.sphinx_ext.pdf import paper_size
 
@@ -61,7 +62,10 @@ def test_pdf_figure_is_vector(book_pdf: Path) -> None:
 
 
 TITLE = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
-HANDOUTS = [doc.removeprefix(HANDOUT_PREFIX) for doc in handout_docs(ROOT)]
+#: Every handout PDF by name (``es/<name>`` for a translation).
+HANDOUTS = [doc.removeprefix(HANDOUT_PREFIX) for doc in translations.printed_handouts(ROOT)]
+#: Translated handout docname -> (English docname, language).
+TRANSLATED = translations.translations(ROOT)
 
 
 def front_matter(doc: str) -> dict:
@@ -110,6 +114,37 @@ def test_client_handouts_carry_the_crisis_line(pdf_dir: Path) -> None:
             pdf_text(pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf").split()
         )
         assert "988" in text and "1-800-662-4357" in text, doc
+
+
+def spanish_catalogue(english_doc: str) -> translations.Catalogue:
+    return translations.read_catalogue(translations.catalogue_path(ROOT, english_doc))
+
+
+def test_every_client_handout_has_a_spanish_pdf() -> None:
+    clients = {d for d in handout_docs(ROOT) if front_matter(d).get("audience") == "client"}
+    assert clients and clients == {english for english, _ in TRANSLATED.values()}
+    assert all(f"es/{d.removeprefix(HANDOUT_PREFIX)}" in HANDOUTS for d in clients)
+
+
+def test_spanish_handouts_have_the_spanish_title_crisis_lines_and_footer(pdf_dir: Path) -> None:
+    """Title from the catalogue; 988 in Spanish (press 2) and SAMHSA's line; on every page a
+    footer in Spanish with the edition, the licence and the translation status the catalogue
+    gives (date, English commit, "revisión clínica pendiente" or the reviewer)."""
+    for docname, (english, language) in TRANSLATED.items():
+        assert language == "es"
+        path = pdf_dir / "handouts" / f"{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
+        catalogue = spanish_catalogue(english)
+        spanish = {e.msgid: e.msgstr for e in catalogue.entries}
+        title = spanish[page_title(ROOT / f"{english}.md")]
+        text = " ".join(pdf_text(path).split())
+        assert text.startswith(title), f"{path.name} does not start with {title!r}"
+        assert "llame al 988 y marque 2" in text and "1-800-662-4357" in text, path.name
+        status = " ".join(translations.status_line(catalogue).split())
+        for number, page in enumerate(PdfReader(path).pages, 1):
+            page_text = " ".join((page.extract_text() or "").split())
+            for expected in ("Edición", "CC BY-SA 4.0", status):
+                assert expected in page_text, f"{path.name} p.{number}: footer lacks {expected!r}"
+        assert text.count(status) == len(PdfReader(path).pages), "status repeated in the text"
 
 
 def test_no_pdf_has_unresolved_references(pdf_dir: Path) -> None:
@@ -163,27 +198,41 @@ def test_book_pdf_has_title_page_contents_glossary_and_bibliography(pdf_dir: Pat
 
 
 def test_figures_in_the_worksheet_are_vector(pdf_dir: Path) -> None:
-    """The worksheet shows the layered model as vector drawing, not a raster image."""
-    figured = [d for d in handout_docs(ROOT) if "show(" in (ROOT / f"{d}.md").read_text()]
+    """The worksheet, English and Spanish, shows the layered model as vector drawing, not a
+    raster image, with its caption in the handout's language."""
+    caption = "The layers, from outside to center"
+    figured = {d: caption for d in handout_docs(ROOT) if "show(" in (ROOT / f"{d}.md").read_text()}
     assert figured, "no handout with a figure"
-    for doc in figured:
+    for docname, (english, _) in TRANSLATED.items():
+        if english in figured:
+            found = [e.msgstr for e in spanish_catalogue(english).entries if caption in e.msgid]
+            figured[docname] = found[0].split(".")[0]
+    assert len(figured) >= 2, "the Spanish worksheet is missing"
+    for doc, caption in figured.items():
         path = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
-        pages = vector_figure_pages(path, "The layers, from outside to center")
+        pages = vector_figure_pages(path, caption)
         assert pages, f"{doc}: figure caption missing"
         assert not any(page.images for page in PdfReader(path).pages), f"{doc}: raster image"
         assert max(path_operators(page) for page in pages) >= 20, f"{doc}: no vector drawing"
 
 
 def test_site_download_links_resolve_to_the_pdfs(site: Path, pdf_dir: Path) -> None:
+    """The landing page and every handout page, Spanish ones included, link their PDF (a
+    Spanish page in Spanish), and the link's file is the published PDF."""
     targets = {}
-    for doc in ["book/index", *handout_docs(ROOT)]:
+    for doc in ["book/index", *translations.printed_handouts(ROOT)]:
         page = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
         links = page.select("p.pdf-download a[href]")
         assert len(links) == 1, f"{doc}: expected one visible PDF link"
         target = (site / doc).parent / links[0]["href"]
         assert target.resolve().is_file(), f"{doc}: {links[0]['href']} does not exist"
         targets[doc] = target.resolve()
+        if doc in TRANSLATED:
+            assert links[0].get_text().startswith("Descargar"), f"{doc}: link not in Spanish"
     assert targets["book/index"].read_bytes() == (pdf_dir / "book.pdf").read_bytes()
+    for doc in TRANSLATED:
+        published = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
+        assert targets[doc].read_bytes() == published.read_bytes(), doc
 
 
 def test_two_builds_of_one_commit_give_the_same_pdf_bytes(

@@ -13,7 +13,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from addictionbook.content.book import HANDOUT_PREFIX, handout_docs, toc_files
+from addictionbook.content import translations
+from addictionbook.content.book import HANDOUT_PREFIX, toc_files
 from addictionbook.figures.registry import FIGURES
 
 from .conftest import ROOT
@@ -21,11 +22,18 @@ from .pdf_structure import Structure, inspect
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 LANGUAGE = CONFIG["sphinx"]["config"]["language"]
-HANDOUTS = handout_docs(ROOT)
+HANDOUTS = translations.printed_handouts(ROOT)  # the English ones and their translations
 #: Each PDF and the site pages it holds.
 PDFS = {"book.pdf": toc_files(ROOT)} | {
     f"handouts/{doc.removeprefix(HANDOUT_PREFIX)}.pdf": [doc] for doc in HANDOUTS
 }
+#: The language each PDF is written in: a translated handout's, else the book's.
+LANGUAGES = {
+    name: (translations.english_docname(docs[0]) or ("", LANGUAGE))[1]
+    for name, docs in PDFS.items()
+}
+#: The handout footer's word for "Edition", by language.
+EDITION = {"en": "Edition", "es": "Edición"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +55,7 @@ def test_pdf_is_tagged_with_language_title_and_pdfua_identification(
     pdf = structures[name]
     assert pdf.marked, f"{name}: not tagged (MarkInfo/Marked)"
     assert pdf.tags["Document"] == 1 and sum(pdf.tags.values()) > 20, f"{name}: no tree"
-    assert pdf.lang == LANGUAGE, f"{name}: /Lang is {pdf.lang!r}"
+    assert pdf.lang == LANGUAGES[name], f"{name}: /Lang is {pdf.lang!r}"
     assert pdf.title.strip(), f"{name}: no /Title"
     assert pdf.display_doc_title, f"{name}: the window shows the file name, not the title"
     assert pdf.pdfua_part == "1", f"{name}: XMP has no pdfuaid:part 1"
@@ -130,7 +138,8 @@ def test_running_heads_footers_and_page_numbers_are_artifacts(
         assert all(squash(pdf.title) in squash(text) for text in pages), "running head"
     else:
         for text in pages:
-            assert "Edition" in text and "CC BY-SA 4.0" in text, f"{name}: footer {text!r}"
+            assert EDITION[LANGUAGES[name]] in text, f"{name}: footer {text!r}"
+            assert "CC BY-SA 4.0" in text, f"{name}: footer {text!r}"
             assert squash(pdf.title) in squash(text), f"{name}: footer without the title"
 
 
@@ -141,6 +150,44 @@ def test_fonts_are_embedded_with_unicode_maps(structures: dict[str, Structure], 
     for font, embedded, unicode in fonts:
         assert embedded, f"{name}: {font} not embedded"
         assert unicode, f"{name}: {font} has no ToUnicode map (text cannot be read aloud)"
+
+
+def test_translated_handouts_are_tagged_in_their_language_inside_the_book(
+    structures: dict[str, Structure],
+) -> None:
+    """The book is English; each Spanish handout in it is a part tagged /Lang es (read aloud
+    with Spanish pronunciation), holding its Spanish title; nothing else is marked."""
+    book = structures["book.pdf"]
+    spanish = squash(" ".join(text for lang, text in book.language_parts if lang == "es"))
+    translated = [d for d in HANDOUTS if translations.english_docname(d)]
+    assert translated
+    for doc in translated:
+        title = squash(structures[f"handouts/{doc.removeprefix(HANDOUT_PREFIX)}.pdf"].title)
+        assert title and title in spanish, f"{doc}: not tagged Spanish in the book"
+
+
+def test_a_spanish_handout_marks_the_books_english_title_as_english(
+    structures: dict[str, Structure],
+) -> None:
+    for name, language in LANGUAGES.items():
+        if language == "es":
+            english = [text for lang, text in structures[name].language_parts if lang == "en"]
+            assert squash(CONFIG["title"]) in map(squash, english), name
+
+
+def test_an_html_lang_attribute_becomes_the_elements_lang(tmp_path: Path) -> None:
+    """The WeasyPrint workaround (addictionbook.upstream): a part in another language."""
+    from addictionbook.pipeline.pdf import write_pdf
+
+    html = (
+        '<html lang="en"><head><title>T</title></head><body><h1>Title</h1>'
+        '<p>English text.</p><section lang="es"><p>Texto en español.</p></section></body></html>'
+    )
+    pdf = inspect(write_pdf(html, tmp_path, tmp_path / "t.pdf"))
+    assert pdf.lang == "en"
+    assert [(lang, squash(text)) for lang, text in pdf.language_parts] == [
+        ("es", squash("Texto en español."))
+    ]
 
 
 def test_an_image_without_alt_text_stops_the_pdf_step(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
 from addictionbook.content import lint, translations
-from addictionbook.content.book import page_title, toc_files
+from addictionbook.content.book import HANDOUT_PREFIX, page_title, toc_files
 from addictionbook.content.lint import Book, Finding
 from addictionbook.figures.registry import BY_ID
 
@@ -289,7 +289,8 @@ def test_spanish_page_is_translated_with_status_and_safety_lines(site: Path, eng
         assert word not in main, f"{word!r} left in English on {spanish}"
     assert "marque 2" in main and "AYUDA" in main and "naloxona" in main
     assert es.select_one("p.translation-status").get_text() == translations.status_line(catalogue)
-    assert "pdf-download" not in str(es)  # no Spanish PDF yet: no link to a missing file
+    (download,) = es.select("p.pdf-download a")  # its own PDF (tests/test_pdf.py opens it)
+    assert download["href"].endswith(f"pdf/handouts/{spanish.removeprefix(HANDOUT_PREFIX)}.pdf")
     description = es.find("meta", attrs={"name": "description"})["content"]
     assert description != page(site, english).find("meta", attrs={"name": "description"})["content"]
 

@@ -326,6 +326,18 @@ WORKAROUNDS: dict[str, Workaround] = {
             gain="running heads, footers and page numbers are artifacts, as PDF/UA-1 asks; "
             "without it they are marked content outside the structure tree",
         ),
+        Workaround(
+            name="weasyprint-element-language",
+            package="weasyprint",
+            verified="70.0",
+            applies_to=">=70,<71",
+            upstream="https://github.com/Kozea/WeasyPrint/issues/2482"
+            " (PDF/UA support improvements; only <html lang> reaches the PDF)",
+            relies_on=("weasyprint.pdf.tags._build_box_tree",),
+            source_sha256="f716251a83e7096e9cae972b63e633aab21c664d200582166dd0d5096780f9c4",
+            gain="the Spanish pages inside the book PDF, and English words inside a Spanish "
+            "handout, are read aloud in their own language (/Lang on the structure element)",
+        ),
     )
 }
 
@@ -409,10 +421,21 @@ def forget_environment_after_failure(doctreedir: Path) -> None:
 
 # WeasyPrint (the PDF step, pipeline/pdf.py) ------------------------------------------------
 
-_DONE = False
+_PATCHED: set[str] = set()
 
 
-def mark_page_margins_as_artifacts() -> None:
+def patch_weasyprint_tagging() -> None:
+    """Apply the PDF tagging workarounds below (each under its own guard), once per process."""
+    for name, patch in (
+        ("weasyprint-margin-artifacts", _mark_page_margins_as_artifacts),
+        ("weasyprint-element-language", _tag_element_languages),
+    ):
+        if name not in _PATCHED and applies(name):
+            patch()
+            _PATCHED.add(name)
+
+
+def _mark_page_margins_as_artifacts() -> None:
     """Draw running heads, footers and page numbers as PDF/UA artifacts (WeasyPrint 1836).
 
     WeasyPrint tags the text of page-margin boxes (``@top-left``, ``@bottom-right``, ...) as
@@ -420,11 +443,8 @@ def mark_page_margins_as_artifacts() -> None:
     (``weasyprint/pdf/tags.py``: "It could be included in tree as Artifact, but that's only
     allowed in PDF 2.0"); PDF/UA-1 (ISO 14289-1, 7.8) asks for them to be artifacts. Each margin
     box is drawn inside ``/Artifact <</Type /Pagination /Subtype /Header>>`` (``/Footer`` at
-    the bottom) with no MCID, and the tag builder skips margin boxes. Patches once per process.
+    the bottom) with no MCID, and the tag builder skips margin boxes.
     """
-    global _DONE
-    if _DONE or not applies("weasyprint-margin-artifacts"):
-        return
     import pydyf
     from weasyprint import draw
     from weasyprint.formatting_structure import boxes
@@ -460,4 +480,33 @@ def mark_page_margins_as_artifacts() -> None:
 
     draw.draw_stacking_context = draw_stacking_context
     tags._build_box_tree = build_box_tree
-    _DONE = True
+
+
+def _tag_element_languages() -> None:
+    """Give a structure element the language of its HTML element's ``lang`` attribute.
+
+    WeasyPrint 70 writes the language of ``<html lang>`` as the document's ``/Lang`` and no
+    other: a Spanish handout inside the English book would be read aloud with English
+    pronunciation. PDF lets any structure element carry its own ``/Lang`` (ISO 32000-1,
+    14.9.2; WCAG technique PDF19, language of parts), so each element made from an HTML element
+    with a ``lang`` attribute gets one (the elements made from its anonymous boxes too).
+    """
+    import pydyf
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.pdf import tags
+
+    original_tree = tags._build_box_tree
+
+    @wraps(original_tree)
+    def build_box_tree(box, *args, **kwargs):
+        element = getattr(box, "element", None)
+        lang = None
+        if element is not None and not isinstance(box, boxes.PageBox):
+            if getattr(box, "element_tag", None) not in ("html", "body"):  # the catalog's
+                lang = element.get("lang")
+        for struct in original_tree(box, *args, **kwargs):
+            if lang and "Lang" not in struct:
+                struct["Lang"] = pydyf.String(lang)
+            yield struct
+
+    tags._build_box_tree = build_box_tree

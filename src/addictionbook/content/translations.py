@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .book import HANDOUT_PREFIX, toc_files
+from .book import HANDOUT_PREFIX, handout_docs, toc_files
 
 #: The languages client handouts are translated into (a folder under book/handouts/ each).
 LANGUAGES = ("es",)
@@ -71,6 +71,12 @@ def translations(root: Path) -> dict[str, tuple[str, str]]:
         if english:
             found[entry] = english
     return found
+
+
+def printed_handouts(root: Path) -> list[str]:
+    """Every handout page that gets a PDF of its own, in book order: the English handouts
+    (:func:`addictionbook.content.book.handout_docs`), then their translations."""
+    return handout_docs(root) + list(translations(root))
 
 
 def catalogue_path(root: Path, english_doc: str, language: str = "es") -> Path:

@@ -210,7 +210,7 @@ def draw_layered_model(
         va="top",
         gid="peeling-label",
     )
-    arrow(ax, (9.15, 5.6), (9.15, 1.2), linewidth=ARROW_PT, gid="peeling-arrow")
+    arrow(ax, (9.15, 5.2), (9.15, 1.0), linewidth=ARROW_PT, gid="peeling-arrow")
     return ax
 
 

@@ -63,7 +63,7 @@ SIZE_WIDE = (6.5, 3.6)
 SIZE_PANELS = (6.5, 4.4)
 #: A figure on a client handout, printed at this size (not scaled down), so no text drops
 #: below ``MIN_FONT_PT`` on paper.
-SIZE_HANDOUT = (4.9, 2.9)
+SIZE_HANDOUT = (4.9, 2.25)
 
 #: Deterministic output: a fixed SVG id salt and no timestamps in file metadata.
 SVG_HASH_SALT = "interpersonal-neurobiology-of-addiction"

@@ -432,7 +432,8 @@ def build_pdf(root: Path, out: Path) -> Path:
     """Build the book PDF and one PDF per handout: Sphinx's singlehtml, then WeasyPrint
     (tagged PDF/UA-1; see :mod:`addictionbook.pipeline.pdf`).
 
-    Publishes ``<out>/pdf/book.pdf`` and ``<out>/pdf/handouts/<name>.pdf`` only when every
+    Publishes ``<out>/pdf/book.pdf``, ``<out>/pdf/handouts/<name>.pdf`` and the translations
+    (``<out>/pdf/handouts/<language>/<name>.pdf``) only when every
     one of them was made; returns ``<out>/pdf``.
     """
     from .pdf import make_pdfs

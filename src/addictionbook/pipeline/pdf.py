@@ -27,7 +27,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from ..content.book import HANDOUT_PREFIX, handout_docs, handouts_for, site_map
+from ..content import translations
+from ..content.book import HANDOUT_PREFIX, handouts_for, site_map
 from ..sphinx_ext.pdf import ASSETS, LICENCE, paper_size
 
 STYLESHEET = ASSETS / "addictionbook-print.css"
@@ -83,9 +84,12 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
 
 
-def _head(book: Book, title: str, description: str, extra_css: str) -> str:
+def _head(
+    book: Book, title: str, description: str, extra_css: str, language: str | None = None
+) -> str:
     return (
-        f'<!DOCTYPE html>\n<html lang="{escape(book.language)}"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(language or book.language)}"><head>'
+        '<meta charset="utf-8">'
         f"<title>{escape(title)}</title>"
         f'<meta name="author" content="{escape(book.author)}">'
         f'<meta name="description" content="{escape(description)}">'
@@ -103,7 +107,8 @@ def load_article(singlehtml: Path, root_doc: str = "book/index") -> BeautifulSou
     Links are made relative to the page itself (Sphinx writes them as ``book/index.html#x``)
     and links to files of the build (a figure's image) dropped,
     section ids made unique (each chapter has its own "Key terms"), dropdowns opened (the
-    self-check answers are printed), and the site's buttons and anchors dropped.
+    self-check answers are printed), the site's buttons and anchors dropped, and each
+    translated handout's section marked with its language (the single page is English).
     """
     page = BeautifulSoup(
         (singlehtml / f"{root_doc}.html").read_text(encoding="utf-8"), "html.parser"
@@ -128,6 +133,10 @@ def load_article(singlehtml: Path, root_doc: str = "book/index") -> BeautifulSou
             n += 1
             node["id"] = f"{ident}-{n}"
         seen.add(node["id"])
+    for docname, section in _documents(article).items():
+        found = translations.english_docname(docname)
+        if found:
+            section["lang"] = found[1]
     return article
 
 
@@ -237,7 +246,8 @@ def _contents(chapters: list[Tag], parts: dict[str, str]) -> str:
 def _toc_entry(section: Tag, depth: int) -> str:
     heading = section.find(re.compile(r"^h[1-6]$"))
     text = escape(heading.get_text(" ", strip=True)) if heading else ""
-    entry = f'<li><a href="#{section["id"]}">{text}</a>'
+    lang = f' lang="{escape(section["lang"])}"' if section.get("lang") else ""
+    entry = f'<li><a href="#{section["id"]}"{lang}>{text}</a>'
     subs = _subsections(section)
     if depth < 2 and subs:
         entry += "<ul>" + "".join(_toc_entry(s, depth + 1) for s in subs) + "</ul>"
@@ -250,16 +260,34 @@ def _subsections(section: Tag) -> list[Tag]:
     return [s for s in section.find_all("section") if s.find_parent("section") is section]
 
 
+#: The handout footer's words in each language a handout is printed in: edition, licence.
+FOOTER_WORDS = {
+    "en": ("Edition", LICENCE),
+    "es": ("Edición", "Texto CC BY-SA 4.0, código MIT"),
+}
+#: The line under a handout's title naming the book, and the PDF's description.
+FROM_THE_BOOK = {"en": "a handout from", "es": "una hoja del libro"}
+
+
 def handout_document(
-    article: Tag, docname: str, book: Book, audience: str, root_doc: str = "book/index"
+    article: Tag,
+    docname: str,
+    book: Book,
+    audience: str,
+    root_doc: str = "book/index",
+    status: str = "",
 ) -> str:
     """One handout as a document of its own: its section of the book, headings from H1, links
-    to the rest of the book pointing at the website."""
+    to the rest of the book pointing at the website. A translated handout is a document in its
+    language (the book's English title marked as English), its footer in that language with
+    the translation ``status`` (see ``content.translations.status_line``)."""
     sections = _documents(article)
     if docname not in sections:
         raise ValueError(f"the singlehtml build has no section for {docname}")
     owner = _owners(article, sections, root_doc)
     section = copy.copy(sections[docname])
+    found = translations.english_docname(docname)
+    language = found[1] if found else book.language
     own_ids = {n["id"] for n in [section, *section.select("[id]")]}
     for link in section.select('a[href^="#"]'):
         target = link["href"][1:]
@@ -268,20 +296,22 @@ def handout_document(
     heading = section.find(re.compile(r"^h[1-6]$"))
     _relevel(section, int(heading.name[1]) - 1)
     title = heading.get_text(" ", strip=True)
+    book_lang = "" if language == book.language else f' lang="{escape(book.language)}"'
     heading.insert_after(
-        BeautifulSoup(f'<p class="handout-book">{escape(book.title)}</p>', "html.parser")
+        BeautifulSoup(f'<p class="handout-book"{book_lang}>{escape(book.title)}</p>', "html.parser")
     )
-    footer = f"{title}\n{book.title} | Edition {book.edition} | {LICENCE}"
+    edition, licence = FOOTER_WORDS[language]
+    footer = f"{title}\n{book.title} | {edition} {book.edition} | {licence}"
+    if status:  # on every page's foot, so not again at the end of the text
+        footer += f"\n{status}"
+        for paragraph in section.select("p.translation-status"):
+            paragraph.decompose()
     css = f"@page {{ size: {paper_size()}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
-    description = f"{title}: a handout from {book.title}"
+    description = f"{title}: {FROM_THE_BOOK[language]} {book.title}"
     return (
-        _head(book, title, description, css)
+        _head(book, title, description, css, language)
         + f'<body class="handout audience-{audience}">{section}</body></html>'
     )
-
-
-def _escape(text: str) -> str:
-    return escape(text)
 
 
 def write_pdf(html: str, base: Path, target: Path) -> Path:
@@ -289,9 +319,9 @@ def write_pdf(html: str, base: Path, target: Path) -> Path:
     stylesheet and write a tagged PDF/UA-1 to ``target``."""
     from weasyprint import CSS, HTML
 
-    from ..upstream import mark_page_margins_as_artifacts
+    from ..upstream import patch_weasyprint_tagging
 
-    mark_page_margins_as_artifacts()
+    patch_weasyprint_tagging()
     target.parent.mkdir(parents=True, exist_ok=True)
     # WeasyPrint logs what breaks PDF/UA (an image without alt text, no language, a missing
     # image or font) as errors and carries on: here they fail the build, like Sphinx warnings.
@@ -327,14 +357,22 @@ class _Errors(logging.Handler):
 
 
 def make_pdfs(root: Path, singlehtml: Path, target: Path) -> list[Path]:
-    """Write ``target/book.pdf`` and ``target/handouts/<name>.pdf`` from a singlehtml build."""
+    """Write ``target/book.pdf`` and ``target/handouts/<name>.pdf`` from a singlehtml build, and
+    each translated handout as ``target/handouts/<language>/<name>.pdf``."""
     book = book_info(root)
     article = load_article(singlehtml)
     made = [write_pdf(book_document(root, article, book), singlehtml, target / "book.pdf")]
     clinicians = set(handouts_for(root, "clinician"))
-    for docname in handout_docs(root):
+    for docname in translations.printed_handouts(root):
+        found = translations.english_docname(docname)
+        english = found[0] if found else docname
+        audience = "clinician" if english.removeprefix(HANDOUT_PREFIX) in clinicians else "client"
+        status = ""
+        if found:
+            po = translations.catalogue_path(root, *found)
+            if po.exists():
+                status = translations.status_line(translations.read_catalogue(po))
+        html = handout_document(article, docname, book, audience, status=status)
         name = docname.removeprefix(HANDOUT_PREFIX)
-        audience = "clinician" if name in clinicians else "client"
-        html = handout_document(article, docname, book, audience)
         made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf"))
     return made

@@ -15,14 +15,26 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..content.book import HANDOUT_PREFIX, handout_docs
-from .pdf import handout_pdf
+from ..content.book import HANDOUT_PREFIX
+from ..content.translations import english_docname, printed_handouts
+from .pdf import handout_pdf, paper_size
 
 #: Site-relative path of the book's EPUB (``make epub`` copies it into the site).
 BOOK_EPUB = "epub/book.epub"
 BOOK_PDF = "pdf/book.pdf"
 #: The folder with the published ``pdf/`` and ``epub/`` (set by the build; none: no links).
 DOWNLOADS_ENV = "ADDICTIONBOOK_DOWNLOADS"
+#: A handout's download link, in the handout's language, by paper size (``make pdf PAPER=a4``).
+HANDOUT_LABEL = {
+    "en": {
+        "letter": "Download this handout as a PDF (US Letter)",
+        "A4": "Download this handout as a PDF (A4)",
+    },
+    "es": {
+        "letter": "Descargar esta hoja en PDF (tamaño carta)",
+        "A4": "Descargar esta hoja en PDF (tamaño A4)",
+    },
+}
 
 
 def available(target: str) -> bool:
@@ -59,9 +71,9 @@ def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
     to the whole book as a PDF and as an EPUB."""
     if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no downloads inside
         return
-    # The PDF build makes one PDF per handout_docs() entry; the Spanish handouts have none yet.
-    if docname.startswith(HANDOUT_PREFIX) and docname in handout_docs(Path(app.srcdir)):
-        label = "Download this handout as a PDF (US Letter)"
+    if docname in printed_handouts(Path(app.srcdir)):
+        translated = english_docname(docname)
+        label = HANDOUT_LABEL[translated[1] if translated else "en"][paper_size()]
         links = [("pdf-download", handout_pdf(docname), label)]
     elif docname == app.config.root_doc:
         links = [
