@@ -356,11 +356,34 @@ class _Errors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def images_without_alt(article: Tag, root_doc: str = "book/index") -> list[str]:
+    """``<page>: <image>`` for each image with no alt text: PDF/UA cannot tag it as a figure.
+
+    WeasyPrint finds these too, but only after laying out the whole book; checked first, the
+    PDF step fails at once and names the page."""
+    sections = _documents(article)
+    owner = _owners(article, sections, root_doc)
+    found = []
+    for image in article.select("img"):
+        if not str(image.get("alt", "")).strip():
+            holder = image.find_parent(id=lambda ident: ident in owner)
+            page = owner.get(holder["id"], root_doc) if holder else root_doc
+            found.append(f"{page}.md: {image.get('src', '(no src)')}")
+    return found
+
+
 def make_pdfs(root: Path, singlehtml: Path, target: Path) -> list[Path]:
     """Write ``target/book.pdf`` and ``target/handouts/<name>.pdf`` from a singlehtml build, and
     each translated handout as ``target/handouts/<language>/<name>.pdf``."""
     book = book_info(root)
     article = load_article(singlehtml)
+    missing = images_without_alt(article)
+    if missing:
+        listed = "\n".join(f"  {m}" for m in missing)
+        raise ValueError(
+            "an image has no alt text, so the tagged PDF cannot describe it; give it one "
+            f"(![what it shows](...) or :alt:):\n{listed}"
+        )
     made = [write_pdf(book_document(root, article, book), singlehtml, target / "book.pdf")]
     clinicians = set(handouts_for(root, "clinician"))
     for docname in translations.printed_handouts(root):
