@@ -4,11 +4,17 @@
   folder. Under pytest-xdist (``make test`` runs two workers) the workers share that folder:
   the first to ask builds, under a file lock, and the others read its output.
 - ``good_copy``: a copy of the book with a good build, for tests that break or extend it;
-  ``book_copy`` gives each test its own copy of that (with the build and notebook cache), and
-  ``fresh_book`` a copy of the sources alone.
+  ``book_copy`` gives each test its own copy of that (with the build and notebook cache),
+  ``book_copy_with_pdfs`` the same with the run's PDFs published in it (the last good PDFs a
+  failing PDF build must keep), and ``fresh_book`` a copy of the sources alone.
 - Any test that asks for one of these fixtures is marked ``build`` automatically, and
   :func:`run_build` refuses to run in a test that is not: ``make test-fast`` (``-m "not
   build"``) can then promise that it builds nothing.
+
+Speed on two cores: tests run in groups (nothing built, own copies, the shared build),
+and the shared build starts in a background process as the first test starts (when the run
+has a test that reads it), so it is built while the workers run the first two groups instead
+of a worker waiting for it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,16 +43,37 @@ BUILD_FIXTURES = {
     "book_epub",
     "good_copy",
     "book_copy",
+    "book_copy_with_pdfs",
     "fresh_book",
 }
+
+#: Fixtures that read the run's one shared build (``build_out``).
+SHARED_FIXTURES = {"build_out", "site", "book_pdf", "book_epub", "book_copy_with_pdfs"}
+#: The shared build's targets, in the order ``make book`` builds them.
+SHARED_TARGETS = ("pdf", "epub", "html")
 
 _current: dict[str, pytest.Item | None] = {"item": None}
 
 
+#: Shared-build fixtures whose tests build again (a copy of the shared build): run those first
+#: among the tests of the shared build, so that short read-only tests end the run.
+REBUILDING_FIXTURES = {"build_out", "book_copy_with_pdfs"}
+
+
+def _group(item: pytest.Item) -> int:
+    """0: builds nothing; 1: builds its own copy; 2: builds again from the shared build;
+    3: only reads the shared build."""
+    names = set(getattr(item, "fixturenames", ()))
+    if SHARED_FIXTURES & names:
+        return 2 if REBUILDING_FIXTURES & names else 3
+    return 1 if BUILD_FIXTURES & names else 0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if _group(item):
             item.add_marker(pytest.mark.build)
+    items.sort(key=_group)  # stable: each group keeps the files' order
 
 
 @pytest.fixture(autouse=True)
@@ -115,22 +142,72 @@ def exclusive(lock: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def shared_build(
-    target: str, root: Path, out: Path, then: Callable[[], None] | None = None
-) -> None:
-    """Build ``target`` into ``out`` once per test run, whichever worker asks first; ``then``
-    checks what that build left, right after it (before any other build writes there)."""
-    done = out.with_name(f"{out.name}.{target}.done")
+def _marker(out: Path, target: str, state: str) -> Path:
+    return out.with_name(f"{out.name}.{target}.{state}")
+
+
+def check_pdf_stands_alone(out: Path) -> None:
+    """``make pdf`` from an empty _build stands alone: the PDFs, no site, no EPUB."""
+    published = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert published == ["logs", "pdf"], f"make pdf from empty left {published}"
+
+
+def build_shared(out: Path) -> None:
+    """Build the shared targets into ``out`` in ``make book``'s order, each once per run,
+    marking each done (or failed, with its output) beside ``out``. Run under the lock."""
+    for target in SHARED_TARGETS:
+        if _marker(out, target, "done").exists():
+            continue
+        try:
+            result = run_build(target, ROOT, out)
+            assert result.returncode == 0, (
+                f"{target} build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
+            )
+            if target == "pdf":
+                check_pdf_stands_alone(out)
+        except Exception as error:
+            _marker(out, target, "failed").write_text(str(error), encoding="utf-8")
+            raise
+        _marker(out, target, "done").write_text("ok\n", encoding="utf-8")
+
+
+def shared_build(target: str, out: Path) -> None:
+    """Wait for (or make) the shared build up to ``target``; fail with its output if it failed."""
     with exclusive(out.with_name(f"{out.name}.lock")):
-        if done.exists():
+        for earlier in SHARED_TARGETS[: SHARED_TARGETS.index(target) + 1]:
+            failed = _marker(out, earlier, "failed")
+            if failed.exists():
+                pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
+        if not _marker(out, target, "done").exists():
+            build_shared(out)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _start_shared_build(request: pytest.FixtureRequest, build_out_path: Path) -> None:
+    """Start the shared build in a background process if this run reads it and no worker has
+    started it: it holds the build lock (handed over by this process) until it is done."""
+    if not any(_group(item) >= 2 for item in request.session.items):
+        return
+    lock = build_out_path.with_name(f"{build_out_path.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_CREAT | os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # another worker's background build holds it
+        os.close(fd)
+        return
+    try:
+        if all(_marker(build_out_path, t, "done").exists() for t in SHARED_TARGETS):
             return
-        result = run_build(target, root, out)
-        assert result.returncode == 0, (
-            f"{target} build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.conftest", str(build_out_path), str(fd)],
+            cwd=ROOT,
+            pass_fds=(fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # a failure is written beside the build (shared_build)
         )
-        if then is not None:
-            then()
-        done.write_text("ok\n", encoding="utf-8")
+    finally:
+        os.close(fd)  # the child's copy keeps the lock until it exits
 
 
 def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
@@ -142,39 +219,40 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def build_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One output folder for the run, shared by the HTML, PDF and EPUB builds (and their cache).
-
-    Tests only read it: one that needs to change a build copies it first.
-    """
+def build_out_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the run's shared build goes (see ``build_out``), built or not."""
     return shared_folder(tmp_path_factory, "book-build")
 
 
 @pytest.fixture(scope="session")
-def book_pdf(build_out: Path) -> Path:
+def build_out(build_out_path: Path) -> Path:
+    """One output folder for the run, shared by the HTML, PDF and EPUB builds (and their cache),
+    with all three built (``make book``: the PDFs, then the EPUB, then the site).
+
+    Tests only read it: one that needs to change a build copies it first.
+    """
+    shared_build("html", build_out_path)
+    return build_out_path
+
+
+@pytest.fixture(scope="session")
+def book_pdf(build_out_path: Path) -> Path:
     """The full-book PDF, built first into the empty output folder (as ``make book`` does)."""
-
-    def stands_alone() -> None:
-        # ``make pdf`` from an empty _build stands alone: the PDFs, no site, no EPUB.
-        published = sorted(p.name for p in build_out.iterdir() if not p.name.startswith("."))
-        assert published == ["logs", "pdf"], f"make pdf from empty left {published}"
-
-    shared_build("pdf", ROOT, build_out, then=stands_alone)
-    return build_out / "pdf" / "book.pdf"
+    shared_build("pdf", build_out_path)
+    return build_out_path / "pdf" / "book.pdf"
 
 
 @pytest.fixture(scope="session")
-def book_epub(build_out: Path, book_pdf: Path) -> Path:
+def book_epub(build_out_path: Path, book_pdf: Path) -> Path:
     """The EPUB, built once (after the PDF, so notebooks come from the cache)."""
-    shared_build("epub", ROOT, build_out)
-    return build_out / "epub" / "book.epub"
+    shared_build("epub", build_out_path)
+    return build_out_path / "epub" / "book.epub"
 
 
 @pytest.fixture(scope="session")
-def site(build_out: Path, book_pdf: Path, book_epub: Path) -> Path:
+def site(build_out: Path) -> Path:
     """The website as ``make book`` leaves it: built last, carrying and linking the PDFs and the
     EPUB; returns ``<out>/html``."""
-    shared_build("html", ROOT, build_out)
     return build_out / "html"
 
 
@@ -201,6 +279,18 @@ def book_copy(good_copy: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def book_copy_with_pdfs(book_copy: Path, book_pdf: Path) -> Path:
+    """``book_copy`` with the PDFs this run built published in its ``_build/pdf``, as a
+    ``make pdf`` would have left them (built once for the run, not again per test)."""
+    shutil.copytree(book_pdf.parent, book_copy / "_build" / "pdf")
+    return book_copy
+
+
+@pytest.fixture
 def fresh_book(tmp_path: Path) -> Path:
     """This test's own copy of the book's sources, never built."""
     return copy_book(tmp_path / "fresh")
+
+
+if __name__ == "__main__":  # the background shared build (``_start_shared_build``)
+    build_shared(Path(sys.argv[1]))  # the lock (descriptor sys.argv[2]) is released on exit

@@ -19,6 +19,7 @@ import subprocess
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -165,7 +166,9 @@ FIGURE_INFO = """() => Array.from(document.querySelectorAll(".bd-article figure 
   }))"""
 
 
-def visit_all(browser: Browser, base_url: str, viewport: dict, mode: str) -> dict[str, Visit]:
+def visit_all(
+    browser: Browser, base_url: str, viewport: dict, mode: str, pages: list[str] = PAGES
+) -> dict[str, Visit]:
     context = browser.new_context(
         viewport=viewport,
         color_scheme=mode,
@@ -178,7 +181,7 @@ def visit_all(browser: Browser, base_url: str, viewport: dict, mode: str) -> dic
     )
     axe = Axe()
     visits: dict[str, Visit] = {}
-    for name in PAGES:
+    for name in pages:
         visit = visits[name] = Visit()
         page = context.new_page()
         page.on("request", lambda r, v=visit: v.requests.append(r.url))
@@ -211,16 +214,47 @@ def visit_all(browser: Browser, base_url: str, viewport: dict, mode: str) -> dic
     return visits
 
 
+def visit_all_in_own_browser(
+    base_url: str, viewport: dict, mode: str, pages: list[str]
+) -> dict[str, Visit]:
+    """:func:`visit_all` in a Chromium of its own (Playwright's sync API: one instance per
+    thread)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return visit_all(chromium, base_url, viewport, mode, pages)
+        finally:
+            chromium.close()
+
+
 @pytest.fixture(scope="module")
-def phone(browser: Browser, base_url: str) -> dict[str, Visit]:
+def visits(base_url: str) -> dict[str, dict[str, Visit]]:
+    """Both visits of every page, made four browsers at a time (each mode's pages in two
+    halves): a page waits for the network to go quiet, and these waits overlap."""
+    halves = [PAGES[0::2], PAGES[1::2]]
+    jobs = [("phone", PHONE, "light"), ("dark", DESKTOP, "dark")]
+    with ThreadPoolExecutor(max_workers=len(jobs) * len(halves)) as pool:
+        futures = [
+            (key, pool.submit(visit_all_in_own_browser, base_url, viewport, mode, half))
+            for key, viewport, mode in jobs
+            for half in halves
+        ]
+        found: dict[str, dict[str, Visit]] = {key: {} for key, _, _ in jobs}
+        for key, future in futures:
+            found[key].update(future.result())
+    return {key: {name: found[key][name] for name in PAGES} for key in found}
+
+
+@pytest.fixture(scope="module")
+def phone(visits: dict[str, dict[str, Visit]]) -> dict[str, Visit]:
     """Every page at phone size (390x844), light mode."""
-    return visit_all(browser, base_url, PHONE, "light")
+    return visits["phone"]
 
 
 @pytest.fixture(scope="module")
-def dark(browser: Browser, base_url: str) -> dict[str, Visit]:
+def dark(visits: dict[str, dict[str, Visit]]) -> dict[str, Visit]:
     """Every page at desktop size, in the theme's dark mode and with a dark system preference."""
-    return visit_all(browser, base_url, DESKTOP, "dark")
+    return visits["dark"]
 
 
 def luminance(rgb: tuple[int, ...]) -> float:

@@ -257,7 +257,7 @@ def test_sphinx_waits_only_for_the_notebook_it_reads_next(tmp_path: Path, monkey
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     book = mini_book(
-        tmp_path, {"a-quick": ["print('quick')"], "b-slow": ["import time\ntime.sleep(8)"]}
+        tmp_path, {"a-quick": ["print('quick')"], "b-slow": ["import time\ntime.sleep(5)"]}
     )
     step = start_pre_execution(book, book / "_build" / ".work")
     assert step is not None
