@@ -335,3 +335,21 @@ def test_a_translated_worksheet_is_re_executed_when_the_figure_library_changes()
     assert imports_helper(ROOT / "book/handouts/es/peeling-the-layers.md")
     assert not imports_helper(ROOT / f"book/handouts/es/{NAME}.md")
     assert "addictionbook" not in (ROOT / "book/handouts/es/peeling-the-layers.md").read_text()
+
+
+def test_spanish_titles_are_read_in_spanish_on_every_page(site: Path) -> None:
+    """A Spanish handout's title appears on every page (the sidebar, previous/next links):
+    wherever it does, it sits inside ``lang="es"`` (WCAG 3.1.2, language of parts)."""
+    titles = {}
+    for english in CLIENT_HANDOUTS:
+        catalogue = translations.read_catalogue(translations.catalogue_path(ROOT, english))
+        spanish = {e.msgid: e.msgstr for e in catalogue.entries}
+        titles[spanish[page_title(ROOT / f"{english}.md")]] = english
+    seen = 0
+    for entry in toc_files(ROOT):
+        for link in page(site, entry).select("a[href]"):
+            if link.get_text(" ", strip=True) in titles:
+                seen += 1
+                marked = link.get("lang") == "es" or link.find(attrs={"lang": "es"})
+                assert marked or link.find_parent(attrs={"lang": "es"}), f"{entry}: {link}"
+    assert seen >= len(toc_files(ROOT)) * len(titles), "the titles were not found in sidebars"

@@ -103,6 +103,21 @@ class TranslateHandout(Locale):
         domain = found[0].removeprefix(tr.HANDOUT_PREFIX)
         sphinx.locale.translators.pop(("general", domain), None)  # never a stale catalogue
         super().apply(**kwargs)
+        mark_title_language(self.document, found[1])
+
+
+def mark_title_language(doctree: nodes.document, language: str) -> None:
+    """Mark the page title's words as ``language`` (docutils writes a ``language-xx`` class as
+    ``lang="xx"``). The title travels: the table of contents Sphinx collects from it puts it
+    in the sidebar of every page, most of them English, and in the previous/next links, where
+    a screen reader must read it in Spanish (WCAG 3.1.2, language of parts)."""
+    title = next(iter(doctree.findall(nodes.title)), None)
+    if title is None or not title.children:
+        return
+    words = nodes.inline("", "", *[child.deepcopy() for child in title.children])
+    words["classes"].append(f"language-{language}")
+    title.children = []
+    title += words
 
 
 def _language_link(app: Sphinx, docname: str, language: str, target: str) -> nodes.raw:
