@@ -90,3 +90,19 @@ def test_a_deeper_table_of_contents_too(deep_book: Path, tmp_path: Path) -> None
     theirs, _ = build(theirs_book, theme_nav=True)
     assert assert_same_navigation(ours, theirs) >= 22
     assert 'href="#"' in navigation(ours / "book" / "deep" / "two.html")
+
+
+def test_each_section_toggle_is_named_after_its_section() -> None:
+    """The theme's expand button holds only an icon; it gets "Pages under <title>", the title
+    read without its markup (a Spanish title sits in a lang span)."""
+    from addictionbook.sphinx_ext.sidebar import name_section_toggles
+
+    nav = (
+        '<li><a class="reference internal" href="a.html">Handouts &amp; guides</a><details>'
+        '<summary><span class="toctree-toggle" role="presentation"><i></i></span></summary>'
+        '<ul><li><a href="b.html"><span lang="es">Quitar las capas</span></a><details>'
+        '<summary><span class="toctree-toggle" role="presentation"><i></i></span></summary>'
+    )
+    named = name_section_toggles(nav)
+    labels = re.findall(r'<summary aria-label="([^"]*)"><span class="toctree-toggle"', named)
+    assert labels == ["Pages under Handouts &amp; guides", "Pages under Quitar las capas"], named

@@ -8,19 +8,23 @@ differs between pages only in its relative links and in the "current" marks on t
 page, so here the theme's navigation is made once, its marks removed and its links made
 root-relative; every page then gets that template with its own links and marks put back.
 
-``_templates/sbt-sidebar-nav.html`` calls ``addictionbook_nav(generate_toctree_html, ...)``;
-without this extension (or with ``ADDICTIONBOOK_THEME_NAV=1``) it calls the theme directly. The
-tests compare both, page by page.
+The theme's own template (``sbt-sidebar-nav.html``) calls ``generate_toctree_html`` from the
+page's template context; :func:`add_nav_function` puts a wrapper there (Sphinx's documented
+``html-page-context`` event, after the theme has added its function), so no theme template is
+copied. With ``ADDICTIONBOOK_THEME_NAV=1`` the wrapper calls the theme for every page; the tests
+compare both, page by page. Either way the wrapper names each section's expand button
+(:func:`name_section_toggles`).
 """
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import partial
 
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -158,21 +162,52 @@ def report(app: Sphinx, exception: Exception | None) -> None:
         logger.info(f"sidebar navigation: made once, used on {len(pages)} pages")
 
 
+#: Where the theme's section toggle starts: a ``<summary>`` holding only a chevron icon.
+TOGGLE = '<summary><span class="toctree-toggle"'
+TAGS = re.compile(r"<[^>]+>")
+
+
+def name_section_toggles(nav: str) -> str:
+    """Give each section's expand button a name, "Pages under <section>": the theme's
+    ``<summary>`` holds only an icon, which a screen reader cannot name (axe: summary-name)."""
+    parts = nav.split(TOGGLE)
+    out = [parts[0]]
+    for before, after in zip(parts, parts[1:], strict=False):
+        link = before.rsplit("</a>", 1)[0]
+        title = html.unescape(" ".join(TAGS.sub("", link[link.rfind("<a ") :]).split()))
+        out.append(f'<summary aria-label="Pages under {html.escape(title)}">')
+        out.append(TOGGLE.removeprefix("<summary>") + after)
+    return "".join(out)
+
+
 def add_nav_function(app: Sphinx, pagename: str, templatename, context: dict, doctree) -> None:
-    """Offer the template the navigation made once (unless the theme's own is asked for, or
-    the theme is a version this was not verified against: see ``upstream.WORKAROUNDS``)."""
-    if (
-        app.builder.name == "html"
-        and not os.environ.get("ADDICTIONBOOK_THEME_NAV")
-        and upstream.applies("sidebar-made-once")
-    ):
-        context["addictionbook_nav"] = partial(
-            cached_nav, app, app.builder.get_target_uri(pagename)
-        )
+    """Wrap the theme's ``generate_toctree_html`` for this page: the sidebar comes from the
+    navigation made once per build (unless the theme's own is asked for, or the theme is a
+    version this was not verified against: see ``upstream.WORKAROUNDS``), its toggles named."""
+    theme_nav = context.get("generate_toctree_html")
+    if app.builder.name != "html" or theme_nav is None:
+        return
+    made_once = not os.environ.get("ADDICTIONBOOK_THEME_NAV") and upstream.applies(
+        "sidebar-made-once"
+    )
+    name_toggles = upstream.applies("sidebar-toggle-names")
+    page_uri = app.builder.get_target_uri(pagename)
+
+    def generate_toctree_html(kind: str, **kwargs) -> str:
+        if kind != "sidebar":
+            return theme_nav(kind, **kwargs)
+        if made_once:
+            nav = cached_nav(app, page_uri, theme_nav, kind=kind, **kwargs)
+        else:
+            nav = str(theme_nav(kind, **kwargs))
+        return Markup(name_section_toggles(nav) if name_toggles else nav)
+
+    context["generate_toctree_html"] = generate_toctree_html
 
 
 def setup(app: Sphinx) -> None:
     """Registered by :mod:`addictionbook.sphinx_ext`."""
     app.connect("builder-inited", forget_templates)
-    app.connect("html-page-context", add_nav_function)
+    # after the theme's own handler (priority 500) has put its function in the context
+    app.connect("html-page-context", add_nav_function, priority=600)
     app.connect("build-finished", report)
