@@ -35,13 +35,24 @@ from .style import house_style
 def use_book_formats() -> None:
     """Make the kernel render figures as SVG, PDF and PNG (the house style fixes the SVG ids).
 
-    SVG and PDF come from ``set_matplotlib_formats`` as before; the PNG is registered on its own
-    so that it alone gets the export resolution (200 dpi: legible on an e-reader's screen) and
-    no software stamp, while the SVG and PDF stay exactly what they were.
+    ``set_matplotlib_formats`` registers SVG and PDF; each format is then registered again
+    without the dates and software stamp matplotlib writes by default (the SVG's ``dc:date`` is
+    the time, or SOURCE_DATE_EPOCH, of the notebook's run, so a cached figure would carry the
+    date of whichever commit first ran it), and the PNG at the export resolution (200 dpi:
+    legible on an e-reader's screen).
     """
     set_matplotlib_formats("svg", "pdf")
-    png = InteractiveShell.instance().display_formatter.formatters["image/png"]
-    png.for_type(
+    formatters = InteractiveShell.instance().display_formatter.formatters
+    formatters["image/svg+xml"].for_type(
+        Figure, partial(print_figure, fmt="svg", metadata={"Date": None})
+    )
+    formatters["application/pdf"].for_type(
+        Figure,
+        partial(
+            print_figure, fmt="pdf", base64=True, metadata={"CreationDate": None, "ModDate": None}
+        ),
+    )
+    formatters["image/png"].for_type(
         Figure,
         partial(print_figure, fmt="png", base64=True, dpi=PNG_DPI, metadata={"Software": None}),
     )
