@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -248,20 +247,6 @@ def test_site_download_links_resolve_to_the_pdfs(site: Path, pdf_dir: Path) -> N
     for doc in TRANSLATED:
         published = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
         assert targets[doc].read_bytes() == published.read_bytes(), doc
-
-
-def test_two_builds_of_one_commit_give_the_same_pdf_bytes(
-    build_out: Path, pdf_dir: Path, tmp_path: Path
-) -> None:
-    """A second PDF step from scratch (same sources, same SOURCE_DATE_EPOCH) is byte-identical."""
-    second = tmp_path / "second"
-    shutil.copytree(build_out / ".work", second / ".work", symlinks=True)
-    shutil.rmtree(second / ".work" / "_build" / "singlehtml")
-    result = run_build("pdf", ROOT, second)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-    for path in all_pdfs(pdf_dir):
-        again = second / "pdf" / path.relative_to(pdf_dir)
-        assert again.read_bytes() == path.read_bytes(), f"{path.name} differs between builds"
 
 
 def test_no_text_runs_off_the_page(pdf_dir: Path, tmp_path: Path) -> None:

@@ -5,11 +5,14 @@ fixture, checked by test_site and test_pdf.)"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
+
+from addictionbook.pipeline.build import source_date_epoch
 
 from .conftest import ROOT, run_build, tree_digest
 
@@ -60,20 +63,27 @@ def test_epub_alone_from_empty_publishes_only_the_epub(fresh_book: Path) -> None
 
 
 def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
-    book_copy: Path,
+    book_copy: Path, book_pdf: Path
 ) -> None:
     """``make pdf``/``make epub`` leave ``html/`` byte for byte; the next ``make html`` is not
-    'up to date' (its stamp counts the downloads) and links exactly what exists."""
+    'up to date' (its stamp counts the downloads) and links exactly what exists.
+
+    Built here, in another folder, from the same commit (its SOURCE_DATE_EPOCH), the PDFs are
+    byte for byte those of the run's shared build: two builds of one commit give the same PDFs,
+    wherever they are built and whatever the notebook cache held. (Not the EPUB: its pages
+    carry each page's last-commit date, and this copy is not a git checkout;
+    tests/test_epub.py builds it twice in one checkout.)"""
     book = book_copy
     out = book / "_build"
-    assert run_build("html", book, out).returncode == 0
+    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(ROOT)}
+    assert run_build("html", book, out, env=env).returncode == 0
     assert download_links(out / "html") == {}
     site = tree_digest(out / "html")
     for target in ("pdf", "epub"):
-        result = run_build(target, book, out)
+        result = run_build(target, book, out, env=env)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr
         assert tree_digest(out / "html") == site, f"make {target} rewrote the site"
-    result = run_build("html", book, out)
+    result = run_build("html", book, out, env=env)
     assert result.returncode == 0 and "nothing changed" not in result.stdout
     links = download_links(out / "html")
     assert links["book/index.html"] == ["../pdf/book.pdf", "../epub/book.epub"], links
@@ -81,8 +91,13 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
     for name in ("pdf/book.pdf", "epub/book.epub"):
         assert (out / "html" / name).read_bytes() == (out / name).read_bytes(), name
     assert_links_resolve(out / "html")
-    again = run_build("html", book, out)
+    again = run_build("html", book, out, env=env)
     assert "nothing changed" in again.stdout, "the site's stamp is not stable"
+    shared = book_pdf.parent
+    pdfs = sorted(p.relative_to(shared) for p in shared.rglob("*.pdf"))
+    assert pdfs == sorted(p.relative_to(out / "pdf") for p in (out / "pdf").rglob("*.pdf"))
+    for name in pdfs:
+        assert (out / "pdf" / name).read_bytes() == (shared / name).read_bytes(), name
 
 
 def test_make_book_builds_the_site_after_the_pdfs_and_the_epub() -> None:
