@@ -66,8 +66,10 @@ serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT): the real site, rebuil
 test: sysdeps ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
 	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
+# worksteal: the kernel tests of test_notebook_runner.py would otherwise queue on one worker
+# (the full suite keeps xdist's default: its tests are ordered around the shared build).
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
-	$(PY) -m pytest -m "not build" -n $(JOBS) $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
 check: $(STAMP) ## Fast static checks: code style and book sources
 	$(VENV)/bin/ruff check src tests
