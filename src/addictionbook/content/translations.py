@@ -208,6 +208,16 @@ def status_line(catalogue: Catalogue) -> str:
     return f"{when}{edition}. {review[0].upper()}{review[1:]}"
 
 
+def page_status(root: Path, docname: str) -> str:
+    """The status line of translated page ``docname`` (:func:`status_line`), or ``""`` for a
+    page that is not a translation or whose catalogue does not exist yet."""
+    found = english_docname(docname)
+    if not found:
+        return ""
+    po = catalogue_path(root, *found)
+    return status_line(read_catalogue(po)) if po.exists() else ""
+
+
 # --- the linter's checks -----------------------------------------------------------------------
 
 

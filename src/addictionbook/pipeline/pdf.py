@@ -390,11 +390,7 @@ def make_pdfs(root: Path, singlehtml: Path, target: Path) -> list[Path]:
         found = translations.english_docname(docname)
         english = found[0] if found else docname
         audience = "clinician" if english.removeprefix(HANDOUT_PREFIX) in clinicians else "client"
-        status = ""
-        if found:
-            po = translations.catalogue_path(root, *found)
-            if po.exists():
-                status = translations.status_line(translations.read_catalogue(po))
+        status = translations.page_status(root, docname)
         html = handout_document(article, docname, book, audience, status=status)
         name = docname.removeprefix(HANDOUT_PREFIX)
         made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf"))

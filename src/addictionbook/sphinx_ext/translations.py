@@ -144,14 +144,9 @@ def _insert_after_title(doctree: nodes.document, node: nodes.Node) -> None:
 
 def add_translation_status(app: Sphinx, doctree: nodes.document) -> None:
     """End a translated page with its status: when, from which English, reviewed or not."""
-    found = tr.english_docname(app.env.docname)
-    if not found:
-        return
-    po = tr.catalogue_path(Path(app.srcdir), *found)
-    if po.exists():
-        status = nodes.paragraph(
-            "", tr.status_line(tr.read_catalogue(po)), classes=["translation-status"]
-        )
+    line = tr.page_status(Path(app.srcdir), app.env.docname)
+    if line:
+        status = nodes.paragraph("", line, classes=["translation-status"])
         sections = list(doctree.findall(nodes.section))
         (sections[0] if sections else doctree).append(status)
 
