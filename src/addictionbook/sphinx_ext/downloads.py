@@ -71,7 +71,8 @@ def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
     to the whole book as a PDF and as an EPUB."""
     if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no downloads inside
         return
-    if docname in printed_handouts(Path(app.srcdir)):
+    # (the prefix first: most pages are not handouts, and the list reads _toc.yml)
+    if docname.startswith(HANDOUT_PREFIX) and docname in printed_handouts(Path(app.srcdir)):
         translated = english_docname(docname)
         label = HANDOUT_LABEL[translated[1] if translated else "en"][paper_size()]
         links = [("pdf-download", handout_pdf(docname), label)]
