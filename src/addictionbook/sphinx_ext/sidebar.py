@@ -193,14 +193,16 @@ def add_nav_function(app: Sphinx, pagename: str, templatename, context: dict, do
     name_toggles = upstream.applies("sidebar-toggle-names")
     page_uri = app.builder.get_target_uri(pagename)
 
+    def sidebar(**kwargs) -> str:
+        nav = str(theme_nav(**kwargs))
+        return name_section_toggles(nav) if name_toggles else nav
+
     def generate_toctree_html(kind: str, **kwargs) -> str:
         if kind != "sidebar":
             return theme_nav(kind, **kwargs)
-        if made_once:
-            nav = cached_nav(app, page_uri, theme_nav, kind=kind, **kwargs)
-        else:
-            nav = str(theme_nav(kind, **kwargs))
-        return Markup(name_section_toggles(nav) if name_toggles else nav)
+        if made_once:  # the toggles are then named once, in the build's navigation template
+            return Markup(cached_nav(app, page_uri, sidebar, kind=kind, **kwargs))
+        return Markup(sidebar(kind=kind, **kwargs))
 
     context["generate_toctree_html"] = generate_toctree_html
 
