@@ -146,6 +146,11 @@ def _marker(out: Path, target: str, state: str) -> Path:
     return out.with_name(f"{out.name}.{target}.{state}")
 
 
+def _lock(out: Path) -> Path:
+    """The file whose lock the shared build holds while it builds ``out``."""
+    return out.with_name(f"{out.name}.lock")
+
+
 def check_pdf_stands_alone(out: Path) -> None:
     """``make pdf`` from an empty _build stands alone: the PDFs, no site, no EPUB."""
     published = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
@@ -173,7 +178,7 @@ def build_shared(out: Path) -> None:
 
 def shared_build(target: str, out: Path) -> None:
     """Wait for (or make) the shared build up to ``target``; fail with its output if it failed."""
-    with exclusive(out.with_name(f"{out.name}.lock")):
+    with exclusive(_lock(out)):
         for earlier in SHARED_TARGETS[: SHARED_TARGETS.index(target) + 1]:
             failed = _marker(out, earlier, "failed")
             if failed.exists():
@@ -188,7 +193,7 @@ def _start_shared_build(request: pytest.FixtureRequest, build_out_path: Path) ->
     started it: it holds the build lock (handed over by this process) until it is done."""
     if not any(_group(item) >= 2 for item in request.session.items):
         return
-    lock = build_out_path.with_name(f"{build_out_path.name}.lock")
+    lock = _lock(build_out_path)
     lock.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock, os.O_CREAT | os.O_RDWR)
     try:
