@@ -158,6 +158,18 @@ WORKAROUNDS: dict[str, Workaround] = {
             where="upstream.py (called by pipeline/build.py)",
         ),
         Workaround(
+            name="navigation-rewrites-every-page",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://github.com/sphinx-doc/sphinx/issues/5506",
+            relies_on=("sphinx.environment.BuildEnvironment.check_dependents",),
+            source_sha256="67a4800796772787a3544fef438213db91d4aa2d4ff29e7999a0d4c1eae6d879",
+            gain="after a chapter is added, moved or renamed, an incremental build gives every "
+            "page the new navigation (Sphinx rewrites only the pages it read)",
+            where="sphinx_ext/sidebar.py",
+        ),
+        Workaround(
             name="sidebar-made-once",
             package="pydata-sphinx-theme",
             verified="0.17.1",

@@ -5,7 +5,7 @@
 - ``pdf``: paper size, edition and handout PDF paths shared with the PDF step;
 - ``downloads``: PDF and EPUB download links on the site, for the files that were built;
 - ``epub``: the EPUB's pages without scripts or site furniture;
-- ``sidebar``: the navigation made once per build;
+- ``sidebar``: the navigation made once per build, and every page written again when it changed;
 - ``redirect``: the site's root page, which sends the reader to the book;
 - ``page_assets``: each web page links only the stylesheets and scripts its content uses, and
   the theme's stylesheet only the icons the site's icon fonts hold;

@@ -18,7 +18,9 @@ compare both, page by page. Either way the wrapper names each section's expand b
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import posixpath
 import re
@@ -207,8 +209,38 @@ def add_nav_function(app: Sphinx, pagename: str, templatename, context: dict, do
     context["generate_toctree_html"] = generate_toctree_html
 
 
+def navigation_key(app: Sphinx, env) -> str:
+    """A digest of what every page's navigation shows: the table of contents (parts, their
+    captions and order, from ``_toc.yml``), each page's toctree and each page's title."""
+    site_map = getattr(app.config, "external_site_map", None)
+    parts = [json.dumps(site_map.as_json(), sort_keys=True) if site_map is not None else ""]
+    for docname in sorted(env.found_docs):
+        title = env.titles.get(docname)
+        parts.append(f"{docname}\0{title.pformat() if title is not None else ''}")
+        parts.append(repr(env.toctree_includes.get(docname, [])))
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def rewrite_pages_when_navigation_changes(app: Sphinx, env) -> list[str]:
+    """Every page carries the whole navigation (sidebar, previous/next links), but Sphinx
+    writes again only the pages it read (and the parents of a changed toctree): after a
+    chapter is added, moved or renamed the other pages would keep the old navigation
+    (https://github.com/sphinx-doc/sphinx/issues/5506). When the navigation changed, every
+    page is written again (from the saved doctrees: nothing is read again)."""
+    if not upstream.applies("navigation-rewrites-every-page"):
+        return []
+    key = navigation_key(app, env)
+    previous = getattr(env, "addictionbook_navigation_key", None)
+    env.addictionbook_navigation_key = key
+    if previous is None or previous == key:
+        return []
+    logger.info("the navigation changed: every page is written again")
+    return sorted(env.found_docs)
+
+
 def setup(app: Sphinx) -> None:
     """Registered by :mod:`addictionbook.sphinx_ext`."""
+    app.connect("env-get-updated", rewrite_pages_when_navigation_changes)
     app.connect("builder-inited", forget_templates)
     # after the theme's own handler (priority 500) has put its function in the context
     app.connect("html-page-context", add_nav_function, priority=600)
