@@ -4,7 +4,8 @@
   folder. Under pytest-xdist (``make test`` runs two workers) the workers share that folder:
   the first to ask builds, under a file lock, and the others read its output.
 - ``good_copy``: a copy of the book with a good build, for tests that break or extend it;
-  ``book_copy`` gives each test its own copy of that (with the build and notebook cache),
+  ``book_copy`` gives each test its own copy of that (with the build and notebook cache, at
+  the path it was built at, so that builds are incremental as a contributor's are),
   ``book_copy_with_pdfs`` the same with the run's PDFs published in it (the last good PDFs a
   failing PDF build must keep), and ``fresh_book`` a copy of the sources alone.
 - Any test that asks for one of these fixtures is marked ``build`` automatically, and
@@ -55,17 +56,18 @@ SHARED_TARGETS = ("pdf", "epub", "html")
 _current: dict[str, pytest.Item | None] = {"item": None}
 
 
-#: Shared-build fixtures whose tests build again (a copy of the shared build): run those first
-#: among the tests of the shared build, so that short read-only tests end the run.
-REBUILDING_FIXTURES = {"build_out", "book_copy_with_pdfs"}
+#: Fixtures that hand a test a book of its own to build (``book_copy`` and
+#: ``book_copy_with_pdfs`` come from ``good_copy``).
+COPY_FIXTURES = {"good_copy", "fresh_book"}
 
 
 def _group(item: pytest.Item) -> int:
-    """0: builds nothing; 1: builds its own copy; 2: builds again from the shared build;
-    3: only reads the shared build."""
+    """0: builds nothing; 1: builds its own copy; 2: reads the shared build and builds a copy
+    of its own (long: run before the short tests that end the run); 3: only reads the shared
+    build. (``fixturenames`` holds every fixture a test uses, directly or not.)"""
     names = set(getattr(item, "fixturenames", ()))
     if SHARED_FIXTURES & names:
-        return 2 if REBUILDING_FIXTURES & names else 3
+        return 2 if COPY_FIXTURES & names else 3
     return 1 if BUILD_FIXTURES & names else 0
 
 
@@ -263,22 +265,31 @@ def site(build_out: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the book with a good build in its own ``_build``: tests that break or extend the
-    book copy this (with its notebook cache), so their builds re-execute nothing unchanged."""
-    book = shared_folder(tmp_path_factory, "good") / "book-copy"
-    with exclusive(book.with_name("lock")):
-        if not (book / "_build" / "html" / "index.html").exists():
-            shutil.rmtree(book, ignore_errors=True)
-            copy_book(book)
-            result = run_build("html", book, book / "_build")
-            assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-    return book
+    """A pristine copy of the book with a good build in its own ``_build`` (notebook cache
+    included), made once per worker; never handed to a test (see ``book_copy``).
+
+    It is built at the path every ``book_copy`` of this worker is restored to: Sphinx's saved
+    environment holds its source folder, so a copy built elsewhere would be read again in full
+    (about 2.5 s more per build), where a contributor's build reads only what changed.
+    """
+    base = tmp_path_factory.getbasetemp()  # this worker's own folder
+    pristine = base / "good-book"
+    book = base / "book"
+    shutil.rmtree(book, ignore_errors=True)
+    copy_book(book)
+    result = run_build("html", book, book / "_build")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    shutil.copytree(book, pristine, symlinks=True)
+    return pristine
 
 
 @pytest.fixture
-def book_copy(good_copy: Path, tmp_path: Path) -> Path:
-    """This test's own copy of ``good_copy``, build and notebook cache included."""
-    book = tmp_path / "book"
+def book_copy(good_copy: Path) -> Path:
+    """This test's own copy of ``good_copy``, build and notebook cache included, at the path
+    it was built at (so incremental builds read only what the test changed). Each test of the
+    worker gets it afresh at the same path: the previous test's copy is replaced."""
+    book = good_copy.with_name("book")
+    shutil.rmtree(book, ignore_errors=True)
     shutil.copytree(good_copy, book, symlinks=True)
     return book
 

@@ -48,9 +48,12 @@ def assert_same_navigation(ours: Path, theirs: Path) -> int:
     return compared
 
 
-def test_every_page_of_the_book_has_the_themes_navigation(site: Path, book_copy: Path) -> None:
-    # a copy at a new path is read and written again in full, its notebooks from the cache
-    theirs, log = build(book_copy, theme_nav=True)
+def test_every_page_of_the_book_has_the_themes_navigation(
+    site: Path, book_copy: Path, tmp_path: Path
+) -> None:
+    theirs_book = tmp_path / "theirs"
+    shutil.copytree(book_copy, theirs_book, symlinks=True)  # new path: written again in full
+    theirs, log = build(theirs_book, theme_nav=True)
     assert "sidebar navigation: made once" not in log
     compared = assert_same_navigation(site, theirs)
     assert compared >= 20  # every chapter, appendix, handout, search and 404
@@ -90,6 +93,23 @@ def test_a_deeper_table_of_contents_too(deep_book: Path, tmp_path: Path) -> None
     theirs, _ = build(theirs_book, theme_nav=True)
     assert assert_same_navigation(ours, theirs) >= 22
     assert 'href="#"' in navigation(ours / "book" / "deep" / "two.html")
+
+
+def test_a_renamed_chapter_is_renamed_in_every_pages_navigation(book_copy: Path) -> None:
+    """An incremental build reads only the renamed page, yet every page's sidebar (and the
+    neighbours' previous/next links) shows the new title (Sphinx alone would leave the old
+    title on the pages it did not read)."""
+    glossary = book_copy / "book" / "glossary.md"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8").replace("# Glossary\n", "# Words we use\n", 1),
+        encoding="utf-8",
+    )
+    site, log = build(book_copy, theme_nav=False)
+    assert re.search(r"reading sources\.\.\. \[100%\] book/glossary\s", log), "read in full?"
+    pages = [p for p in sorted(site.rglob("*.html")) if navigation(p) is not None]
+    assert len(pages) >= 20
+    stale = [p.relative_to(site).as_posix() for p in pages if "Words we use" not in navigation(p)]
+    assert stale == [], f"pages with the old navigation: {stale}"
 
 
 def test_each_section_toggle_is_named_after_its_section() -> None:
