@@ -64,10 +64,11 @@ serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT): the real site, rebuil
 	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)
 
 test: sysdeps ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
-	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
-# worksteal: the kernel tests of test_notebook_runner.py would otherwise queue on one worker
-# (the full suite keeps xdist's default: its tests are ordered around the shared build).
+# test: one test at a time to whichever worker is free, in the suite's order (tests/conftest.py
+# orders them around the shared build), a module that reads the shared build on one worker.
+# test-fast: worksteal, or the kernel tests of test_notebook_runner.py queue on one worker.
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
 	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 

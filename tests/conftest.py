@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from addictionbook.pipeline.build import copy_sources
+from addictionbook.upstream import name_xdist_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,10 +72,22 @@ def _group(item: pytest.Item) -> int:
     return 1 if BUILD_FIXTURES & names else 0
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if _group(item):
-            item.add_marker(pytest.mark.build)
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark the tests that build; keep each module that only reads the shared build on one
+    xdist worker (``--dist loadgroup``), so its module-scoped fixtures (the browser's visits
+    of every page, epubcheck, Ace) run once, not once per worker. (Marked as each test is
+    collected, before xdist's ``pytest_collection_modifyitems`` reads the groups.)"""
+    group = _group(item)
+    if group:
+        item.add_marker(pytest.mark.build)
+    if group == 3:
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's own naming of the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if getattr(config.option, "loadgroup", False):  # a worker of ``--dist loadgroup``
+        name_xdist_groups(items)
     items.sort(key=_group)  # stable: each group keeps the files' order
 
 
@@ -266,7 +279,8 @@ def site(build_out: Path) -> Path:
 @pytest.fixture(scope="session")
 def good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A pristine copy of the book with a good build in its own ``_build`` (notebook cache
-    included), made once per worker; never handed to a test (see ``book_copy``).
+    included): ``make html`` alone, from an empty ``_build``. Made once per worker; never
+    handed to a test (see ``book_copy``).
 
     It is built at the path every ``book_copy`` of this worker is restored to: Sphinx's saved
     environment holds its source folder, so a copy built elsewhere would be read again in full

@@ -130,3 +130,58 @@ def test_a_failed_build_forgets_the_saved_environment(tmp_path: Path) -> None:
     (tmp_path / ENV_PICKLE_FILENAME).write_bytes(b"saved")
     upstream.forget_environment_after_failure(tmp_path)
     assert not (tmp_path / ENV_PICKLE_FILENAME).exists()
+
+
+def test_loadgroup_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
+    """Six tests of one ``xdist_group`` on two workers run on one worker (with the suite's own
+    conftest hook, ``upstream.name_xdist_groups``); ungrouped tests still spread."""
+    (tmp_path / "conftest.py").write_text(
+        textwrap.dedent(
+            """
+            import pytest
+            from addictionbook.upstream import name_xdist_groups
+
+            @pytest.hookimpl(trylast=True)
+            def pytest_collection_modifyitems(config, items):
+                if getattr(config.option, "loadgroup", False):
+                    name_xdist_groups(items)
+            """
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "test_groups.py").write_text(
+        textwrap.dedent(
+            """
+            import os, time
+            import pytest
+
+            def record(kind, i):
+                with open(f"{kind}-{i}", "w") as handle:
+                    handle.write(os.environ["PYTEST_XDIST_WORKER"])
+                time.sleep(0.2)
+
+            @pytest.mark.xdist_group("together")
+            @pytest.mark.parametrize("i", range(6))
+            def test_grouped(i):
+                record("grouped", i)
+
+            @pytest.mark.parametrize("i", range(6))
+            def test_free(i):
+                record("free", i)
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2"]
+        + ["--dist", "loadgroup", "--rootdir", str(tmp_path), str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
+    workers = {
+        kind: {p.read_text() for p in tmp_path.glob(f"{kind}-*")} for kind in ("grouped", "free")
+    }
+    assert len(workers["grouped"]) == 1, workers
+    assert len(workers["free"]) == 2, workers
