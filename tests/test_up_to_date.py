@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import build_ok
+from addictionbook.pipeline.build import inputs_fingerprint
+
+from .conftest import build_ok, copy_book
 
 NOTHING = "nothing changed since the last build"
 
@@ -55,3 +57,12 @@ def test_a_deleted_site_is_built_again(book: Path) -> None:
 def test_only_the_settings_a_target_reads_count(book: Path) -> None:
     assert NOTHING in build(book, ADDICTIONBOOK_PAPER="a4")  # paper size: PDFs only
     assert NOTHING not in build(book, SOURCE_DATE_EPOCH="1700000000")  # page dates: the site too
+
+
+def test_a_moved_book_is_built_again(tmp_path: Path) -> None:
+    """Sphinx's saved state holds the book's paths, so a book moved with its ``_build`` is
+    built again: two copies that differ only in where they are have different fingerprints."""
+    here = copy_book(tmp_path / "here")
+    there = copy_book(tmp_path / "there")
+    assert inputs_fingerprint(here, "html") == inputs_fingerprint(here, "html")
+    assert inputs_fingerprint(here, "html") != inputs_fingerprint(there, "html")
