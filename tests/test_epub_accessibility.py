@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -20,7 +19,7 @@ import pytest
 
 from addictionbook.sphinx_ext.epub import ACCESSIBILITY
 
-from .conftest import ROOT
+from .conftest import ROOT, npm_install
 from .test_epub import NS, XHTML, Package
 
 ACE = ROOT / "tools" / "ace"
@@ -44,20 +43,12 @@ CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 def ace() -> list[str]:
     """The ``ace-puppeteer`` command, installed from tools/ace/package-lock.json on first use."""
     binary = ACE / "node_modules" / ".bin" / "ace-puppeteer"
-    if not binary.exists():
-        if shutil.which("npm") is None:
-            pytest.fail("npm is not installed: Ace by DAISY needs Node.js 20+ (Debian: nodejs npm)")
-        subprocess.run(
-            ["npm", "ci", "--ignore-scripts", "--silent", "--no-audit", "--no-fund"],
-            cwd=ACE,
-            env={
-                **os.environ,
-                "ELECTRON_SKIP_BINARY_DOWNLOAD": "1",
-                "PUPPETEER_SKIP_DOWNLOAD": "1",
-            },
-            check=True,
-            capture_output=True,
-        )
+    npm_install(
+        ACE,
+        binary,
+        "--ignore-scripts",
+        env={**os.environ, "ELECTRON_SKIP_BINARY_DOWNLOAD": "1", "PUPPETEER_SKIP_DOWNLOAD": "1"},
+    )
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make sysdeps` (Debian package chromium)")
     return [str(binary)]
