@@ -3,7 +3,8 @@
 - ``site``, ``book_pdf``, ``book_epub``: the repository's book built once into one output
   folder. Under pytest-xdist (``make test`` runs two workers) the workers share that folder:
   the first to ask builds, under a file lock, and the others read its output.
-- ``good_copy``: a copy of the book with a good build, for tests that break or extend it;
+- ``good_copy``: a copy of the book with a good build (one per worker), for tests that break
+  or extend it;
   ``book_copy`` gives each test its own copy of that (with the build and notebook cache, at
   the path it was built at, so that builds are incremental as a contributor's are),
   ``book_copy_with_pdfs`` the same with the run's PDFs published in it (the last good PDFs a
@@ -15,7 +16,9 @@
 Speed on two cores: tests run in groups (nothing built, own copies, the shared build),
 and the shared build starts in a background process as the first test starts (when the run
 has a test that reads it), so it is built while the workers run the first two groups instead
-of a worker waiting for it.
+of a worker waiting for it. ``make test`` hands tests out one at a time in that order
+(``--dist loadgroup --no-loadscope-reorder``), each module that only reads the shared build
+as one group, so both workers finish together and module fixtures run once.
 """
 
 from __future__ import annotations
