@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from addictionbook.pipeline.build import source_date_epoch
 
-from .conftest import ROOT, run_build, tree_digest
+from .conftest import ROOT, published, run_build, tree_digest
 
 DOWNLOAD_LINKS = "p.pdf-download a[href], p.epub-download a[href]"
 
@@ -43,8 +43,7 @@ def assert_links_resolve(site: Path) -> None:
 def test_html_alone_from_empty_has_no_download_links(book_copy: Path) -> None:
     """The copy's build is ``make html`` alone from an empty ``_build`` (``good_copy``)."""
     out = book_copy / "_build"
-    published = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert published == ["html", "logs"], published
+    assert published(out) == ["html", "logs"], published(out)
     assert download_links(out / "html") == {}, "links to PDFs or an EPUB that were not built"
     assert not (out / "html" / "pdf").exists() and not (out / "html" / "epub").exists()
     assert not (out / "pdf").exists() and not (out / "epub").exists()
@@ -57,8 +56,7 @@ def test_epub_alone_from_empty_publishes_only_the_epub(fresh_book: Path) -> None
     out = book / "_build"
     result = run_build("epub", book, out)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
-    published = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert published == ["epub", "logs"], published
+    assert published(out) == ["epub", "logs"], published(out)
     assert (out / "epub" / "book.epub").stat().st_size > 0
 
 
