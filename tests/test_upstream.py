@@ -1,5 +1,5 @@
 """Every workaround for an upstream package is listed, guarded and pinned to the code it was
-verified against (src/addictionbook/upstream.py).
+verified against (src/addictionbook/upstream/).
 
 When a dependency is upgraded, these tests say which workaround to re-verify: the version
 left its range, or the upstream code it relies on changed (its source hash).
@@ -7,6 +7,7 @@ left its range, or the upstream code it relies on changed (its source hash).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,8 @@ import pytest
 
 from addictionbook import upstream
 
-SRC = Path(upstream.__file__).resolve().parent
+#: ``src/addictionbook``: a workaround's ``where`` is below it (or, for test code, below the repository).
+SRC = Path(upstream.__file__).resolve().parents[1]
 WORKAROUNDS = sorted(upstream.WORKAROUNDS.values(), key=lambda w: w.name)
 
 
@@ -69,8 +71,9 @@ def test_out_of_range_pybtex_lookups_are_left_alone() -> None:
         """
         import importlib.metadata, pybtex.plugin
         from addictionbook import upstream
+        from addictionbook.upstream.pybtex import cache_bibtex_plugin_lookups
         upstream.version = lambda package: "999.0"
-        upstream.cache_bibtex_plugin_lookups()
+        cache_bibtex_plugin_lookups()
         print(hasattr(pybtex.plugin.entry_points, "cache_info"))
         """
     )
@@ -81,7 +84,7 @@ def test_pybtex_plugins_are_looked_up_once_and_still_found() -> None:
     out = run(
         """
         import pybtex.plugin
-        from addictionbook.upstream import cache_bibtex_plugin_lookups
+        from addictionbook.upstream.pybtex import cache_bibtex_plugin_lookups
         cache_bibtex_plugin_lookups()
         plain = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")
         alpha = pybtex.plugin.find_plugin("pybtex.style.formatting", "alpha")
@@ -98,7 +101,7 @@ def test_opengraph_does_not_import_matplotlib_when_social_cards_are_off() -> Non
         """
         import sys
         from types import SimpleNamespace
-        from addictionbook.upstream import skip_social_card_import
+        from addictionbook.upstream.opengraph import skip_social_card_import
         overrides = {"ogp_social_cards": {"enable": False}}
         app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
         skip_social_card_import(app)
@@ -113,7 +116,7 @@ def test_opengraph_keeps_social_cards_when_they_are_on() -> None:
     out = run(
         """
         from types import SimpleNamespace
-        from addictionbook.upstream import skip_social_card_import
+        from addictionbook.upstream.opengraph import skip_social_card_import
         overrides = {"ogp_social_cards": {"enable": True}}
         app = SimpleNamespace(config=SimpleNamespace(_overrides=overrides))
         skip_social_card_import(app)
@@ -128,7 +131,9 @@ def test_a_failed_build_forgets_the_saved_environment(tmp_path: Path) -> None:
     from sphinx.application import ENV_PICKLE_FILENAME
 
     (tmp_path / ENV_PICKLE_FILENAME).write_bytes(b"saved")
-    upstream.forget_environment_after_failure(tmp_path)
+    from addictionbook.upstream.sphinx import forget_environment_after_failure
+
+    forget_environment_after_failure(tmp_path)
     assert not (tmp_path / ENV_PICKLE_FILENAME).exists()
 
 
@@ -139,7 +144,7 @@ def test_loadgroup_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
         textwrap.dedent(
             """
             import pytest
-            from addictionbook.upstream import name_xdist_groups
+            from tests.xdist_groups import name_xdist_groups
 
             @pytest.hookimpl(trylast=True)
             def pytest_collection_modifyitems(config, items):
@@ -178,6 +183,7 @@ def test_loadgroup_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
         cwd=tmp_path,
         capture_output=True,
         text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC.parents[1])},  # tests.xdist_groups
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     grouped = {p.read_text() for p in tmp_path.glob("grouped-*")}

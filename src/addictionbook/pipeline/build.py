@@ -354,7 +354,7 @@ def run_sphinx(root: Path, work: Path, builder: str, reporter: Reporter) -> None
         # Sphinx does not re-read a page whose warnings failed the build, so a second run would
         # pass without fixing anything; dropping the saved environment forces a full re-read
         # (notebook outputs stay cached).
-        from ..upstream import forget_environment_after_failure
+        from ..upstream.sphinx import forget_environment_after_failure
 
         forget_environment_after_failure(work / "_build" / ".doctrees")
         listed = "\n".join(dict.fromkeys(reporter.problems[:40])) or "(no warning was printed)"

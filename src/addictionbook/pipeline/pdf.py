@@ -319,7 +319,7 @@ def write_pdf(html: str, base: Path, target: Path) -> Path:
     stylesheet and write a tagged PDF/UA-1 to ``target``."""
     from weasyprint import CSS, HTML
 
-    from ..upstream import patch_weasyprint_tagging
+    from ..upstream.weasyprint import patch_weasyprint_tagging
 
     patch_weasyprint_tagging()
     target.parent.mkdir(parents=True, exist_ok=True)

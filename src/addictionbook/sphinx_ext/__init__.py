@@ -10,27 +10,28 @@
 - ``page_assets``: each web page links only the stylesheets and scripts its content uses, and
   the theme's stylesheet only the icons the site's icon fonts hold;
 - ``translations``: the Spanish client handouts, translated from their gettext catalogues;
-- and the workarounds for upstream packages in ``addictionbook.upstream``.
+- and the workarounds for upstream packages in ``addictionbook.upstream`` (one module each).
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from .. import upstream
+from ..upstream import opengraph, pybtex
+from ..upstream import sphinx as sphinx_upstream
 from . import downloads, epub, freshness, page_assets, pdf, redirect, sidebar, translations
 
 
 def setup(app: Sphinx) -> dict:
     sidebar.setup(app)
     translations.setup(app)
-    upstream.cache_bibtex_plugin_lookups()
-    upstream.skip_social_card_import(app)
+    pybtex.cache_bibtex_plugin_lookups()
+    opengraph.skip_social_card_import(app)
     app.connect("env-get-outdated", freshness.outdated_by_helper)
     app.connect("env-get-outdated", freshness.outdated_by_static_files)
     app.connect("env-get-outdated", downloads.outdated_by_downloads)
     app.connect("source-read", freshness.wait_for_notebook)
-    app.connect("builder-inited", upstream.cache_compiled_templates)
+    app.connect("builder-inited", sphinx_upstream.cache_compiled_templates)
     app.connect("config-inited", pdf.configure_pdfs, priority=900)
     app.connect("doctree-resolved", downloads.add_download_links)
     app.connect("builder-inited", epub.epub_setup)

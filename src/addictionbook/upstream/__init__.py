@@ -1,4 +1,4 @@
-"""Workarounds for packages the book does not own: every one in this module, each with the
+"""Workarounds for packages the book does not own: the registry of every one, each with the
 version it was checked against, the upstream issue it works around, and a guard.
 
 A workaround changes (or leans on the internals of) someone else's code, so it is the first
@@ -11,31 +11,25 @@ thing to break when a dependency is upgraded. Each is listed in :data:`WORKAROUN
 - the upstream functions it relies on, with a hash of their source at the verified version:
   ``tests/test_upstream.py`` fails when that code changes, even inside the range.
 
-Workarounds that live elsewhere because of where they must act are listed here too (their
-``where``): the sidebar made once per build, the EPUB's accessibility fixes, the trimmed icon
-rules and the root redirect page (``sphinx_ext/``). This module sits below every layer of the
-package: the Sphinx extension and the build pipeline both use it.
+The workarounds themselves live in one module per upstream project (``pybtex``,
+``opengraph``, ``sphinx``, ``weasyprint``), or, where they must act inside the Sphinx extension,
+in ``sphinx_ext/`` (the sidebar made once per build, the EPUB's accessibility fixes, the trimmed
+icon rules, the root redirect page); each entry's ``where`` names the file. This package sits
+below every layer: the Sphinx extension and the build pipeline both use it. Loading the
+registry imports nothing of Sphinx (the guard's warning imports Sphinx's logger when it fires).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib
 import inspect
-import sys
-import types
 from dataclasses import dataclass
-from functools import wraps
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
-from sphinx.application import Sphinx
-from sphinx.util import logging
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -50,7 +44,7 @@ class Workaround:
     relies_on: tuple[str, ...]  # dotted names of the upstream code it patches or reads
     source_sha256: str  # of that code's source at ``verified`` (see ``source_digest``)
     gain: str  # what it buys, measured
-    where: str = "upstream.py"  # below src/addictionbook/
+    where: str  # the file that applies it, below src/addictionbook/
 
     def installed(self) -> str | None:
         try:
@@ -99,7 +93,9 @@ def applies(name: str) -> bool:
     found = WORKAROUNDS[name]
     if found.in_range():
         return True
-    logger.warning(
+    from sphinx.util import logging
+
+    logging.getLogger(__name__).warning(
         f"upstream workaround {found.name!r} was verified against {found.package} "
         f"{found.verified} and is off for {found.package} {found.installed()}: check "
         f"{found.upstream}, then re-verify it in src/addictionbook/{found.where}",
@@ -123,6 +119,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             relies_on=("pybtex.plugin._load_entry_point",),
             source_sha256="651a544d021985bab27fd3625eaed0e424ba54c5674590c14a13446e57e82f31",
             gain="2.7 s of a clean build (one entry-point scan per citation)",
+            where="upstream/pybtex.py",
         ),
         Workaround(
             name="opengraph-without-social-cards",
@@ -133,6 +130,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             relies_on=("sphinxext.opengraph",),
             source_sha256="2fde085c93e864d2596e6c90b6b15f7d573b997dcfa0352fca2a86612467cd72",
             gain="1.3 s of every build (matplotlib imported for cards that are off)",
+            where="upstream/opengraph.py",
         ),
         Workaround(
             name="compiled-templates-kept",
@@ -144,6 +142,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             relies_on=("sphinx.jinja2glue.BuiltinTemplateLoader.init",),
             source_sha256="62cf1b12c372bea467e9ed20f913fa09005420cd8263e9e3398e133279f43ba9",
             gain="0.3 s of every build that writes pages",
+            where="upstream/sphinx.py",
         ),
         Workaround(
             name="failed-build-reread",
@@ -155,7 +154,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             source_sha256="9342f47426ee072b14589ef92b368330ae5da0ce5f9b1d14a0619a5261b791f2",
             gain="a page whose warning failed the build is read again, so the next build "
             "fails too until it is fixed (Sphinx would pass without re-reading it)",
-            where="upstream.py (called by pipeline/build.py)",
+            where="upstream/sphinx.py (called by pipeline/build.py)",
         ),
         Workaround(
             name="navigation-rewrites-every-page",
@@ -183,7 +182,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             source_sha256="5b6e18b9837a149d021eb45aab725daead87bb51e76f6dbddebced86cbcf95d5",
             gain="the test suite's modules that read the shared build stay on one worker "
             "(--dist loadgroup), so the browser visits every page once, not once per worker",
-            where="upstream.py (called by tests/conftest.py)",
+            where="tests/xdist_groups.py (called by tests/conftest.py)",
         ),
         Workaround(
             name="sidebar-made-once",
@@ -353,6 +352,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             source_sha256="56c330f89776a24bd60c11e56153aa1e424506050314ecf23e66e97e19dec0a1",
             gain="running heads, footers and page numbers are artifacts, as PDF/UA-1 asks; "
             "without it they are marked content outside the structure tree",
+            where="upstream/weasyprint.py (called by pipeline/pdf.py)",
         ),
         Workaround(
             name="weasyprint-element-language",
@@ -365,195 +365,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             source_sha256="f716251a83e7096e9cae972b63e633aab21c664d200582166dd0d5096780f9c4",
             gain="the Spanish pages inside the book PDF, and English words inside a Spanish "
             "handout, are read aloud in their own language (/Lang on the structure element)",
+            where="upstream/weasyprint.py (called by pipeline/pdf.py)",
         ),
     )
 }
-
-
-# --- the workarounds that act from here ---------------------------------------------------
-
-
-def cache_bibtex_plugin_lookups() -> None:
-    """Look up each pybtex plugin once per build instead of once per citation.
-
-    pybtex scans every installed package's entry points for its style plugins on each citation
-    it formats (about 20 ms a time: 2.7 s of a clean build of this book). The installed packages
-    cannot change during a build, so the lookup is cached.
-    """
-    import pybtex.plugin
-
-    lookup = pybtex.plugin.entry_points
-    if not hasattr(lookup, "cache_info") and applies("pybtex-plugin-lookups"):
-        pybtex.plugin.entry_points = functools.lru_cache(maxsize=None)(lookup)
-
-
-def social_cards_enabled(app: Sphinx) -> bool:
-    """Whether ``ogp_social_cards`` asks for images (Jupyter Book passes config as overrides)."""
-    for raw in (getattr(app.config, "_overrides", {}), getattr(app.config, "_raw_config", {})):
-        if "ogp_social_cards" in raw:
-            return (raw["ogp_social_cards"] or {}).get("enable", True) is not False
-    return True
-
-
-def skip_social_card_import(app: Sphinx) -> None:
-    """Spare the build sphinxext-opengraph's import of matplotlib (1.3 s) when cards are off.
-
-    The extension imports its social-card module, and with it matplotlib, even when
-    ``ogp_social_cards: {enable: false}``. When cards are off (as in ``_config.yml``), it gets
-    the stand-in it uses itself when matplotlib is missing: no defaults and no card drawer.
-    Must run before ``sphinxext.opengraph`` is imported, so this extension is listed first.
-    """
-    name = "sphinxext.opengraph._social_cards"
-    if social_cards_enabled(app) or "sphinxext.opengraph" in sys.modules or name in sys.modules:
-        return
-    if not applies("opengraph-without-social-cards"):
-        return
-    stand_in = types.ModuleType(name, "No social cards: see addictionbook.upstream.")
-    stand_in.DEFAULT_SOCIAL_CONFIG = {}  # type: ignore[attr-defined]
-    stand_in.create_social_card = None  # type: ignore[attr-defined]
-    sys.modules[name] = stand_in
-
-
-def cache_compiled_templates(app: Sphinx) -> None:
-    """Keep the theme's compiled Jinja templates between builds (0.3 s of every build).
-
-    Jinja checks each template's source against its cached bytecode, so an edited template is
-    compiled again.
-    """
-    templates = getattr(app.builder, "templates", None)
-    environment = getattr(templates, "environment", None)
-    if environment is None or environment.bytecode_cache is not None:
-        return
-    if applies("compiled-templates-kept"):
-        from jinja2 import FileSystemBytecodeCache
-
-        folder = Path(app.doctreedir).parent / ".jinja_cache"
-        folder.mkdir(parents=True, exist_ok=True)
-        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
-
-
-def name_xdist_groups(items: list) -> None:
-    """Give each test marked ``xdist_group`` its group in its node id, as pytest-xdist means
-    to: xdist 3.8 writes the id's old string field, which pytest 9.2 no longer reads (it keeps
-    a structured id), so ``--dist loadgroup`` silently spreads a group over the workers
-    (pytest-xdist issue 1386). Called on the workers after xdist's own hook; does nothing
-    where xdist's renaming worked, or outside the verified xdist version."""
-    if not WORKAROUNDS["xdist-group-ids"].in_range():
-        return
-    from _pytest.nodeid import NodeId
-
-    for item in items:
-        names = {
-            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
-            for mark in item.iter_markers("xdist_group")
-        }
-        if names and "@" not in item.nodeid:
-            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(names))}")
-
-
-def forget_environment_after_failure(doctreedir: Path) -> None:
-    """After a failed build, make the next build read every page again.
-
-    Sphinx does not re-read a page that has not changed, so the warning that failed the build
-    is not raised again and a second build would pass without anything being fixed (Sphinx
-    issue 725). Removing the saved environment forces a full re-read; notebook outputs stay in
-    their cache. Called by the build pipeline, outside Sphinx: no Sphinx logger, so the range
-    is checked without a warning (an upgrade shows up in tests/test_upstream.py).
-    """
-    if WORKAROUNDS["failed-build-reread"].in_range():
-        from sphinx.application import ENV_PICKLE_FILENAME
-
-        (doctreedir / ENV_PICKLE_FILENAME).unlink(missing_ok=True)
-
-
-# WeasyPrint (the PDF step, pipeline/pdf.py) ------------------------------------------------
-
-_PATCHED: set[str] = set()
-
-
-def patch_weasyprint_tagging() -> None:
-    """Apply the PDF tagging workarounds below (each under its own guard), once per process."""
-    for name, patch in (
-        ("weasyprint-margin-artifacts", _mark_page_margins_as_artifacts),
-        ("weasyprint-element-language", _tag_element_languages),
-    ):
-        if name not in _PATCHED and applies(name):
-            patch()
-            _PATCHED.add(name)
-
-
-def _mark_page_margins_as_artifacts() -> None:
-    """Draw running heads, footers and page numbers as PDF/UA artifacts (WeasyPrint 1836).
-
-    WeasyPrint tags the text of page-margin boxes (``@top-left``, ``@bottom-right``, ...) as
-    marked content whose structure elements it leaves out of the structure tree
-    (``weasyprint/pdf/tags.py``: "It could be included in tree as Artifact, but that's only
-    allowed in PDF 2.0"); PDF/UA-1 (ISO 14289-1, 7.8) asks for them to be artifacts. Each margin
-    box is drawn inside ``/Artifact <</Type /Pagination /Subtype /Header>>`` (``/Footer`` at
-    the bottom) with no MCID, and the tag builder skips margin boxes.
-    """
-    import pydyf
-    from weasyprint import draw
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
-
-    original_draw = draw.draw_stacking_context
-    original_tree = tags._build_box_tree
-
-    @wraps(original_draw)
-    def draw_stacking_context(stream, stacking_context):
-        box = stacking_context.box
-        if not isinstance(box, boxes.MarginBox) or stream._tags is None:
-            return original_draw(stream, stacking_context)
-        subtype = "/Header" if box.at_keyword.startswith("@top") else "/Footer"
-        if box.at_keyword.startswith(("@left", "@right")):
-            subtype = None
-        properties = pydyf.Dictionary({"Type": "/Pagination"})
-        if subtype:
-            properties["Subtype"] = subtype
-        saved, stream._tags = stream._tags, None  # no MCIDs inside the artifact
-        stream.begin_marked_content("Artifact", properties)
-        try:
-            return original_draw(stream, stacking_context)
-        finally:
-            stream.end_marked_content()
-            stream._tags = saved
-
-    @wraps(original_tree)
-    def build_box_tree(box, *args, **kwargs):
-        if isinstance(box, boxes.MarginBox):
-            return iter(())  # drawn as an artifact: nothing to tag
-        return original_tree(box, *args, **kwargs)
-
-    draw.draw_stacking_context = draw_stacking_context
-    tags._build_box_tree = build_box_tree
-
-
-def _tag_element_languages() -> None:
-    """Give a structure element the language of its HTML element's ``lang`` attribute.
-
-    WeasyPrint 70 writes the language of ``<html lang>`` as the document's ``/Lang`` and no
-    other: a Spanish handout inside the English book would be read aloud with English
-    pronunciation. PDF lets any structure element carry its own ``/Lang`` (ISO 32000-1,
-    14.9.2; WCAG technique PDF19, language of parts), so each element made from an HTML element
-    with a ``lang`` attribute gets one (the elements made from its anonymous boxes too).
-    """
-    import pydyf
-    from weasyprint.formatting_structure import boxes
-    from weasyprint.pdf import tags
-
-    original_tree = tags._build_box_tree
-
-    @wraps(original_tree)
-    def build_box_tree(box, *args, **kwargs):
-        element = getattr(box, "element", None)
-        lang = None
-        if element is not None and not isinstance(box, boxes.PageBox):
-            if getattr(box, "element_tag", None) not in ("html", "body"):  # the catalog's
-                lang = element.get("lang")
-        for struct in original_tree(box, *args, **kwargs):
-            if lang and "Lang" not in struct:
-                struct["Lang"] = pydyf.String(lang)
-            yield struct
-
-    tags._build_box_tree = build_box_tree
