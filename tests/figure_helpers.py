@@ -140,10 +140,10 @@ def text_contrasts(fig: Figure, dpi: float = 100) -> list[tuple[str, float]]:
 def shown_figures(root: Path) -> list[tuple[str, int, str, dict]]:
     """Every code cell of the book that shows a registered figure: (page, line of the cell,
     figure id, the cell's ``mystnb: image:`` options such as ``alt`` and ``width``)."""
-    from addictionbook.content.lint import Book
+    from addictionbook.content.sources import Sources
 
     found = []
-    for entry, page in Book(root).pages.items():
+    for entry, page in Sources(root).pages.items():
         lines = page.path.read_text(encoding="utf-8").splitlines()
         for name, _, options, start, end in page.directives:
             shown = re.search(r"show\(\s*[\"'](fig-[\w-]+)", "\n".join(lines[start - 1 : end]))

@@ -176,7 +176,7 @@ def test_editing_build_tooling_in_the_package_executes_nothing(
     package, env = helper_copy
     build(book, env)
     before = records(book)
-    with (package / "content" / "lint.py").open("a", encoding="utf-8") as handle:
+    with (package / "content" / "lint" / "__init__.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# an edit to build tooling\n")
     build(book, env)
     assert executed(book, before) == set()

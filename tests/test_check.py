@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook.content import lint as check
+from addictionbook.content import lint
 from addictionbook.content.book import split_front_matter
-from addictionbook.content.lint import Book, Finding
+from addictionbook.content.lint import language, safety, structure
+from addictionbook.content.sources import Sources
+from addictionbook.problems import Problem
 
 from .conftest import ROOT
 
@@ -149,20 +151,20 @@ def book(tmp_path: Path) -> Path:
 
 
 CHECKS = (
-    check.check_front_matter,
-    check.check_sections,
-    check.check_alt_text,
-    check.check_terms,
-    check.check_citations,
-    check.check_language,
-    check.check_spelling,
-    check.check_client_handouts,
-    check.check_vignettes,
+    structure.check_front_matter,
+    structure.check_sections,
+    structure.check_alt_text,
+    structure.check_terms,
+    structure.check_citations,
+    language.check_language,
+    language.check_spelling,
+    safety.check_client_handouts,
+    structure.check_vignettes,
 )
 
 
-def findings(root: Path) -> list[Finding]:
-    book = Book(root)
+def findings(root: Path) -> list[Problem]:
+    book = Sources(root)
     return sorted(f for c in CHECKS for f in c(book))
 
 
@@ -178,7 +180,7 @@ def line_of(root: Path, name: str, needle: str) -> int:
     return next(i for i, text in enumerate(lines, 1) if needle in text)
 
 
-def only(found: list[Finding]) -> Finding:
+def only(found: list[Problem]) -> Problem:
     assert len(found) == 1, "\n".join(map(str, found))
     return found[0]
 
@@ -380,7 +382,7 @@ def test_client_handout_without_crisis_line(book: Path) -> None:
 
 
 def test_every_client_safety_message_has_a_fixture() -> None:
-    assert [m.id for m in check.client_safety_messages()] == list(SAFETY_SENTENCES)
+    assert [m.id for m in safety.client_safety_messages()] == list(SAFETY_SENTENCES)
 
 
 @pytest.mark.parametrize("message", list(SAFETY_SENTENCES))
@@ -418,7 +420,7 @@ def test_toc_entry_for_missing_file(book: Path) -> None:
         "      - file: book/handout\n",
         "      - file: book/handout\n      - file: book/nowhere\n",
     )
-    found = only(check.run(book))
+    found = only(lint.run(book))
     assert (found.path, found.line) == ("_toc.yml", line_of(book, "_toc.yml", "book/nowhere"))
 
 
@@ -426,7 +428,7 @@ def test_ipynb_added_to_the_repository(book: Path) -> None:
     subprocess.run(["git", "init", "-q", str(book)], check=True)
     (book / "book" / "draft.ipynb").write_text("{}", encoding="utf-8")
     subprocess.run(["git", "-C", str(book), "add", "book/draft.ipynb"], check=True)
-    found = only(list(check.check_tracked_files(book)))
+    found = only(list(structure.check_tracked_files(book)))
     assert found.path == "book/draft.ipynb" and "jupytext" in found.message
 
 
@@ -435,7 +437,7 @@ def test_build_output_added_to_the_repository(book: Path) -> None:
     (book / "_build" / "html").mkdir(parents=True)
     (book / "_build" / "html" / "index.html").write_text("<html></html>", encoding="utf-8")
     subprocess.run(["git", "-C", str(book), "add", "-f", "_build/html/index.html"], check=True)
-    found = only(list(check.check_tracked_files(book)))
+    found = only(list(structure.check_tracked_files(book)))
     assert found.path == "_build/html/index.html"
 
 
@@ -452,7 +454,7 @@ def test_cli_prints_path_line_message_and_exits_non_zero(book: Path) -> None:
 
 
 def test_the_real_book_passes_every_check() -> None:
-    found = check.run(ROOT)
+    found = lint.run(ROOT)
     assert found == [], "\n".join(map(str, found))
 
 

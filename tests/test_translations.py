@@ -16,8 +16,11 @@ from bs4 import BeautifulSoup
 
 from addictionbook.content import lint, translations
 from addictionbook.content.book import HANDOUT_PREFIX, page_title, toc_files
-from addictionbook.content.lint import Book, Finding
+from addictionbook.content.lint import readability, safety
+from addictionbook.content.lint import translations as lint_translations
+from addictionbook.content.sources import Sources
 from addictionbook.figures.registry import BY_ID
+from addictionbook.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "drug-free-is-a-start"
@@ -30,7 +33,7 @@ chapters:
   - file: book/handouts/es/{NAME}
 """
 CLIENT_HANDOUTS = [
-    entry for entry, page in Book(ROOT).pages.items() if page.front.get("audience") == "client"
+    entry for entry, page in Sources(ROOT).pages.items() if page.front.get("audience") == "client"
 ]
 
 
@@ -46,8 +49,8 @@ def book(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def found(root: Path) -> list[Finding]:
-    return sorted(lint.check_translations(Book(root)))
+def found(root: Path) -> list[Problem]:
+    return sorted(lint_translations.check_translations(Sources(root)))
 
 
 def po_line(root: Path, needle: str) -> int:
@@ -159,9 +162,9 @@ SPANISH_SAFETY = {
 
 
 def test_every_spanish_safety_message_has_a_test() -> None:
-    ids = [m.id for m in lint.client_safety_messages(language="es")]
+    ids = [m.id for m in safety.client_safety_messages(language="es")]
     assert ids == list(SPANISH_SAFETY)
-    assert "crisis-line-in-spanish" not in [m.id for m in lint.client_safety_messages()]
+    assert "crisis-line-in-spanish" not in [m.id for m in safety.client_safety_messages()]
 
 
 @pytest.mark.parametrize("message", list(SPANISH_SAFETY))
@@ -196,7 +199,7 @@ def test_spanish_handouts_read_fairly_easily() -> None:
     for english in CLIENT_HANDOUTS:
         text = translations.read_catalogue(translations.catalogue_path(ROOT, english)).text()
         assert len(text.split()) > 150, "the catalogue's text was not read"
-        assert lint.szigriszt_pazos(text) >= lint.CLIENT_MIN_SZIGRISZT
+        assert readability.szigriszt_pazos(text) >= readability.CLIENT_MIN_SZIGRISZT
 
 
 def test_hard_spanish_fails_the_readability_floor(book: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from addictionbook import upstream
 
-#: ``src/addictionbook``: a workaround's ``where`` is below it (or, for test code, below the repository).
+#: ``src/addictionbook``: where a workaround lives (test code: below the repository).
 SRC = Path(upstream.__file__).resolve().parents[1]
 WORKAROUNDS = sorted(upstream.WORKAROUNDS.values(), key=lambda w: w.name)
 

@@ -1,2 +1,3 @@
 """The book's sources as data: table of contents, front matter, which pages are notebooks or
-handouts (``book``), the content linter (``lint``) and the chapter scaffold (``scaffold``)."""
+handouts (``book``, ``page``, ``sources``), the content linter (``lint``) and the chapter scaffold
+(``scaffold``)."""

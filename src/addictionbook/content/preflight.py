@@ -20,8 +20,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..problems import Problem
 from .book import TocError, load_yaml, toc_files
-from .lint import Finding
 
 #: ``{figure}``/``{image}`` directives, Markdown images and HTML ``<img src>``.
 IMAGE_DIRECTIVE = re.compile(r"^\s*(?:```+|:::+)\{(?:figure|image)\}\s+(\S+)", re.M)
@@ -45,18 +45,18 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list[Finding]]:
+def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list[Problem]]:
     """Read ``path`` as UTF-8 text; return its text (None if unusable) and the findings."""
     name = _rel(root, path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return None, [Finding(name, 1, f"the {what} is missing; restore it (git checkout)")]
+        return None, [Problem(name, 1, f"the {what} is missing; restore it (git checkout)")]
     except OSError as error:
-        return None, [Finding(name, 1, f"the {what} cannot be read ({error.strerror})")]
+        return None, [Problem(name, 1, f"the {what} cannot be read ({error.strerror})")]
     if not data.strip():
         return None, [
-            Finding(
+            Problem(
                 name,
                 1,
                 f"the {what} is empty; write its content (a page needs at least a # title) "
@@ -66,7 +66,7 @@ def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         return None, [
-            Finding(
+            Problem(
                 name,
                 line,
                 f"the {what} holds binary data, not text (a NUL byte); is it the right file? "
@@ -80,7 +80,7 @@ def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         byte = data[error.start]
         return None, [
-            Finding(
+            Problem(
                 name,
                 line,
                 f"byte 0x{byte:02x} at column {column} is not UTF-8 text; re-save the file "
@@ -136,11 +136,11 @@ def image_references(text: str) -> Iterator[tuple[str, int]]:
             yield target.split("#")[0].split("?")[0], text.count("\n", 0, match.start(1)) + 1
 
 
-def check_images(root: Path, page: Path, text: str) -> Iterator[Finding]:
+def check_images(root: Path, page: Path, text: str) -> Iterator[Problem]:
     for target, line in image_references(text):
         path = (root / target.lstrip("/")) if target.startswith("/") else page.parent / target
         if not path.is_file():
-            yield Finding(
+            yield Problem(
                 _rel(root, page),
                 line,
                 f"the image {target} does not exist; add the file or fix the path",
@@ -149,15 +149,15 @@ def check_images(root: Path, page: Path, text: str) -> Iterator[Finding]:
         problem = image_problem(path)
         if problem:
             advice = "" if ";" in problem else f"; replace it with a good {IMAGE_KINDS} file"
-            yield Finding(_rel(root, page), line, f"the image {target} {problem}{advice}")
+            yield Problem(_rel(root, page), line, f"the image {target} {problem}{advice}")
 
 
-def check_sources(root: Path) -> list[Finding]:
+def check_sources(root: Path) -> list[Problem]:
     """Every file the build reads is readable UTF-8 text, and every image a page shows is good.
 
     Run before Sphinx by every build, and by ``make check``.
     """
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     config_text, found = check_text_file(root, root / "_config.yml", "configuration file")
     findings += found
     toc_text, found = check_text_file(root, root / "_toc.yml", "table of contents")
@@ -169,7 +169,7 @@ def check_sources(root: Path) -> list[Finding]:
     except Exception as error:  # noqa: BLE001 - any YAML error, reported with its position
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return [Finding("_config.yml", line, f"the configuration cannot be read: {error}")]
+        return [Problem("_config.yml", line, f"the configuration cannot be read: {error}")]
     for bib in config.get("bibtex_bibfiles", []) if isinstance(config, dict) else []:
         findings += check_text_file(root, root / bib, "bibliography")[1]
     try:
@@ -213,12 +213,12 @@ def pdf_font_coverage() -> frozenset[int] | None:
     return frozenset(covered)
 
 
-def check_glyphs(root: Path) -> list[Finding]:
+def check_glyphs(root: Path) -> list[Problem]:
     """Every character of the book's pages and translations is in the PDF's fonts."""
     covered = pdf_font_coverage()
     if covered is None:
         return [
-            Finding(
+            Problem(
                 "_config.yml",
                 1,
                 f"the PDF's fonts ({', '.join(PDF_FONTS)}) are not installed; run make sysdeps",
@@ -241,7 +241,7 @@ def check_glyphs(root: Path) -> list[Finding]:
                 drawn = not char.isspace() and unicodedata.category(char) not in ("Cc", "Cf")
                 if drawn and ord(char) not in covered:
                     findings.append(
-                        Finding(
+                        Problem(
                             _rel(root, path),
                             number,
                             f"the character {char!r} (U+{ord(char):04X}) is in none of the "

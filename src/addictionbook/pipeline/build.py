@@ -263,7 +263,7 @@ def preflight(root: Path, reporter: Reporter | None = None, for_pdf: bool = Fals
     """Catch what Sphinx would report badly or not at all, before it starts: the table of
     contents, unreadable, empty or binary sources, broken images, and for a PDF characters its
     fonts lack (``content.preflight``)."""
-    from ..content.lint import check_toc
+    from ..content.lint.structure import check_toc
     from ..content.preflight import check_glyphs, check_sources
 
     started = time.perf_counter()

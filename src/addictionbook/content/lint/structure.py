@@ -1,0 +1,253 @@
+"""The book's structure: the table of contents, front matter, chapter sections, alt text,
+glossary terms, citation keys, vignette labels, figures shown, and what git tracks."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from ...problems import Problem
+from .. import translations
+from ..book import TocError, toc_files
+from ..sources import Sources
+
+REQUIRED_SECTIONS = (
+    "Learning objectives",
+    "Key terms",
+    "Discussion questions",
+    "Self-check",
+    "Notes for instructors",
+)
+
+#: Files a contributor must never add to the repository.
+FORBIDDEN_TRACKED = re.compile(
+    r"(\.ipynb$|(^|/)(_build|\.venv|jupyter_execute|\.jupyter_cache|__pycache__)/|\.pyc$)"
+)
+
+CITE_ROLE = re.compile(r"^cite(:\w+)?$")
+
+
+def check_toc(root: Path) -> list[Problem]:
+    """Every table-of-contents entry names a file that exists."""
+    findings = []
+    lines = (root / "_toc.yml").read_text(encoding="utf-8").splitlines()
+    try:
+        entries = toc_files(root)
+    except TocError as error:
+        return [Problem("_toc.yml", 1, f"the table of contents cannot be read: {error}")]
+    for entry in entries:
+        if not any((root / f"{entry}{ext}").exists() for ext in ("", ".md", ".ipynb")):
+            line = next((i for i, text in enumerate(lines, 1) if entry in text), 1)
+            findings.append(
+                Problem(
+                    "_toc.yml",
+                    line,
+                    f"'{entry}' is listed but {entry}.md does not exist; create it or fix the name",
+                )
+            )
+    return findings
+
+
+def check_front_matter(sources: Sources) -> Iterator[Problem]:
+    """Every page has front matter with a one-sentence description for search engines."""
+    for page in sources.pages.values():
+        if "__error__" in page.front:
+            yield Problem(
+                page.rel,
+                page.front_line or 1,
+                f"the front matter is not valid YAML ({page.front['__error__'].splitlines()[0]}); "
+                "fix the indentation or quoting between the --- lines",
+            )
+            continue
+        meta = (page.front.get("myst") or {}).get("html_meta") or {}
+        if not page.front:
+            yield Problem(
+                page.rel,
+                1,
+                "missing front matter; start the file with ---, "
+                'myst: html_meta: description: "one sentence", and --- (see CONTRIBUTING.md)',
+            )
+        elif not str(meta.get("description", "")).strip():
+            yield Problem(
+                page.rel,
+                page.front_line or 1,
+                "the front matter has no "
+                "myst.html_meta.description; add one sentence that says what the page teaches",
+            )
+        if page.front.get("kernelspec") and not page.front.get("jupytext"):
+            yield Problem(
+                page.rel,
+                page.front_line or 1,
+                "a notebook needs a jupytext block in its "
+                "front matter (format_name: myst), or its code cells will not run; copy it "
+                "from book/layered-model.md",
+            )
+
+
+def check_sections(sources: Sources) -> Iterator[Problem]:
+    """Chapters have every required section, as ``##`` headings, in order."""
+    for entry in sources.chapters:
+        page = sources.pages.get(entry)
+        if page is None:
+            continue
+        titles = [h for h in page.headings if h[0] == 1]
+        if len(titles) != 1:
+            yield Problem(
+                page.rel,
+                titles[1][2] if len(titles) > 1 else 1,
+                "a chapter has exactly one # title; make other headings ## or deeper",
+            )
+        found = [text for level, text, _ in page.headings if level == 2]
+        missing = [s for s in REQUIRED_SECTIONS if s not in found]
+        for section in missing:
+            yield Problem(
+                page.rel,
+                1,
+                f"missing the section '## {section}'; every chapter has "
+                f"{', '.join(REQUIRED_SECTIONS)}",
+            )
+        present = [s for s in found if s in REQUIRED_SECTIONS]
+        if not missing and present != list(REQUIRED_SECTIONS):
+            line = next(h[2] for h in page.headings if h[1] in REQUIRED_SECTIONS)
+            yield Problem(
+                page.rel,
+                line,
+                "the required sections are out of order; use: " + ", ".join(REQUIRED_SECTIONS),
+            )
+
+
+def check_alt_text(sources: Sources) -> Iterator[Problem]:
+    """Every image and figure has alt text (figures drawn by cells too)."""
+    for page in sources.pages.values():
+        for alt, line in page.images:
+            if not alt.strip():
+                yield Problem(
+                    page.rel,
+                    line,
+                    "this image has no alt text; write one sentence "
+                    "that says what it shows inside the ![...]",
+                )
+        for name, _, options, line, _ in page.directives:
+            if name in ("figure", "image") and not str(options.get("alt", "")).strip():
+                yield Problem(
+                    page.rel,
+                    line,
+                    f"this {name} has no alt text; add :alt: with one "
+                    "sentence that says what it shows",
+                )
+            if name == "code-cell" and isinstance(options.get("mystnb"), dict):
+                cell = options["mystnb"]
+                if "figure" in cell and not str((cell.get("image") or {}).get("alt", "")).strip():
+                    yield Problem(
+                        page.rel,
+                        line,
+                        "this figure cell has no alt text; add "
+                        ':  image:\\n:    alt: "one sentence on what it shows"',
+                    )
+
+
+def check_terms(sources: Sources) -> Iterator[Problem]:
+    """Every {term} has a glossary entry; every glossary entry is used somewhere."""
+    used: set[str] = set()
+    for page in sources.pages.values():
+        for role in page.roles:
+            if role.name != "term":
+                continue
+            target = role.target.lower()
+            used.add(target)
+            if target not in sources.glossary_terms:
+                yield Problem(
+                    page.rel,
+                    role.line,
+                    f"the term '{role.target}' has no glossary "
+                    "entry; add it to book/glossary.md or use an existing term's exact name",
+                )
+    glossary = sources.pages.get("book/glossary")
+    for term, line in sources.glossary_terms.items():
+        if term not in used and glossary is not None:
+            yield Problem(
+                glossary.rel,
+                line,
+                f"the glossary term '{term}' is never linked with "
+                "{term}; link it where a chapter uses it, or remove it",
+            )
+
+
+def check_citations(sources: Sources) -> Iterator[Problem]:
+    """Every citation key exists in references.bib."""
+    for page in sources.pages.values():
+        for role in page.roles:
+            if not CITE_ROLE.match(role.name):
+                continue
+            # sphinxcontrib-bibtex's {pre}key{post} texts ("as cited in ...") are not keys
+            keys = re.sub(r"\{[^{}]*\}", "", role.content)
+            for key in (k.strip() for k in keys.split(",")):
+                if key and key not in sources.bib_keys:
+                    yield Problem(
+                        page.rel,
+                        role.line,
+                        f"the citation key '{key}' is not in "
+                        "book/references.bib; check the spelling or add the checked entry",
+                    )
+
+
+def check_vignettes(sources: Sources) -> Iterator[Problem]:
+    """Case vignettes say they are fictional composites."""
+    for page in sources.pages.values():
+        for name, argument, _, line, _ in page.directives:
+            if name == "admonition" and argument.lower().startswith("case vignette"):
+                if "fictional composite" not in argument.lower():
+                    yield Problem(
+                        page.rel,
+                        line,
+                        "label the vignette as fiction: 'Case vignette (a fictional composite)'",
+                    )
+
+
+def check_figures_used(sources: Sources) -> Iterator[Problem]:
+    """Every registered figure appears in at least one chapter."""
+    from ...figures.registry import FIGURES
+
+    shown = set()
+    for entry, page in sources.pages.items():
+        if entry.endswith("figure-gallery"):
+            continue
+        shown |= set(
+            re.findall(r"show\(\s*[\"'](fig-[\w-]+)", page.path.read_text(encoding="utf-8"))
+        )
+    # A translated handout shows its figures' variants in its language (<id>-<language>).
+    for english_doc, language in sources.translations.values():
+        page = sources.pages.get(english_doc)
+        if page is not None:
+            source = translations.spanish_source(
+                page.path.read_text(encoding="utf-8"), english_doc, language
+            )
+            shown |= set(re.findall(r"show\(\s*[\"'](fig-[\w-]+)", source))
+    for spec in FIGURES:
+        if spec.id not in shown:
+            yield Problem(
+                "src/addictionbook/figures/registry.py",
+                1,
+                f"the figure {spec.id} is registered "
+                "but no chapter shows it; add a figure cell or unregister it",
+            )
+
+
+def check_tracked_files(root: Path) -> Iterator[Problem]:
+    """No notebooks with outputs (.ipynb) or build output in the repository."""
+    result = subprocess.run(["git", "-C", str(root), "ls-files"], capture_output=True, text=True)
+    if result.returncode != 0:  # not a git checkout: look at the book folder instead
+        names = [p.relative_to(root).as_posix() for p in (root / "book").rglob("*.ipynb")]
+    else:
+        names = result.stdout.splitlines()
+    for name in names:
+        if FORBIDDEN_TRACKED.search(name):
+            how = (
+                "convert it to a MyST text notebook (jupytext --to myst) and remove the .ipynb"
+                if name.endswith(".ipynb")
+                else "build output does not belong in git; "
+                "git rm -r --cached it (it is in .gitignore)"
+            )
+            yield Problem(name, 1, f"this file must not be in the repository; {how}")
