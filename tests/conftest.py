@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook.pipeline.build import copy_sources
+from addictionbook.content.sources import copy_sources
 from tests.xdist_groups import name_xdist_groups
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-#: Lowest first. The base (``problems``: what every step reports; ``upstream``: the
-#: workarounds for other packages) sits below all of them and imports nothing of ours.
+#: Lowest first. The base (``problems``: what every step reports; ``settings``: what is read
+#: from the environment; ``upstream``: the workarounds for other packages) sits below all of
+#: them and imports nothing of ours.
 LAYERS = ("base", "figures", "content", "execution", "sphinx_ext", "pipeline", "cli")
-BASE = {"problems", "upstream"}
+BASE = {"problems", "settings", "upstream"}
 DEV = "addictionbook_dev"
 
 

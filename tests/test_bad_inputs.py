@@ -241,8 +241,8 @@ def test_a_chapter_that_vanishes_during_the_build_is_named(
     before = (book / "_build" / "html" / "index.html").read_bytes()
     checked = build.preflight
 
-    def preflight_then_delete(root: Path, reporter=None) -> None:
-        checked(root, reporter)
+    def preflight_then_delete(root: Path, reporter, for_pdf: bool = False) -> None:
+        checked(root, reporter, for_pdf)
         (root / "book" / "glossary.md").unlink()
 
     monkeypatch.setattr(build, "preflight", preflight_then_delete)

@@ -9,7 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
-from addictionbook.pipeline.build import LONGEST, for_terminal, shorten
+from addictionbook.pipeline.report import LONGEST, for_terminal, shorten
 
 from .conftest import run_build
 

@@ -22,7 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 from jupyter_cache import get_cache
 
-from addictionbook.pipeline.build import inputs_stamp
+from addictionbook.pipeline.fingerprint import inputs_stamp
 
 from .conftest import ROOT, build_ok
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from addictionbook.content import lint as check
+from addictionbook.content.lint import CHECK_MODULES
+from addictionbook.content.lint.structure import REQUIRED_SECTIONS
 
 from .conftest import ROOT, npm_install
 
@@ -436,8 +437,9 @@ def test_contributing_mentions_every_contributor_make_target() -> None:
 def test_contributing_explains_every_kind_of_linter_finding() -> None:
     functions = {
         name
-        for name, function in inspect.getmembers(check, inspect.isfunction)
-        if name.startswith("check_") and function.__module__ == check.__name__
+        for module in CHECK_MODULES
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if name.startswith("check_") and function.__module__ == module.__name__
     }
     assert functions == set(FINDING_PHRASES), "document the new check in CONTRIBUTING.md"
     findings = section(CONTRIBUTING.read_text(encoding="utf-8"), "What the checks mean").lower()
@@ -471,7 +473,7 @@ def test_contributing_covers_what_a_contributor_needs() -> None:
     ):
         assert needle in text, needle
     sections = section(text, "The structure of a chapter")
-    positions = [sections.find(f"## {name}") for name in check.REQUIRED_SECTIONS]
+    positions = [sections.find(f"## {name}") for name in REQUIRED_SECTIONS]
     assert -1 not in positions and positions == sorted(positions), "the required sections, in order"
 
 

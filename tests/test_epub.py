@@ -27,7 +27,8 @@ from addictionbook.content.book import split_front_matter, toc_files
 from addictionbook.figures.export import PNG_DPI
 from addictionbook.figures.registry import FIGURES
 from addictionbook.figures.style import SIZE_HANDOUT
-from addictionbook.pipeline.build import normalize_epub, source_date_epoch
+from addictionbook.pipeline.epub import normalize_epub
+from addictionbook.settings import source_date_epoch
 
 from .conftest import ROOT, run_build, tree_digest
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
-from addictionbook.pipeline.build import source_date_epoch
+from addictionbook.settings import source_date_epoch
 
 from .conftest import ROOT, published, run_build, tree_digest
 

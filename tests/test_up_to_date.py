@@ -2,7 +2,7 @@
 
 The fingerprint covers the book's files, the helper package, the installed packages, the last
 commit and the settings read from the environment
-(``addictionbook.pipeline.build.inputs_fingerprint``).
+(``addictionbook.pipeline.fingerprint.inputs_fingerprint``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook.pipeline.build import inputs_fingerprint
+from addictionbook.pipeline.fingerprint import inputs_fingerprint
 
 from .conftest import build_ok, copy_book
 

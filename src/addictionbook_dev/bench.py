@@ -19,8 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from addictionbook.content.sources import copy_sources
 from addictionbook.figures.registry import FIGURES
-from addictionbook.pipeline.build import copy_sources, jupyter_book
+from addictionbook.pipeline.sphinx_run import jupyter_book
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:

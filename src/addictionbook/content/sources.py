@@ -3,6 +3,7 @@ the translations, the glossary and the bibliography's keys."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -10,6 +11,21 @@ from pathlib import Path
 from . import translations
 from .book import load_yaml, numbered_chapters, toc_files
 from .page import Page, _parser, parse_page
+
+#: What a copy of the book needs in order to build (the helper package comes from the install).
+BOOK_FILES = ("_config.yml", "_toc.yml", "book", "figures", "_static", "_templates", "locales")
+
+
+def copy_sources(root: Path, target: Path) -> Path:
+    """Copy the book's sources (not its build) to ``target``: for tests and benchmarks."""
+    target.mkdir(parents=True)
+    for name in BOOK_FILES:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
 
 
 @dataclass

@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup, Tag
 
 from ..content import translations
 from ..content.book import HANDOUT_PREFIX, handouts_for, site_map
+from ..settings import source_date_epoch
 from ..sphinx_ext.pdf import ASSETS, LICENCE, paper_size
 
 STYLESHEET = ASSETS / "addictionbook-print.css"
@@ -67,8 +68,6 @@ def book_info(root: Path) -> Book:
 
     config = load_yaml((root / "_config.yml").read_text(encoding="utf-8"))
     sphinx = config.get("sphinx", {}).get("config", {})
-    from .build import source_date_epoch
-
     epoch = int(source_date_epoch(root) or 0)
     return Book(
         title=config["title"],

@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 
 from ..content import translations as tr
-from .build import BuildError, run_jupyter_book
+from .report import BuildError, Reporter
+from .sphinx_run import run_jupyter_book
 
 
 def english_commit(root: Path, english: Path) -> str:
@@ -58,7 +59,11 @@ def update_catalogues(root: Path, out: Path) -> list[Path]:
     from sphinx_intl.basic import update
 
     work = out / ".work"
-    run_jupyter_book(root, work, "gettext")
+    reporter = Reporter(root, out / "logs" / "translations.log", verbose=True)
+    try:
+        run_jupyter_book(root, work, "gettext", reporter)
+    finally:
+        reporter.close()
     built = work / "_build" / "gettext"
     updated = []
     for english_doc, language in tr.translations(root).values():

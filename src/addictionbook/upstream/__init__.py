@@ -154,7 +154,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             source_sha256="9342f47426ee072b14589ef92b368330ae5da0ce5f9b1d14a0619a5261b791f2",
             gain="a page whose warning failed the build is read again, so the next build "
             "fails too until it is fixed (Sphinx would pass without re-reading it)",
-            where="upstream/sphinx.py (called by pipeline/build.py)",
+            where="upstream/sphinx.py (called by pipeline/sphinx_run.py)",
         ),
         Workaround(
             name="navigation-rewrites-every-page",

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ...problems import Problem
 from ..sources import Sources
+from . import language, readability, safety, structure, translations
 from .language import check_language, check_spelling
 from .readability import readability_report
 from .safety import check_client_handouts
@@ -34,6 +35,9 @@ from .structure import (
     check_vignettes,
 )
 from .translations import check_translations
+
+#: Every module of checks (CONTRIBUTING.md explains each check they hold).
+CHECK_MODULES = (structure, language, safety, readability, translations)
 
 
 def run(root: Path) -> list[Problem]:
