@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook.content import annotations, lint
+from addictionbook.content import annotations
 from addictionbook.content.annotations import Annotation, annotate, parse
+from addictionbook.content.lint.report import check_book
 
 from .conftest import copy_book, run_build
 
@@ -75,7 +76,7 @@ def test_make_check_findings_become_annotations(
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    assert lint.main([str(book)]) == 1
+    assert check_book(book) == 1
     out = capsys.readouterr().out
     assert any(
         line.startswith("::error file=book/glossary.md,line=")

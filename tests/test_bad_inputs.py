@@ -247,7 +247,7 @@ def test_a_chapter_that_vanishes_during_the_build_is_named(
 
     monkeypatch.setattr(build, "preflight", preflight_then_delete)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    assert build.main(["html", "--root", str(book)]) == 1
+    assert build.build(book, book / "_build", "html") == 1
     err = capsys.readouterr().err
     assert "book/glossary" in err and "Traceback" not in err, err
     assert (book / "_build" / "html" / "index.html").read_bytes() == before
@@ -271,11 +271,11 @@ def test_output_that_vanishes_while_publishing_is_one_line(
 
     monkeypatch.setattr(build, "publish_dir", remove_then_publish)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    assert build.main(["html", "--root", str(book)]) == 1
+    assert build.build(book, book / "_build", "html") == 1
     err = capsys.readouterr().err
     assert "disappeared during the build" in err and "Traceback" not in err, err
     assert (book / "_build" / "html" / "index.html").read_bytes() == before
-    assert build.main(["html", "--root", str(book), "--verbose"]) == 1
+    assert build.build(book, book / "_build", "html", verbose=True) == 1
     assert "Traceback" in capsys.readouterr().err, "--verbose shows the traceback"
 
 

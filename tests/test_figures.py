@@ -826,7 +826,7 @@ def test_exports_carry_no_dates_or_versions(exported: Path) -> None:
 
 
 def test_export_command_reports_files_and_time(tmp_path: Path, capsys) -> None:
-    assert export.main([str(tmp_path), "--jobs", "1"]) == 0
+    export.export_command(tmp_path, jobs=1)
     out = capsys.readouterr().out
     assert re.search(rf"wrote {3 * len(FIGURES)} files .* in \d+\.\d\d s", out), out
 

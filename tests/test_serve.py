@@ -65,7 +65,7 @@ def preview(book_copy: Path, tmp_path: Path) -> Iterator[Preview]:
     log = tmp_path / "serve.log"
     with log.open("w") as handle:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "addictionbook.pipeline.serve", "--port", str(port)],
+            [sys.executable, "-m", "addictionbook.cli", "serve", "--port", str(port)],
             cwd=book,
             stdout=handle,
             stderr=subprocess.STDOUT,

@@ -14,10 +14,11 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
-from addictionbook.content import lint, translations
+from addictionbook.content import translations
 from addictionbook.content.book import HANDOUT_PREFIX, page_title, toc_files
 from addictionbook.content.lint import readability, safety
 from addictionbook.content.lint import translations as lint_translations
+from addictionbook.content.lint.report import check_book
 from addictionbook.content.sources import Sources
 from addictionbook.figures.registry import BY_ID
 from addictionbook.problems import Problem
@@ -115,10 +116,10 @@ def test_a_spanish_page_without_a_catalogue_fails(book: Path) -> None:
 
 
 def test_make_check_fails_on_a_fuzzy_entry(book: Path, capsys) -> None:
-    lint.main([str(book)])
+    check_book(book)
     assert PO not in capsys.readouterr().out
     edit_po(book, 'msgid "Remember"', '#, fuzzy\nmsgid "Remember"')
-    assert lint.main([str(book)]) == 1
+    assert check_book(book) == 1
     line = po_line(book, 'msgid "Remember"')
     assert f'{PO}:{line}: fuzzy entry (the English changed) "Remember"' in capsys.readouterr().out
 
@@ -217,7 +218,7 @@ def test_hard_spanish_fails_the_readability_floor(book: Path) -> None:
 
 
 def test_make_check_reports_spanish_readability_beside_the_english_grades(capsys) -> None:
-    assert lint.main([str(ROOT)]) == 0
+    assert check_book(ROOT) == 0
     report = capsys.readouterr().err
     for english in CLIENT_HANDOUTS:
         line = next(x for x in report.splitlines() if f"{english}.md:" in x)

@@ -1,51 +1,158 @@
-"""``addictionbook``: the one command behind every ``make`` target.
+"""``addictionbook``: the one command behind every ``make`` target, on click (as Jupyter
+Book's own command line is).
 
-``addictionbook COMMAND [ARGS...]``; ``addictionbook COMMAND --help`` lists a command's
-arguments. Each command is the ``main(argv)`` of one module, imported only when it runs, so
-``addictionbook check`` does not load Sphinx and ``addictionbook build`` does not load
-matplotlib.
+``addictionbook COMMAND [ARGS...]``; ``addictionbook COMMAND --help`` gives a command's usage,
+and a wrong argument exits 2 with a usage line. Each command imports what it runs only when it
+runs, so ``addictionbook check`` does not load Sphinx and ``addictionbook build`` does not load
+matplotlib. The developer tools (``bench``, ``lighthouse``, ``sysdeps``) live in
+``addictionbook_dev.cli`` and are loaded by name, the way click's documentation shows for lazily
+loaded subcommands, so that this package never imports its developer tools.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 
-#: command -> (module with ``main(argv)``, one line for ``--help``)
-COMMANDS = {
-    "build": ("addictionbook.pipeline.build", "build html|pdf|epub safely into _build/"),
-    "translations": (
-        "addictionbook.pipeline.translations",
-        "refresh the Spanish handouts' catalogues (locales/)",
-    ),
-    "serve": ("addictionbook.pipeline.serve", "live preview that rebuilds on save"),
-    "check": ("addictionbook.content.lint", "the content linter (file:line: what to fix)"),
-    "new-chapter": ("addictionbook.content.scaffold", 'start a chapter: new-chapter "Title"'),
-    "figures": ("addictionbook.figures.export", "export every registered figure to figures/"),
-    "bench": ("addictionbook_dev.bench", "build times beside stock jupyter-book"),
-    "lighthouse": ("addictionbook_dev.lighthouse", "Lighthouse scores of the built site"),
-    "sysdeps": ("addictionbook_dev.sysdeps", "install (or name) the Debian packages needed"),
+import click
+
+#: Commands defined outside this package: name -> "module:attribute" (loaded when used).
+LAZY = {
+    "bench": "addictionbook_dev.cli:bench",
+    "lighthouse": "addictionbook_dev.cli:lighthouse",
+    "sysdeps": "addictionbook_dev.cli:sysdeps",
 }
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+BOOK_ROOT = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The book's top folder (where _config.yml is).",
+)
 
 
-def usage() -> str:
-    rows = "\n".join(f"  {name:<12} {text}" for name, (_, text) in COMMANDS.items())
-    return f"usage: addictionbook COMMAND [ARGS...]\n\ncommands:\n{rows}\n"
+class LazyGroup(click.Group):
+    """A group whose commands in :data:`LAZY` are imported only when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY:
+            module, attribute = LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attribute)
+        return super().get_command(ctx, name)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if not argv or argv[0] in ("-h", "--help", "help"):
-        print(usage())
-        return 0 if argv else 2
-    command, rest = argv[0], argv[1:]
-    if command not in COMMANDS:
-        print(f"addictionbook: unknown command {command!r}\n\n{usage()}", file=sys.stderr)
-        return 2
-    module = importlib.import_module(COMMANDS[command][0])
-    sys.argv[0] = f"addictionbook {command}"  # argparse's prog in each command's --help
-    return module.main(rest) or 0
+@click.group(cls=LazyGroup, context_settings=CONTEXT)
+def main() -> None:
+    """Build, check and preview the course text. `make help` lists the make targets that
+    call these commands."""
+
+
+def finish(status: int) -> None:
+    """Leave with ``status`` (0: done; 1: the book has problems, each named above)."""
+    sys.exit(status)
+
+
+@main.command()
+@click.argument("target", type=click.Choice(["html", "pdf", "epub"]))
+@BOOK_ROOT
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: ROOT/_build).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Print the whole build log (also: V=1).")
+def build(target: str, root: Path, out: Path | None, verbose: bool) -> None:
+    """Build TARGET (html, pdf or epub) into _build/, publishing only a build that passed."""
+    from .pipeline.build import build as run_build
+    from .pipeline.report import verbose_requested
+
+    root = root.resolve()
+    finish(run_build(root, (out or root / "_build").resolve(), target, verbose_requested(verbose)))
+
+
+@main.command()
+@click.argument(
+    "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), required=False
+)
+def check(root: Path) -> None:
+    """The content linter: every problem as file:line: what to fix (exit 1 if any)."""
+    from .content.lint.report import check_book
+
+    finish(check_book(root.resolve()))
+
+
+@main.command("new-chapter")
+@click.argument("title")
+@BOOK_ROOT
+def new_chapter(title: str, root: Path) -> None:
+    """Start a chapter called TITLE with every required section, listed in _toc.yml."""
+    from .content.scaffold import new_chapter as scaffold
+
+    try:
+        path = scaffold(root.resolve(), title.strip())
+    except (ValueError, FileExistsError) as error:
+        click.echo(f"new-chapter: {error}", err=True)
+        finish(1)
+    click.echo(f"created {path} and added it to _toc.yml; preview it with `make serve`")
+
+
+@main.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("figures"))
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.")
+def figures(outdir: Path, jobs: int | None) -> None:
+    """Export every registered figure to OUTDIR (SVG, PDF and PNG)."""
+    from .figures.export import export_command
+
+    export_command(outdir, jobs)
+
+
+@main.command()
+@BOOK_ROOT
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("_build"),
+    show_default=True,
+    help="Build folder.",
+)
+def translations(root: Path, out: Path) -> None:
+    """Refresh the Spanish handouts' catalogues (locales/) from the English."""
+    from .pipeline.translations import translations_command
+
+    finish(translations_command(root.resolve(), out.resolve()))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@BOOK_ROOT
+@click.option(
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="make's output folder, whose notebook cache, PDFs and EPUB the preview uses "
+    "(default: ROOT/_build).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The preview's folder (default: BUILD_DIR/serve).",
+)
+def serve(host: str, port: int, root: Path, build_dir: Path | None, out: Path | None) -> None:
+    """Live preview that rebuilds the real site when a source is saved."""
+    from .pipeline.serve import serve as run_serve
+
+    root = root.resolve()
+    build_dir = (build_dir or root / "_build").resolve()
+    finish(run_serve(root, build_dir, (out or build_dir / "serve").resolve(), host, port))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -9,7 +9,6 @@ registered figures. Figures, not assertions: the tests prove correctness, this m
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import statistics
@@ -39,7 +38,8 @@ def ours(book: Path, target: str = "html", env: dict[str, str] | None = None) ->
         [
             sys.executable,
             "-m",
-            "addictionbook.pipeline.build",
+            "addictionbook.cli",
+            "build",
             target,
             "--root",
             str(book),
@@ -137,7 +137,7 @@ def steps(root: Path, workdir: Path, runs: int) -> list[tuple[str, list[float], 
         figures = workdir / f"figures-{run}"
         record(
             "figure export",
-            timed([sys.executable, "-m", "addictionbook.figures.export", str(figures)], env=env),
+            timed([sys.executable, "-m", "addictionbook.cli", "figures", str(figures)], env=env),
             None,
         )
     return [(name, a, b) for name, (a, b) in table.items()]
@@ -220,33 +220,25 @@ def fmt(values: list[float]) -> str:
     return f"{statistics.median(values):7.1f}" if values else "      -"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per step (median reported)")
-    parser.add_argument("--scale", default="", help="comma-separated book sizes, e.g. 10,50,200")
-    parser.add_argument("--skip-steps", action="store_true", help="only the scale table")
-    parser.add_argument("--root", type=Path, default=Path("."), help="the book to measure")
-    parser.add_argument(
-        "--steps", choices=["all", "pdf"], default="all", help="all rows, or the PDF row only"
-    )
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
+def run_bench(root: Path, runs: int, scale_arg: str, skip_steps: bool, steps_arg: str) -> int:
+    """``addictionbook bench``: print the step table (and the scale table), medians of ``runs``."""
+    root = root.resolve()
     with tempfile.TemporaryDirectory(prefix="addictionbook-bench-") as tmp:
         workdir = Path(tmp)
-        if not args.skip_steps:
-            print(f"Median of {args.runs} run(s), wall seconds, on {os.cpu_count()} cores\n")
+        if not skip_steps:
+            print(f"Median of {runs} run(s), wall seconds, on {os.cpu_count()} cores\n")
             print(f"| {'step':<28} | {'ours':>7} | {'stock':>7} | {'ratio':>5} |")
             print(f"|{'-' * 30}|{'-' * 9}|{'-' * 9}|{'-' * 7}|")
-            table = pdf_steps if args.steps == "pdf" else steps
-            for name, mine, theirs in table(root, workdir, args.runs):
+            table = pdf_steps if steps_arg == "pdf" else steps
+            for name, mine, theirs in table(root, workdir, runs):
                 ratio = (
                     f"{statistics.median(mine) / statistics.median(theirs):5.2f}"
                     if theirs
                     else "    -"
                 )
                 print(f"| {name:<28} | {fmt(mine)} | {fmt(theirs)} | {ratio} |", flush=True)
-        if args.scale:
-            sizes = [int(n) for n in args.scale.split(",") if n.strip()]
+        if scale_arg:
+            sizes = [int(n) for n in scale_arg.split(",") if n.strip()]
             print(
                 f"\n| {'chapters':>8} | {'clean HTML':>10} | {'one edit':>8} | {'s/chapter':>9} |"
             )
@@ -254,7 +246,3 @@ def main(argv: list[str] | None = None) -> int:
             for n, clean, edit in scale(root, workdir, sizes):
                 print(f"| {n:>8} | {clean:>10.1f} | {edit:>8.1f} | {clean / n:>9.2f} |", flush=True)
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """Benchmark the built website with Lighthouse (``make lighthouse``): a measurement, not a test.
 
-``python -m addictionbook_dev.lighthouse [--site DIR] [--page PATH ... | --all]`` serves the built
+``addictionbook lighthouse [--site DIR] [--page PATH ... | --all]`` serves the built
 site from ``127.0.0.1`` with gzip (as any real web host would), runs Lighthouse's mobile preset
 (simulated slow 4G and a mid-range phone) in Debian's Chromium against a representative set of
 pages (the landing page, the heaviest chapter, the figure gallery and a handout) or, with
@@ -17,7 +17,6 @@ Lighthouse is an npm package pinned in ``tools/lighthouse/package-lock.json`` an
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gzip
 import http.server
@@ -221,28 +220,20 @@ def table(rows: dict[str, dict[str, float]], spread: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--site", type=Path, default=ROOT / "_build" / "html", help="the built site's html folder"
-    )
-    parser.add_argument(
-        "--page", action="append", dest="pages", help="page path under the site (repeatable)"
-    )
-    parser.add_argument(
-        "--all", action="store_true", help="every page of the table of contents (slow)"
-    )
-    parser.add_argument(
-        "--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown"
-    )
-    parser.add_argument("--chrome-flags", default=CHROME_FLAGS, help="flags for Chromium")
-    parser.add_argument("--reports", type=Path, help="keep the JSON reports in this folder")
-    parser.add_argument("--strict", action="store_true", help="exit 1 when a page misses a goal")
-    args = parser.parse_args(argv)
-    site = args.site.resolve()
-    if args.pages:
-        pages = args.pages
-    elif args.all:
+def run_lighthouse(
+    site: Path,
+    pages_arg: list[str],
+    every_page: bool,
+    runs: int,
+    chrome_flags: str,
+    reports_dir: Path | None,
+    strict: bool,
+) -> int:
+    """``addictionbook lighthouse``: audit the pages and print the table of scores."""
+    site = site.resolve()
+    if pages_arg:
+        pages = pages_arg
+    elif every_page:
         pages = toc_pages()
     else:
         pages = representative_pages(site)
@@ -254,14 +245,14 @@ def main(argv: list[str] | None = None) -> int:
     spread: dict[str, str] = {}
     notes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, serve(site) as base:
-        reports = args.reports or Path(tmp)
+        reports = reports_dir or Path(tmp)
         reports.mkdir(parents=True, exist_ok=True)
         for page in pages:
             runs = []
-            for run in range(1, max(args.runs, 1) + 1):
+            for run in range(1, max(runs, 1) + 1):
                 print(f"lighthouse: {page} (run {run})", file=sys.stderr, flush=True)
                 name = f"{page.replace('/', '_')}.{run}.json"
-                runs.append(audit(base + page, reports / name, args.chrome_flags))
+                runs.append(audit(base + page, reports / name, chrome_flags))
             data = median_run(runs)
             rows[page] = summarise(data)
             spread[page] = "/".join(str(summarise(r)["performance"]) for r in runs)
@@ -269,10 +260,6 @@ def main(argv: list[str] | None = None) -> int:
     print(table(rows, spread))
     for note in notes:
         print(f"  failed audit - {note}")
-    if args.strict and not all(meets_goals(r) for r in rows.values()):
+    if strict and not all(meets_goals(r) for r in rows.values()):
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

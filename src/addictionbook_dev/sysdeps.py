@@ -1,6 +1,6 @@
 """Check (and, as root, install) the Debian packages the build needs.
 
-``python -m addictionbook_dev.sysdeps pdf`` exits 0 when every package of the ``pdf`` group is
+``addictionbook sysdeps pdf`` exits 0 when every package of the ``pdf`` group is
 installed; when some are missing it installs them if running as root (containers, CI), and
 otherwise prints the exact ``apt-get install`` line and exits 1. The groups are the single list
 of system packages in the project (see DESIGN.md).
@@ -78,13 +78,3 @@ def ensure(groups: list[str]) -> int:
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(line.split() + ["-qq"], check=True, env=env)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``addictionbook sysdeps [GROUP ...]`` (default: pdf)."""
-    argv = sys.argv[1:] if argv is None else argv
-    return ensure(argv or ["pdf"])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

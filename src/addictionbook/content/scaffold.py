@@ -7,9 +7,7 @@ passes ``make check`` as it is; its placeholders say what to write.
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from pathlib import Path
 
 import yaml
@@ -101,21 +99,3 @@ def new_chapter(root: Path, title: str) -> Path:
     )
     add_to_toc(root / "_toc.yml", f"book/{slug}")
     return path
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("title", help='the chapter title, e.g. "Shame and repair"')
-    parser.add_argument("--root", type=Path, default=Path("."))
-    args = parser.parse_args(argv)
-    try:
-        path = new_chapter(args.root.resolve(), args.title.strip())
-    except (ValueError, FileExistsError) as error:
-        print(f"new-chapter: {error}", file=sys.stderr)
-        return 1
-    print(f"created {path} and added it to _toc.yml; preview it with `make serve`")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

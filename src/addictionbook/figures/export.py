@@ -9,7 +9,6 @@ two; the output does not depend on how many workers ran.
 
 from __future__ import annotations
 
-import argparse
 import io
 import multiprocessing
 import os
@@ -92,17 +91,9 @@ def export_all(outdir: Path, *, jobs: int | None = None) -> list[Path]:
         return [path for paths in results for path in paths]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("outdir", nargs="?", default="figures", type=Path)
-    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
-    args = parser.parse_args(argv)
+def export_command(outdir: Path, jobs: int | None = None) -> None:
+    """``addictionbook figures``: export every figure and say what was written."""
     start = time.perf_counter()
-    paths = export_all(args.outdir, jobs=args.jobs)
+    paths = export_all(outdir, jobs=jobs)
     elapsed = time.perf_counter() - start
-    print(f"wrote {len(paths)} files ({len(FIGURES)} figures) to {args.outdir}/ in {elapsed:.2f} s")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    print(f"wrote {len(paths)} files ({len(FIGURES)} figures) to {outdir}/ in {elapsed:.2f} s")

@@ -13,7 +13,6 @@ anything changed, :mod:`.fingerprint`'s; the Sphinx run, :mod:`.sphinx_run`'s.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -25,7 +24,7 @@ from ..settings import source_date_epoch
 from .epub import normalize_epub
 from .fingerprint import inputs_fingerprint, inputs_stamp, up_to_date
 from .publish import downloads, downloads_dir, publish_dir, publish_file
-from .report import BuildError, Reporter, verbose_requested
+from .report import BuildError, Reporter
 from .sphinx_run import run_jupyter_book
 
 
@@ -196,23 +195,3 @@ def unexpected(root: Path, error: Exception) -> str:
         f"the build stopped on an unexpected {type(error).__name__}: {error} "
         "(run again with V=1 for the traceback, and report it if it persists)"
     )
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the book (site, PDFs or EPUB) safely.")
-    parser.add_argument("target", choices=sorted(BUILDERS))
-    parser.add_argument("--root", type=Path, default=Path("."), help="the book's top folder")
-    parser.add_argument(
-        "--out", type=Path, default=None, help="output folder (default ROOT/_build)"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", help="print the whole build log (also: V=1)"
-    )
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
-    out = (args.out or root / "_build").resolve()
-    return build(root, out, args.target, verbose_requested(args.verbose))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

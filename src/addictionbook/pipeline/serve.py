@@ -15,7 +15,6 @@ call is replaced by the book's build.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -99,42 +98,21 @@ def create_app(root: Path, out: Path, downloads: Path, host: str, port: int):
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--root", type=Path, default=Path("."), help="the book's top folder")
-    parser.add_argument(
-        "--build-dir",
-        type=Path,
-        default=None,
-        help="make's output folder, whose notebook cache, PDFs and EPUB the preview uses "
-        "(default ROOT/_build)",
-    )
-    parser.add_argument(
-        "--out", type=Path, default=None, help="the preview's folder (default BUILD_DIR/serve)"
-    )
-    args = parser.parse_args(argv)
+def serve(root: Path, build_dir: Path, out: Path, host: str, port: int) -> int:
+    """``addictionbook serve``: build the preview, then serve it and rebuild on every save."""
     import uvicorn
 
-    root = args.root.resolve()
-    build_dir = (args.build_dir or root / "_build").resolve()
-    out = (args.out or build_dir / "serve").resolve()
     share_notebook_cache(out, build_dir)
     rebuild(root, out, build_dir)
     if not (out / "html" / "index.html").exists():
         placeholder(out / "html")
-    app = create_app(root, out, build_dir, args.host, args.port)
-    url = f"http://{args.host}:{args.port}/"
-    if re.match(r"^(127\.|localhost$|\[?::1)", args.host) is None:
-        print(f"Note: the preview is reachable from other machines on {args.host}.")
+    app = create_app(root, out, build_dir, host, port)
+    url = f"http://{host}:{port}/"
+    if re.match(r"^(127\.|localhost$|\[?::1)", host) is None:
+        print(f"Note: the preview is reachable from other machines on {host}.")
     print(f"\nPreview on {url} (rebuilds when you save; Ctrl-C stops)", flush=True)
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     except KeyboardInterrupt:
         pass
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,7 +11,6 @@ page says which English it was made from (see ``addictionbook.content.translatio
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import subprocess
@@ -85,14 +84,10 @@ def update_catalogues(root: Path, out: Path) -> list[Path]:
     return updated
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=Path("."), help="the book (default: .)")
-    parser.add_argument("--out", type=Path, default=Path("_build"), help="build folder")
-    args = parser.parse_args(argv)
-    root = args.root.resolve()
+def translations_command(root: Path, out: Path) -> int:
+    """``addictionbook translations``: update the catalogues; 1 when the gettext run failed."""
     try:
-        for po in update_catalogues(root, args.out.resolve()):
+        for po in update_catalogues(root, out):
             print(f"translations: {po.relative_to(root)}")
     except BuildError as error:
         print(f"translations: {error}", file=sys.stderr)

@@ -14,14 +14,12 @@ spelling), ``safety`` (client handouts), ``readability``, ``translations`` (the 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ...problems import Problem
 from ..sources import Sources
 from . import language, readability, safety, structure, translations
 from .language import check_language, check_spelling
-from .readability import readability_report
 from .safety import check_client_handouts
 from .structure import (
     check_alt_text,
@@ -64,23 +62,3 @@ def run(root: Path) -> list[Problem]:
         findings += check(sources)
     findings += check_tracked_files(root)
     return sorted(set(findings))
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    root = Path(argv[0] if argv else ".").resolve()
-    findings = run(root)
-    for finding in findings:
-        print(finding)
-    if not findings:  # a finding may be a file the report cannot read; it names its own grade
-        for line in readability_report(root):
-            print(f"readability: {line}", file=sys.stderr)
-    from ..annotations import annotate
-
-    annotate([str(f) for f in findings], "make check")
-    print(f"check: {len(findings)} finding(s) in {root}", file=sys.stderr)
-    return 1 if findings else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
