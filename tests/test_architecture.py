@@ -83,3 +83,89 @@ def test_the_check_sees_relative_imports_and_catches_an_upward_one() -> None:
     found = imports(style, "from ..pipeline import build\nfrom . import _validate\n")
     assert found == [("addictionbook.pipeline", 1), ("addictionbook.figures", 2)]
     assert layer_of(found[0][0]) > layer_of(module_name(style))  # the test above would fail
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports, anywhere in it (function-level imports
+    too); ``from package import name`` counts as importing ``package.name`` when that is a
+    module, else the package."""
+    names = {module_name(p) for p in MODULES}
+    graph: dict[str, set[str]] = {}
+    for path in MODULES:
+        name = module_name(path)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {a.name for a in node.names if a.name in names}
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                for alias in node.names:
+                    sub = f"{target}.{alias.name}"
+                    found.add(sub if sub in names else target)
+        graph[name] = {t for t in found if t in names and t != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each import circle (a strongly connected group of modules, Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_circle_anywhere() -> None:
+    """No two modules import each other, directly or through others, function-level imports
+    included: a circle hidden in a function is still a circle."""
+    found = cycles(import_graph())
+    assert found == [], "import circles (break each by moving the shared code down):\n" + "\n".join(
+        " -> ".join(group) for group in found
+    )
+
+
+def test_the_circle_check_finds_a_circle_through_a_function_level_import() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_only_settings_reads_the_environment() -> None:
+    """Settings are read once, in one place (``addictionbook.settings``), and passed down."""
+    readers = []
+    for path in MODULES:
+        if module_name(path) in ("addictionbook.settings",) or module_name(path).startswith(DEV):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv"):
+                if isinstance(node.value, ast.Name) and node.value.id == "os":
+                    readers.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert readers == [], f"read the setting through addictionbook.settings: {readers}"

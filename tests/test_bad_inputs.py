@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from addictionbook.settings import Settings
+
 from .conftest import run_build, tree_digest
 
 
@@ -241,9 +243,9 @@ def test_a_chapter_that_vanishes_during_the_build_is_named(
     before = (book / "_build" / "html" / "index.html").read_bytes()
     checked = build.preflight
 
-    def preflight_then_delete(root: Path, reporter, for_pdf: bool = False) -> None:
-        checked(root, reporter, for_pdf)
-        (root / "book" / "glossary.md").unlink()
+    def preflight_then_delete(job, for_pdf: bool = False) -> None:
+        checked(job, for_pdf)
+        (job.root / "book" / "glossary.md").unlink()
 
     monkeypatch.setattr(build, "preflight", preflight_then_delete)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
@@ -275,7 +277,7 @@ def test_output_that_vanishes_while_publishing_is_one_line(
     err = capsys.readouterr().err
     assert "disappeared during the build" in err and "Traceback" not in err, err
     assert (book / "_build" / "html" / "index.html").read_bytes() == before
-    assert build.build(book, book / "_build", "html", verbose=True) == 1
+    assert build.build(book, book / "_build", "html", Settings(verbose=True)) == 1
     assert "Traceback" in capsys.readouterr().err, "--verbose shows the traceback"
 
 

@@ -27,10 +27,13 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from addictionbook.content.book import toc_files
+from addictionbook.content.sources import Sources
 from addictionbook_dev.lighthouse import GzipHandler
 
 from .conftest import ROOT
+
+#: The repository's book, as the build reads it.
+BOOK = Sources(ROOT)
 
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 #: Without the background-networking flags Chromium calls Google hosts, which would both fail
@@ -52,7 +55,7 @@ SPHINX = CONFIG["sphinx"]["config"]
 #: The site's path on its host (GitHub Pages serves the repository under /<name>/).
 PREFIX = SPHINX["html_context"]["site_path"]
 SITE_URL = SPHINX["site_url"]
-PAGES = [f"{entry}.html" for entry in toc_files(ROOT)]
+PAGES = [f"{entry}.html" for entry in BOOK.toc_entries]
 #: Bytes one page may transfer, gzip-compressed (HTML, CSS, scripts, fonts, images): the
 #: Lighthouse goal. The stock theme page transfers about 1 MB (fontawesome.js alone 0.5 MB).
 PAGE_BUDGET = 500 * 1024

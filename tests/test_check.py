@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from addictionbook.content import lint
-from addictionbook.content.book import split_front_matter
-from addictionbook.content.lint import language, safety, structure
+from addictionbook.content.frontmatter import split_front_matter
+from addictionbook.content.lint import language, readability, rules, safety, structure
 from addictionbook.content.sources import Sources
 from addictionbook.problems import Problem
 
@@ -159,6 +159,7 @@ CHECKS = (
     language.check_language,
     language.check_spelling,
     safety.check_client_handouts,
+    readability.check_readability,
     structure.check_vignettes,
 )
 
@@ -194,20 +195,20 @@ def test_missing_front_matter(book: Path) -> None:
     (book / "book/chapter.md").write_text(text.split("---\n", 2)[2], encoding="utf-8")
     found = only(findings(book))
     assert (found.path, found.line) == ("book/chapter.md", 1)
-    assert "missing front matter" in found.message
+    assert "missing front matter" in str(found)
 
 
 def test_front_matter_without_description(book: Path) -> None:
     edit(book, "book/chapter.md", '    description: "A chapter for the linter\'s tests."\n', "")
     found = only(findings(book))
     assert (found.path, found.line) == ("book/chapter.md", 1)
-    assert "description" in found.message
+    assert "description" in str(found)
 
 
 def test_missing_required_section(book: Path) -> None:
     edit(book, "book/chapter.md", "## Self-check", "## Quiz")
     found = only(findings(book))
-    assert found.path == "book/chapter.md" and "'## Self-check'" in found.message
+    assert found.path == "book/chapter.md" and "'## Self-check'" in str(found)
 
 
 def test_sections_out_of_order(book: Path) -> None:
@@ -219,7 +220,7 @@ def test_sections_out_of_order(book: Path) -> None:
         "## Key terms\n\n{term}`Attunement`\n\n## Notes for instructors",
     )
     found = only(findings(book))
-    assert "out of order" in found.message
+    assert "out of order" in str(found)
 
 
 def test_figure_without_alt_text(book: Path) -> None:
@@ -231,7 +232,7 @@ def test_figure_without_alt_text(book: Path) -> None:
     )
     found = only(findings(book))
     assert found.line == line_of(book, "book/chapter.md", "{figure}")
-    assert "no alt text" in found.message
+    assert "no alt text" in str(found)
 
 
 def test_markdown_image_without_alt_text(book: Path) -> None:
@@ -250,14 +251,14 @@ def test_figure_cell_without_alt_text(book: Path) -> None:
     edit(book, "book/chapter.md", "## Discussion questions", cell + "\n## Discussion questions")
     found = only(findings(book))
     assert found.line == line_of(book, "book/chapter.md", "{code-cell}")
-    assert "figure cell has no alt text" in found.message
+    assert "figure cell has no alt text" in str(found)
 
 
 def test_term_without_glossary_entry(book: Path) -> None:
     edit(book, "book/chapter.md", "He feels felt.", "He feels {term}`felt sense`.")
     found = only(findings(book))
     assert found.line == line_of(book, "book/chapter.md", "felt sense")
-    assert "'felt sense' has no glossary entry" in found.message
+    assert "'felt sense' has no glossary entry" in str(found)
 
 
 def test_glossary_entry_never_used(book: Path) -> None:
@@ -269,14 +270,14 @@ def test_glossary_entry_never_used(book: Path) -> None:
         "book/glossary.md",
         line_of(book, "book/glossary.md", "Resonance"),
     )
-    assert "never linked" in found.message
+    assert "never linked" in str(found)
 
 
 def test_citation_key_missing_from_bib(book: Path) -> None:
     edit(book, "book/chapter.md", "{cite:p}`daily-nd`", "{cite:p}`daily-nd,siegel-1998`")
     found = only(findings(book))
     assert found.line == line_of(book, "book/chapter.md", "siegel-1998")
-    assert "'siegel-1998' is not in book/references.bib" in found.message
+    assert "'siegel-1998' is not in book/references.bib" in str(found)
 
 
 def test_citation_with_pre_and_post_text(book: Path) -> None:
@@ -289,7 +290,7 @@ def test_citation_with_pre_and_post_text(book: Path) -> None:
     assert findings(book) == []
     edit(book, "book/chapter.md", "daily-nd{as cited", "siegel-1999{as cited")
     found = only(findings(book))
-    assert "'siegel-1999' is not in book/references.bib" in found.message
+    assert "'siegel-1999' is not in book/references.bib" in str(found)
 
 
 def test_citation_inside_an_admonition_is_checked(book: Path) -> None:
@@ -304,7 +305,7 @@ def test_stigmatising_term_in_own_voice(book: Path) -> None:
     )
     found = only(findings(book))
     assert found.line == line_of(book, "book/chapter.md", "Addicts need")
-    assert "'Addicts' is stigmatising" in found.message and "person with" in found.message
+    assert "'Addicts' is stigmatising" in str(found) and "person with" in str(found)
 
 
 def test_stigmatising_term_inside_quotations_is_allowed(book: Path) -> None:
@@ -335,7 +336,7 @@ def test_british_spelling_in_own_voice(book: Path, british: str, us: str) -> Non
     edit(book, "book/chapter.md", "Attunement matters", f"Think of {british}. Attunement matters")
     found = only(findings(book))
     assert found.line == line_of(book, "book/chapter.md", f"Think of {british}")
-    assert f"'{british}' is British spelling" in found.message and us.split()[0] in found.message
+    assert f"'{british}' is British spelling" in str(found) and us.split()[0] in str(found)
 
 
 def test_british_spelling_in_a_figure_caption(book: Path) -> None:
@@ -347,7 +348,7 @@ def test_british_spelling_in_a_figure_caption(book: Path) -> None:
     edit(book, "book/chapter.md", "## Discussion questions", cell + "\n## Discussion questions")
     found = findings(book)
     assert {f.line for f in found} == {line_of(book, "book/chapter.md", "{code-cell}")}
-    assert sorted(f.message.split("'")[1] for f in found) == ["Behaviour", "colour"]
+    assert sorted(str(f).split("'")[1] for f in found) == ["Behaviour", "colour"]
 
 
 def test_british_spelling_in_quotations_and_journal_titles_is_allowed(book: Path) -> None:
@@ -370,19 +371,17 @@ def test_client_handout_above_reading_grade(book: Path) -> None:
     edit(book, "book/handout.md", "Stopping is a start.", hard)
     found = findings(book)
     assert {f.path for f in found} == {"book/handout.md"}
-    assert any("SMOG" in f.message for f in found) and any(
-        "Flesch-Kincaid" in f.message for f in found
-    )
+    assert any("SMOG" in str(f) for f in found) and any("Flesch-Kincaid" in str(f) for f in found)
 
 
 def test_client_handout_without_crisis_line(book: Path) -> None:
     edit(book, "book/handout.md", "If you are in crisis, call or text 988.", "Take care.")
     found = only(findings(book))
-    assert "crisis-help line" in found.message
+    assert "crisis-help line" in str(found)
 
 
 def test_every_client_safety_message_has_a_fixture() -> None:
-    assert [m.id for m in safety.client_safety_messages()] == list(SAFETY_SENTENCES)
+    assert [m.id for m in rules.safety_messages()] == list(SAFETY_SENTENCES)
 
 
 @pytest.mark.parametrize("message", list(SAFETY_SENTENCES))
@@ -390,14 +389,14 @@ def test_client_handout_missing_one_safety_message(book: Path, message: str) -> 
     edit(book, "book/handout.md", SAFETY_SENTENCES[message], "")
     found = only(findings(book))
     assert found.path == "book/handout.md"
-    assert f"without the safety message '{message}'" in found.message
-    assert "client_safety.yml" in found.message
+    assert f"without the safety message '{message}'" in str(found)
+    assert "client_safety.yml" in str(found)
 
 
 def test_client_safety_message_needs_all_its_parts(book: Path) -> None:
     edit(book, "book/handout.md", "Do not use alone. ", "")
     found = only(findings(book))
-    assert "'overdose-after-a-break'" in found.message and "use alone" in found.message
+    assert "'overdose-after-a-break'" in str(found) and "use alone" in str(found)
 
 
 def test_safety_messages_are_not_required_of_clinician_pages(book: Path) -> None:
@@ -420,7 +419,7 @@ def test_toc_entry_for_missing_file(book: Path) -> None:
         "      - file: book/handout\n",
         "      - file: book/handout\n      - file: book/nowhere\n",
     )
-    found = only(lint.run(book))
+    found = only(lint.run(Sources(book)))
     assert (found.path, found.line) == ("_toc.yml", line_of(book, "_toc.yml", "book/nowhere"))
 
 
@@ -428,8 +427,8 @@ def test_ipynb_added_to_the_repository(book: Path) -> None:
     subprocess.run(["git", "init", "-q", str(book)], check=True)
     (book / "book" / "draft.ipynb").write_text("{}", encoding="utf-8")
     subprocess.run(["git", "-C", str(book), "add", "book/draft.ipynb"], check=True)
-    found = only(list(structure.check_tracked_files(book)))
-    assert found.path == "book/draft.ipynb" and "jupytext" in found.message
+    found = only(list(structure.check_tracked_files(Sources(book))))
+    assert found.path == "book/draft.ipynb" and "jupytext" in str(found)
 
 
 def test_build_output_added_to_the_repository(book: Path) -> None:
@@ -437,7 +436,7 @@ def test_build_output_added_to_the_repository(book: Path) -> None:
     (book / "_build" / "html").mkdir(parents=True)
     (book / "_build" / "html" / "index.html").write_text("<html></html>", encoding="utf-8")
     subprocess.run(["git", "-C", str(book), "add", "-f", "_build/html/index.html"], check=True)
-    found = only(list(structure.check_tracked_files(book)))
+    found = only(list(structure.check_tracked_files(Sources(book))))
     assert found.path == "_build/html/index.html"
 
 
@@ -454,7 +453,7 @@ def test_cli_prints_path_line_message_and_exits_non_zero(book: Path) -> None:
 
 
 def test_the_real_book_passes_every_check() -> None:
-    found = lint.run(ROOT)
+    found = lint.run(Sources(ROOT))
     assert found == [], "\n".join(map(str, found))
 
 

@@ -23,14 +23,18 @@ import yaml
 from bs4 import BeautifulSoup
 
 from addictionbook.content import translations
-from addictionbook.content.book import split_front_matter, toc_files
+from addictionbook.content.frontmatter import split_front_matter
+from addictionbook.content.sources import Sources, english_docname
 from addictionbook.figures.export import PNG_DPI
 from addictionbook.figures.registry import FIGURES
 from addictionbook.figures.style import SIZE_HANDOUT
 from addictionbook.pipeline.epub import normalize_epub
-from addictionbook.settings import source_date_epoch
+from addictionbook.settings import Settings
 
 from .conftest import ROOT, run_build, tree_digest
+
+#: The repository's book, as the build reads it.
+BOOK = Sources(ROOT)
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPOSITORY = CONFIG["repository"]["url"]
@@ -170,7 +174,7 @@ def test_reading_order_is_the_table_of_contents(package: Package) -> None:
     """Every file of _toc.yml is a page of the EPUB, in the book's order, and nothing else
     comes between (the index may follow at the end)."""
     opf_dir = package.opf_path.parent.as_posix()
-    expected = [str(PurePosixPath(opf_dir, f"{doc}.xhtml")) for doc in toc_files(ROOT)]
+    expected = [str(PurePosixPath(opf_dir, f"{doc}.xhtml")) for doc in BOOK.toc_entries]
     spine = package.spine()
     assert spine[: len(expected)] == expected
     assert all(page.endswith("genindex.xhtml") for page in spine[len(expected) :]), spine
@@ -183,7 +187,7 @@ def test_navigation_document_links_every_chapter(package: Package) -> None:
     toc = nav.find(".//xhtml:nav", NS)
     assert toc is not None
     targets = {package.resolve(nav_path, a.get("href", "")) for a in toc.iterfind(".//xhtml:a", NS)}
-    missing = [doc for doc in toc_files(ROOT) if f"{doc}.xhtml" not in targets]
+    missing = [doc for doc in BOOK.toc_entries if f"{doc}.xhtml" not in targets]
     assert not missing, f"the EPUB's table of contents lacks {missing}"
     assert targets <= set(package.files), sorted(targets - set(package.files))
 
@@ -194,8 +198,8 @@ STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"}
 def test_toc_titles_match_the_chapter_titles(package: Package) -> None:
     """Each chapter page carries the chapter's own title (its first heading); a translated
     handout, its English page's title as its catalogue translates it."""
-    for doc in toc_files(ROOT):
-        translated = translations.english_docname(doc)
+    for doc in BOOK.toc_entries:
+        translated = english_docname(doc)
         source = translated[0] if translated else doc
         _, text = split_front_matter((ROOT / f"{source}.md").read_text(encoding="utf-8"))
         title = next(line[2:].strip() for line in text.splitlines() if line.startswith("# "))
@@ -212,7 +216,7 @@ def test_toc_titles_match_the_chapter_titles(package: Package) -> None:
 def figure_cells() -> dict[str, tuple[str, str]]:
     """Every numbered figure a chapter draws: name -> (page, alt text), from the cell options."""
     found = {}
-    for doc in toc_files(ROOT):
+    for doc in BOOK.toc_entries:
         text = (ROOT / f"{doc}.md").read_text(encoding="utf-8")
         for block in re.findall(r"```\{code-cell\}[^\n]*\n((?::[^\n]*\n)+)", text):
             options = yaml.safe_load("\n".join(line[1:] for line in block.splitlines()))
@@ -287,7 +291,9 @@ def test_metadata_title_creator_language_identifier_and_dates(package: Package) 
     uid = ncx.find("ncx:head/ncx:meta[@name='dtb:uid']", NS)
     assert uid is not None and uid.get("content") == REPOSITORY
     # The date of the last commit (SOURCE_DATE_EPOCH), not of the build.
-    commit = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(source_date_epoch(ROOT))))
+    commit = time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(Settings.from_environment().epoch(ROOT)))
+    )
     modified = package.opf.find("opf:metadata/opf:meta[@property='dcterms:modified']", NS)
     assert modified is not None and modified.text == commit
     assert package.metadata("dc:date") == [commit]

@@ -16,12 +16,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import ANY
 
 import nbformat
 from jupyter_cache import get_cache
 from jupyter_cache.cache.db import NbProjectRecord
 from myst_nb.core.read import read_myst_markdown_notebook
 from nbclient import NotebookClient
+
+from addictionbook import problems
+from addictionbook.content.sources import Sources
+from addictionbook.execution.cache import failed_marker, plan_for, summary
+from addictionbook.problems import Problem
 
 from .conftest import ROOT
 
@@ -55,14 +61,28 @@ def mini_book(root: Path, notebooks: dict[str, list[str]], config: str = CONFIG)
 
 
 def pre_execute(book: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run the build's notebook step on ``book`` into its own cache."""
+    """Run the build's notebook step on ``book`` into its own cache, as the build starts it
+    (with the plan the build read from the book); its problems go to ``problems.jsonl``."""
+    plan = json.dumps(plan_for(Sources(book)))
+    found = book / "problems.jsonl"
+    found.unlink(missing_ok=True)
     return subprocess.run(
-        [sys.executable, "-m", "addictionbook.execution.cache", str(book), str(book / CACHE)],
+        [sys.executable, "-m", "addictionbook.execution.cache", str(book), str(book / CACHE), plan],
         capture_output=True,
         text=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})},
+        env={
+            **os.environ,
+            "SOURCE_DATE_EPOCH": "1700000000",
+            "ADDICTIONBOOK_PROBLEMS": str(found),
+            **(env or {}),
+        },
         timeout=300,
     )
+
+
+def reported(book: Path) -> list[Problem]:
+    """What the last notebook step reported (:func:`pre_execute`)."""
+    return problems.read(book / "problems.jsonl")
 
 
 def cached(book: Path) -> dict[str, nbformat.NotebookNode]:
@@ -152,14 +172,26 @@ def test_a_raising_notebook_is_not_cached_and_is_named_with_its_cell(tmp_path: P
     cache = get_cache(str(book / CACHE))
     assert [Path(r.uri).stem for r in cache.list_unexecuted()] == ["bad"]
     bad = str(book / "book" / "bad.md")
-    # The raising cell is the second code cell; its code starts on line 15 of the source
-    # (after the front matter, the title, the first cell and the second cell's fence).
-    assert f"notebook {bad}:15 (code cell 2) raised ValueError" in result.stdout
+    lines = (book / "book" / "bad.md").read_text(encoding="utf-8").splitlines()
+    fence = [i for i, text in enumerate(lines, 1) if text.startswith("```{code-cell}")][1]
+    # One problem: the file, the raising cell's first line of code (the second code cell's:
+    # the line after its fence), and what it raised.
+    assert reported(book) == [
+        Problem(
+            "book/bad.md",
+            fence + 1,
+            "code cell 2 raised ValueError: broken",
+            "fix that cell (V=1 prints the traceback)",
+        )
+    ]
+    assert failed_marker(book / CACHE, bad).exists(), "marked: myst-nb will not run it again"
     record = NbProjectRecord.record_from_uri(bad, cache.db)
     # jupyter-cache's record of the failure, as myst-nb keeps it (with the kernel's colours).
     assert "ValueError" in record.traceback and "broken" in record.traceback
-    # The failure is retried by the next build (myst-nb runs it in a kernel and reports it).
-    assert pre_execute(book).stdout.count("executing 1 notebook") == 1
+    # The next build's notebook step tries it again (it is not marked as run cleanly).
+    pre_execute(book)
+    assert summary(book / CACHE) == {"executed": 0, "failed": 1, "kernels": 1, "seconds": ANY}
+    assert len(reported(book)) == 1
 
 
 def test_a_hanging_notebook_is_stopped_at_the_timeout(tmp_path: Path) -> None:
@@ -174,10 +206,10 @@ def test_a_hanging_notebook_is_stopped_at_the_timeout(tmp_path: Path) -> None:
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert elapsed < 60, f"the step took {elapsed:.0f} s: the 3 s timeout did not stop it"
-    hangs = book / "book" / "hangs.md"
-    assert (
-        f"notebook {hangs}:11 (code cell 1) did not finish within the 3 s timeout" in result.stdout
-    )
+    (problem,) = reported(book)
+    assert (problem.path, problem.line) == ("book/hangs.md", 11)
+    assert problem.message == "code cell 1 did not finish within the 3 s time limit and was stopped"
+    assert "execute: timeout:" in problem.hint
     assert set(cached(book)) == {"quick"}
     # Every kernel was shut down: none still runs with a connection file from this step.
     assert not list(runtime.glob("kernel-*.json"))
@@ -259,7 +291,7 @@ def test_sphinx_waits_only_for_the_notebook_it_reads_next(tmp_path: Path, monkey
     book = mini_book(
         tmp_path, {"a-quick": ["print('quick')"], "b-slow": ["import time\ntime.sleep(5)"]}
     )
-    step = start_pre_execution(book, book / "_build" / ".work")
+    step = start_pre_execution(Sources(book), book / "_build" / ".work", dict(os.environ))
     assert step is not None
     try:
         wait_for_pre_execution(book / CACHE)

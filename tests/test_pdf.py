@@ -14,11 +14,15 @@ from matplotlib.text import Text
 from pypdf import PdfReader
 
 from addictionbook.content import translations
-from addictionbook.content.book import HANDOUT_PREFIX, handout_docs, page_title, split_front_matter
-from addictionbook.sphinx_ext.pdf import paper_size
+from addictionbook.content.frontmatter import split_front_matter
+from addictionbook.content.sources import HANDOUT_PREFIX, Sources
+from addictionbook.settings import SettingError, Settings
 
 from .conftest import ROOT, run_build
 from .figure_helpers import shown_figures
+
+#: The repository's book, as the build reads it.
+BOOK = Sources(ROOT)
 
 
 @functools.cache
@@ -77,9 +81,9 @@ def test_pdf_figure_is_vector(book_pdf: Path) -> None:
 
 TITLE = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
 #: Every handout PDF by name (``es/<name>`` for a translation).
-HANDOUTS = [doc.removeprefix(HANDOUT_PREFIX) for doc in translations.printed_handouts(ROOT)]
+HANDOUTS = [doc.removeprefix(HANDOUT_PREFIX) for doc in BOOK.printed_handouts]
 #: Translated handout docname -> (English docname, language).
-TRANSLATED = translations.translations(ROOT)
+TRANSLATED = BOOK.translations
 
 
 def front_matter(doc: str) -> dict:
@@ -103,7 +107,7 @@ def test_every_handout_page_has_a_pdf_of_at_most_two_pages(pdf_dir: Path) -> Non
 
 
 def test_clinician_guides_fit_on_one_page(pdf_dir: Path) -> None:
-    guides = [d for d in handout_docs(ROOT) if front_matter(d).get("audience") == "clinician"]
+    guides = [d for d in BOOK.handouts if front_matter(d).get("audience") == "clinician"]
     assert guides
     for doc in guides:
         name = doc.removeprefix(HANDOUT_PREFIX)
@@ -111,17 +115,17 @@ def test_clinician_guides_fit_on_one_page(pdf_dir: Path) -> None:
 
 
 def test_handout_has_title_and_footer_with_book_edition_and_licence(pdf_dir: Path) -> None:
-    for doc in handout_docs(ROOT):
+    for doc in BOOK.handouts:
         path = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
         text = " ".join(pdf_text(path).split())
-        assert page_title(ROOT / f"{doc}.md") in text
+        assert BOOK.title(doc) in text
         for page in page_texts(path):
             footer = " ".join(page.split())
             assert TITLE in footer and "Edition" in footer and "CC BY-SA 4.0" in footer
 
 
 def test_client_handouts_carry_the_crisis_line(pdf_dir: Path) -> None:
-    clients = [d for d in handout_docs(ROOT) if front_matter(d).get("audience") == "client"]
+    clients = [d for d in BOOK.handouts if front_matter(d).get("audience") == "client"]
     assert clients
     for doc in clients:
         text = " ".join(
@@ -135,7 +139,7 @@ def spanish_catalogue(english_doc: str) -> translations.Catalogue:
 
 
 def test_every_client_handout_has_a_spanish_pdf() -> None:
-    clients = {d for d in handout_docs(ROOT) if front_matter(d).get("audience") == "client"}
+    clients = {d for d in BOOK.handouts if front_matter(d).get("audience") == "client"}
     assert clients and clients == {english for english, _ in TRANSLATED.values()}
     assert all(f"es/{d.removeprefix(HANDOUT_PREFIX)}" in HANDOUTS for d in clients)
 
@@ -149,7 +153,7 @@ def test_spanish_handouts_have_the_spanish_title_crisis_lines_and_footer(pdf_dir
         path = pdf_dir / "handouts" / f"{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
         catalogue = spanish_catalogue(english)
         spanish = {e.msgid: e.msgstr for e in catalogue.entries}
-        title = spanish[page_title(ROOT / f"{english}.md")]
+        title = spanish[BOOK.title(english)]
         text = " ".join(pdf_text(path).split())
         assert text.startswith(title), f"{path.name} does not start with {title!r}"
         assert "llame al 988 y marque 2" in text and "1-800-662-4357" in text, path.name
@@ -215,7 +219,7 @@ def test_figures_in_the_worksheet_are_vector(pdf_dir: Path) -> None:
     """The worksheet, English and Spanish, shows the layered model as vector drawing, not a
     raster image, with its caption in the handout's language."""
     caption = "The layers, from outside to center"
-    figured = {d: caption for d in handout_docs(ROOT) if "show(" in (ROOT / f"{d}.md").read_text()}
+    figured = {d: caption for d in BOOK.handouts if "show(" in (ROOT / f"{d}.md").read_text()}
     assert figured, "no handout with a figure"
     for docname, (english, _) in TRANSLATED.items():
         if english in figured:
@@ -234,7 +238,7 @@ def test_site_download_links_resolve_to_the_pdfs(site: Path, pdf_dir: Path) -> N
     """The landing page and every handout page, Spanish ones included, link their PDF (a
     Spanish page in Spanish), and the link's file is the published PDF."""
     targets = {}
-    for doc in ["book/index", *translations.printed_handouts(ROOT)]:
+    for doc in ["book/index", *BOOK.printed_handouts]:
         page = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
         links = page.select("p.pdf-download a[href]")
         assert len(links) == 1, f"{doc}: expected one visible PDF link"
@@ -266,13 +270,11 @@ def test_no_text_runs_off_the_page(pdf_dir: Path, tmp_path: Path) -> None:
                 assert inside, f"{path.name} p.{number}: {word.text!r} runs off the page"
 
 
-@pytest.mark.parametrize(("setting", "size"), [("letter", "letter"), ("a4", "A4")])
-def test_paper_size_setting(monkeypatch: pytest.MonkeyPatch, setting: str, size: str) -> None:
+@pytest.mark.parametrize(("setting", "size"), [("letter", "letter"), ("a4", "A4"), ("A4", "A4")])
+def test_paper_size_setting(setting: str, size: str) -> None:
     """US Letter by default; ADDICTIONBOOK_PAPER=a4 (make pdf PAPER=a4) gives A4."""
-    monkeypatch.setenv("ADDICTIONBOOK_PAPER", setting)
-    assert paper_size() == size
-    monkeypatch.delenv("ADDICTIONBOOK_PAPER")
-    assert paper_size() == "letter"
+    assert Settings.from_environment({"ADDICTIONBOOK_PAPER": setting}).page_size == size
+    assert Settings.from_environment({}).page_size == "letter"
 
 
 def test_the_pdfs_are_letter_and_a4_pdfs_are_a4(
@@ -285,20 +287,18 @@ def test_the_pdfs_are_letter_and_a4_pdfs_are_a4(
     for path in all_pdfs(pdf_dir):
         for page in PdfReader(path).pages:
             assert (round(page.mediabox.width), round(page.mediabox.height)) == (612, 792)
-    monkeypatch.setenv("ADDICTIONBOOK_PAPER", "a4")
+    a4_settings = Settings.from_environment({"ADDICTIONBOOK_PAPER": "a4"})
     singlehtml = build_out / ".work" / "_build" / "singlehtml"
-    html = handout_document(
-        load_article(singlehtml), handout_docs(ROOT)[0], book_info(ROOT), "client"
-    )
+    book = book_info(BOOK, a4_settings)
+    html = handout_document(load_article(singlehtml), BOOK.handouts[0], book, "client")
     a4 = write_pdf(html, singlehtml, tmp_path / "a4.pdf")
     page = PdfReader(a4).pages[0]
     assert (round(page.mediabox.width), round(page.mediabox.height)) == (595, 842)
 
 
-def test_an_unknown_paper_size_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ADDICTIONBOOK_PAPER", "legal")
-    with pytest.raises(ValueError, match="ADDICTIONBOOK_PAPER='legal'.*letter, a4"):
-        paper_size()
+def test_an_unknown_paper_size_is_refused() -> None:
+    with pytest.raises(SettingError, match="ADDICTIONBOOK_PAPER='legal'.*letter, a4"):
+        Settings.from_environment({"ADDICTIONBOOK_PAPER": "legal"})
 
 
 def test_a_failed_pdf_step_keeps_the_last_good_pdfs(book_copy_with_pdfs: Path) -> None:

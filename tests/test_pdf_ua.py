@@ -13,25 +13,25 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from addictionbook.content import translations
-from addictionbook.content.book import HANDOUT_PREFIX, toc_files
+from addictionbook.content.sources import HANDOUT_PREFIX, Sources, english_docname
 from addictionbook.figures.registry import FIGURES
+from addictionbook.problems import ProblemsFound
 
 from .conftest import ROOT
 from .pdf_structure import Structure, inspect
 
+#: The repository's book, as the build reads it.
+BOOK = Sources(ROOT)
+
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 LANGUAGE = CONFIG["sphinx"]["config"]["language"]
-HANDOUTS = translations.printed_handouts(ROOT)  # the English ones and their translations
+HANDOUTS = BOOK.printed_handouts  # the English ones and their translations
 #: Each PDF and the site pages it holds.
-PDFS = {"book.pdf": toc_files(ROOT)} | {
+PDFS = {"book.pdf": BOOK.toc_entries} | {
     f"handouts/{doc.removeprefix(HANDOUT_PREFIX)}.pdf": [doc] for doc in HANDOUTS
 }
 #: The language each PDF is written in: a translated handout's, else the book's.
-LANGUAGES = {
-    name: (translations.english_docname(docs[0]) or ("", LANGUAGE))[1]
-    for name, docs in PDFS.items()
-}
+LANGUAGES = {name: (english_docname(docs[0]) or ("", LANGUAGE))[1] for name, docs in PDFS.items()}
 #: The handout footer's word for "Edition", by language.
 EDITION = {"en": "Edition", "es": "Edición"}
 
@@ -159,7 +159,7 @@ def test_translated_handouts_are_tagged_in_their_language_inside_the_book(
     with Spanish pronunciation), holding its Spanish title; nothing else is marked."""
     book = structures["book.pdf"]
     spanish = squash(" ".join(text for lang, text in book.language_parts if lang == "es"))
-    translated = [d for d in HANDOUTS if translations.english_docname(d)]
+    translated = [d for d in HANDOUTS if english_docname(d)]
     assert translated
     for doc in translated:
         title = squash(structures[f"handouts/{doc.removeprefix(HANDOUT_PREFIX)}.pdf"].title)
@@ -198,8 +198,10 @@ def test_an_image_without_alt_text_stops_the_pdf_step(tmp_path: Path) -> None:
         '<html lang="en"><head><title>T</title></head><body><h1>T</h1>'
         '<img src="fig-layered-model.svg"></body></html>'
     )
-    with pytest.raises(ValueError, match="alt"):
-        write_pdf(html, ROOT / "figures", tmp_path / "t.pdf")
+    with pytest.raises(ProblemsFound) as stopped:
+        write_pdf(html, ROOT / "figures", tmp_path / "t.pdf", "book/chapter.md")
+    (problem,) = stopped.value.problems
+    assert problem.path == "book/chapter.md" and "alt" in problem.message
     assert not (tmp_path / "t.pdf").exists()
 
 

@@ -9,9 +9,12 @@ from urllib.parse import urljoin, urlparse
 import yaml
 from bs4 import BeautifulSoup
 
-from addictionbook.content.book import toc_files
+from addictionbook.content.sources import Sources
 
 from .conftest import ROOT
+
+#: The repository's book, as the build reads it.
+BOOK = Sources(ROOT)
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 LOADING = {
@@ -35,14 +38,14 @@ def pages(site: Path) -> list[Path]:
 
 
 def test_every_toc_file_becomes_a_page(site: Path) -> None:
-    for entry in toc_files(ROOT):
+    for entry in BOOK.toc_entries:
         assert (site / f"{entry}.html").is_file(), f"{entry} is in _toc.yml but was not built"
 
 
 def test_only_toc_files_are_built(site: Path) -> None:
     built = {p.relative_to(site).with_suffix("").as_posix() for p in site.glob("book/**/*.html")}
-    assert built <= set(toc_files(ROOT)), (
-        f"built pages not in _toc.yml: {built - set(toc_files(ROOT))}"
+    assert built <= set(BOOK.toc_entries), (
+        f"built pages not in _toc.yml: {built - set(BOOK.toc_entries)}"
     )
 
 
@@ -181,7 +184,7 @@ def test_each_page_links_only_the_component_stylesheets_its_content_uses(site: P
         "copybutton.css": lambda c: any(n.startswith("highlight") for n in c),
     }
     seen: dict[str, set[bool]] = {name: set() for name in uses}
-    for entry in toc_files(ROOT):
+    for entry in BOOK.toc_entries:
         page = soup(site / f"{entry}.html")
         blocking, deferred = stylesheets(page, "stylesheet"), stylesheets(page, "preload")
         elements = article_classes(page)

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
-from addictionbook.settings import source_date_epoch
+from addictionbook.settings import Settings
 
 from .conftest import ROOT, published, run_build, tree_digest
 
@@ -73,7 +73,7 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
     tests/test_epub.py builds it twice in one checkout.)"""
     book = book_copy
     out = book / "_build"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": source_date_epoch(ROOT)}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": Settings.from_environment().epoch(ROOT)}
     assert run_build("html", book, out, env=env).returncode == 0
     assert download_links(out / "html") == {}
     site = tree_digest(out / "html")

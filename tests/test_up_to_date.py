@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from addictionbook.pipeline.fingerprint import inputs_fingerprint
+from addictionbook.settings import Settings
 
 from .conftest import build_ok, copy_book
 
@@ -64,5 +65,6 @@ def test_a_moved_book_is_built_again(tmp_path: Path) -> None:
     built again: two copies that differ only in where they are have different fingerprints."""
     here = copy_book(tmp_path / "here")
     there = copy_book(tmp_path / "there")
-    assert inputs_fingerprint(here, "html") == inputs_fingerprint(here, "html")
-    assert inputs_fingerprint(here, "html") != inputs_fingerprint(there, "html")
+    settings = Settings()
+    assert inputs_fingerprint(here, "html", settings) == inputs_fingerprint(here, "html", settings)
+    assert inputs_fingerprint(here, "html", settings) != inputs_fingerprint(there, "html", settings)

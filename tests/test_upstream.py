@@ -192,3 +192,30 @@ def test_loadgroup_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
     assert len(passed) == 12, result.stdout
     for line in passed:
         assert ("test_grouped[" in line) == line.rstrip().endswith("@together"), line
+
+
+def test_an_out_of_range_weasyprint_stops_the_pdf_step(monkeypatch, tmp_path: Path) -> None:
+    """The PDFs' PDF/UA tags depend on the WeasyPrint workarounds: outside their verified
+    versions the PDF step stops, naming the workaround's file, instead of publishing
+    untagged PDFs."""
+    from addictionbook.pipeline.pdf import write_pdf
+    from addictionbook.problems import ProblemsFound
+
+    html = '<html lang="en"><head><title>T</title></head><body><h1>T</h1></body></html>'
+    assert write_pdf(html, tmp_path, tmp_path / "in-range.pdf").exists()
+    real = upstream.version
+    monkeypatch.setattr(
+        upstream, "version", lambda package: "71.0" if package == "weasyprint" else real(package)
+    )
+    with pytest.raises(ProblemsFound) as stopped:
+        write_pdf(html, tmp_path, tmp_path / "out-of-range.pdf")
+    problem = stopped.value.problems[0]
+    assert problem.path == "src/addictionbook/upstream/weasyprint.py"
+    assert "weasyprint 71.0 is outside >=70,<71" in problem.message
+    assert "not be PDF/UA-1" in problem.message and "make venv" in problem.hint
+    assert not (tmp_path / "out-of-range.pdf").exists()
+
+
+def test_required_workarounds_are_the_ones_the_pdf_tags_depend_on() -> None:
+    required = {w.name for w in WORKAROUNDS if w.required_for}
+    assert required == {"weasyprint-margin-artifacts", "weasyprint-element-language"}

@@ -57,6 +57,17 @@ def finish(status: int) -> None:
     sys.exit(status)
 
 
+def settings(**changes):
+    """The settings, read from the environment once for this command (a value that is not
+    allowed is a usage error: exit 2, naming the variable)."""
+    from .settings import SettingError, Settings
+
+    try:
+        return Settings.from_environment().but(**changes)
+    except SettingError as error:
+        raise click.UsageError(str(error)) from error
+
+
 @main.command()
 @click.argument("target", type=click.Choice(["html", "pdf", "epub"]))
 @BOOK_ROOT
@@ -70,10 +81,10 @@ def finish(status: int) -> None:
 def build(target: str, root: Path, out: Path | None, verbose: bool) -> None:
     """Build TARGET (html, pdf or epub) into _build/, publishing only a build that passed."""
     from .pipeline.build import build as run_build
-    from .pipeline.report import verbose_requested
 
+    chosen = settings(**({"verbose": True} if verbose else {}))
     root = root.resolve()
-    finish(run_build(root, (out or root / "_build").resolve(), target, verbose_requested(verbose)))
+    finish(run_build(root, (out or root / "_build").resolve(), target, chosen))
 
 
 @main.command()
@@ -83,8 +94,9 @@ def build(target: str, root: Path, out: Path | None, verbose: bool) -> None:
 def check(root: Path) -> None:
     """The content linter: every problem as file:line: what to fix (exit 1 if any)."""
     from .content.lint.report import check_book
+    from .content.sources import Sources
 
-    finish(check_book(root.resolve()))
+    finish(check_book(Sources(root.resolve()), settings()))
 
 
 @main.command("new-chapter")
@@ -125,7 +137,7 @@ def translations(root: Path, out: Path) -> None:
     """Refresh the Spanish handouts' catalogues (locales/) from the English."""
     from .pipeline.translations import translations_command
 
-    finish(translations_command(root.resolve(), out.resolve()))
+    finish(translations_command(root.resolve(), out.resolve(), settings()))
 
 
 @main.command()
@@ -151,7 +163,8 @@ def serve(host: str, port: int, root: Path, build_dir: Path | None, out: Path | 
 
     root = root.resolve()
     build_dir = (build_dir or root / "_build").resolve()
-    finish(run_serve(root, build_dir, (out or build_dir / "serve").resolve(), host, port))
+    preview = (out or build_dir / "serve").resolve()
+    finish(run_serve(root, build_dir, preview, host, port, settings()))
 
 
 if __name__ == "__main__":

@@ -126,16 +126,16 @@ def page_weight(site: Path, page: str) -> int:
 
 def toc_pages() -> list[str]:
     """Every page of the table of contents, in the book's order."""
-    from addictionbook.content.book import toc_files
+    from addictionbook.content.sources import Sources
 
-    return [f"{entry}.html" for entry in toc_files(ROOT)]
+    return [f"{entry}.html" for entry in Sources(ROOT).toc_entries]
 
 
 def representative_pages(site: Path) -> list[str]:
     """``PAGES`` and the heaviest numbered chapter (by ``page_weight``)."""
-    from addictionbook.content.book import numbered_chapters
+    from addictionbook.content.sources import Sources
 
-    chapters = [f"{e}.html" for e in numbered_chapters(ROOT) if (site / f"{e}.html").is_file()]
+    chapters = [f"{e}.html" for e in Sources(ROOT).chapters if (site / f"{e}.html").is_file()]
     if not chapters:
         return list(PAGES)
     heaviest = max(chapters, key=lambda page: page_weight(site, page))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .book import load_yaml
+from .frontmatter import load_yaml
 
 QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|'[^'\n]{12,}'")
 
@@ -88,11 +88,13 @@ def _split_options(body: str) -> tuple[dict, str, int]:
     return options, rest, len(option_lines)
 
 
-def parse_page(root: Path, path: Path, md=None) -> Page:
-    """Parse ``path`` into a :class:`Page` with absolute (1-based) line numbers."""
+def parse_page(root: Path, path: Path, md=None, text: str | None = None) -> Page:
+    """Parse ``path`` into a :class:`Page` with absolute (1-based) line numbers (``text``:
+    the file's text, when the caller has read it already)."""
     md = md or _parser()
     page = Page(root=root, path=path)
-    _walk(md, page, path.read_text(encoding="utf-8"), offset=0, quoted=False)
+    text = path.read_text(encoding="utf-8") if text is None else text
+    _walk(md, page, text, offset=0, quoted=False)
     return page
 
 

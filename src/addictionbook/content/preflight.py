@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..problems import Problem
-from .book import TocError, load_yaml, toc_files
+from .sources import Sources, TocError
 
 #: ``{figure}``/``{image}`` directives, Markdown images and HTML ``<img src>``.
 IMAGE_DIRECTIVE = re.compile(r"^\s*(?:```+|:::+)\{(?:figure|image)\}\s+(\S+)", re.M)
@@ -45,11 +45,11 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list[Problem]]:
-    """Read ``path`` as UTF-8 text; return its text (None if unusable) and the findings."""
-    name = _rel(root, path)
+def check_text_file(sources: Sources, name: str, what: str) -> tuple[str | None, list[Problem]]:
+    """Read the file ``name`` (relative to the book) as UTF-8 text; return its text (None if
+    unusable) and the problems. A usable text is kept in ``sources``."""
     try:
-        data = path.read_bytes()
+        data = (sources.root / name).read_bytes()
     except FileNotFoundError:
         return None, [Problem(name, 1, f"the {what} is missing; restore it (git checkout)")]
     except OSError as error:
@@ -74,7 +74,7 @@ def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list
             )
         ]
     try:
-        return data.decode("utf-8"), []
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
@@ -87,6 +87,8 @@ def check_text_file(root: Path, path: Path, what: str) -> tuple[str | None, list
                 "with UTF-8 encoding (or retype the character there)",
             )
         ]
+    sources.remember(name, text)
+    return text, []
 
 
 def image_problem(path: Path) -> str | None:
@@ -152,28 +154,52 @@ def check_images(root: Path, page: Path, text: str) -> Iterator[Problem]:
             yield Problem(_rel(root, page), line, f"the image {target} {problem}{advice}")
 
 
-def check_sources(root: Path) -> list[Problem]:
+def check_toc(sources: Sources) -> list[Problem]:
+    """Every table-of-contents entry names a file that exists."""
+    root = sources.root
+    try:
+        entries = sources.toc_entries
+    except TocError as error:
+        return [Problem("_toc.yml", 1, f"the table of contents cannot be read: {error}")]
+    lines = sources.text("_toc.yml").splitlines()
+    problems = []
+    for entry in entries:
+        if not any((root / f"{entry}{ext}").exists() for ext in ("", ".md", ".ipynb")):
+            line = next((i for i, text in enumerate(lines, 1) if entry in text), 1)
+            problems.append(
+                Problem(
+                    "_toc.yml",
+                    line,
+                    f"'{entry}' is listed but {entry}.md does not exist; create it or fix the name",
+                )
+            )
+    return problems
+
+
+def check_sources(sources: Sources) -> list[Problem]:
     """Every file the build reads is readable UTF-8 text, and every image a page shows is good.
 
-    Run before Sphinx by every build, and by ``make check``.
+    Run before Sphinx by every build, and by ``make check``. What it reads as text it hands
+    to ``sources``, so nothing is read twice.
     """
+    root = sources.root
     findings: list[Problem] = []
-    config_text, found = check_text_file(root, root / "_config.yml", "configuration file")
+    config_text, found = check_text_file(sources, "_config.yml", "configuration file")
     findings += found
-    toc_text, found = check_text_file(root, root / "_toc.yml", "table of contents")
+    toc_text, found = check_text_file(sources, "_toc.yml", "table of contents")
     findings += found
     if config_text is None or toc_text is None:
         return findings
     try:
-        config = load_yaml(config_text) or {}
+        config = sources.config
     except Exception as error:  # noqa: BLE001 - any YAML error, reported with its position
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         return [Problem("_config.yml", line, f"the configuration cannot be read: {error}")]
     for bib in config.get("bibtex_bibfiles", []) if isinstance(config, dict) else []:
-        findings += check_text_file(root, root / bib, "bibliography")[1]
+        findings += check_text_file(sources, bib, "bibliography")[1]
     try:
-        entries = toc_files(root)
+        entries = sources.toc_entries
     except TocError:
         return findings  # check_toc says what is wrong with it
     for entry in entries:
@@ -183,7 +209,7 @@ def check_sources(root: Path) -> list[Problem]:
                 break
         else:
             continue  # check_toc names missing files
-        text, found = check_text_file(root, path, "page")
+        text, found = check_text_file(sources, _rel(root, path), "page")
         findings += found
         if text is not None and path.suffix == ".md":
             findings += check_images(root, path, text)
@@ -213,7 +239,7 @@ def pdf_font_coverage() -> frozenset[int] | None:
     return frozenset(covered)
 
 
-def check_glyphs(root: Path) -> list[Problem]:
+def check_glyphs(sources: Sources) -> list[Problem]:
     """Every character of the book's pages and translations is in the PDF's fonts."""
     covered = pdf_font_coverage()
     if covered is None:
@@ -224,8 +250,9 @@ def check_glyphs(root: Path) -> list[Problem]:
                 f"the PDF's fonts ({', '.join(PDF_FONTS)}) are not installed; run make sysdeps",
             )
         ]
+    root = sources.root
     try:
-        entries = toc_files(root)
+        entries = sources.toc_entries
     except TocError:
         return []  # check_toc says what is wrong with it
     paths = [root / f"{entry}.md" for entry in entries]
@@ -233,7 +260,7 @@ def check_glyphs(root: Path) -> list[Problem]:
     findings = []
     for path in paths:
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = sources.text(_rel(root, path)).splitlines()
         except (OSError, UnicodeDecodeError):
             continue  # check_sources names it
         for number, line in enumerate(lines, 1):
@@ -250,3 +277,55 @@ def check_glyphs(root: Path) -> list[Problem]:
                         )
                     )
     return findings
+
+
+# --- the bibliography ---------------------------------------------------------------------
+
+
+def check_bibliographies(sources: Sources) -> list[Problem]:
+    """Every bibliography ``_config.yml`` names parses as BibTeX (pybtex, which
+    sphinxcontrib-bibtex uses). pybtex's own error names a line but not the file, and Sphinx
+    shows it as a traceback; here it is ``book/references.bib:LINE``."""
+    from pybtex.database import parse_string
+    from pybtex.scanner import PybtexSyntaxError
+
+    problems = []
+    for bib in sources.bibliographies:
+        try:
+            text = sources.text(bib)
+        except (OSError, UnicodeDecodeError):
+            continue  # check_sources names it
+        try:
+            parse_string(text, "bibtex")
+        except PybtexSyntaxError as error:
+            problems.append(
+                Problem(
+                    bib,
+                    error.lineno or 1,
+                    f"the bibliography cannot be read ({error.error_type}: {error.args[0]})",
+                    "look for an unclosed brace or quote, or a missing comma, on this line or "
+                    "the entry above it (compare with the other entries)",
+                )
+            )
+        except Exception as error:  # noqa: BLE001 - pybtex's other errors (a duplicate key...)
+            problems.append(
+                Problem(
+                    bib,
+                    getattr(error, "lineno", None) or 1,
+                    f"the bibliography cannot be read: {error}",
+                    "fix the entry it names",
+                )
+            )
+    return problems
+
+
+def run(sources: Sources, for_pdf: bool = False) -> list[Problem]:
+    """What every build checks before Sphinx starts, and ``make check`` first: the table of
+    contents, unreadable, empty or binary sources, broken images, the bibliography, and for a
+    PDF the characters its fonts lack. Sorted by file and line."""
+    problems = check_toc(sources) + check_sources(sources)
+    if not problems:
+        problems += check_bibliographies(sources)
+    if for_pdf and not problems:
+        problems += check_glyphs(sources)
+    return sorted(set(problems))

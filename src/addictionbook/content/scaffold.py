@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
+from .sources import Sources
 
 TEMPLATE = """\
 ---
@@ -67,18 +67,19 @@ def slugify(title: str) -> str:
     return slug
 
 
-def add_to_toc(toc_path: Path, entry: str) -> None:
-    """Insert ``- file: entry`` after the last chapter of the last numbered part.
+def add_to_toc(sources: Sources, entry: str) -> None:
+    """Insert ``- file: entry`` after the last chapter of the last numbered part (as the
+    book's sources read the table of contents).
 
-    The file is edited as text at the line YAML locates, so its comments and layout stay.
+    The file is edited as text at the line of that chapter, so its comments and layout stay.
     """
-    text = toc_path.read_text(encoding="utf-8")
-    toc = yaml.safe_load(text)
-    numbered = [p for p in toc.get("parts", []) if p.get("numbered")]
-    if not numbered or not numbered[-1].get("chapters"):
+    toc_path = sources.root / "_toc.yml"
+    toc = sources.site_map
+    numbered = [t for t in toc[toc.root.docname].subtrees if t.numbered and t.items]
+    if not numbered:
         raise ValueError(f"{toc_path}: no numbered part with chapters to add the chapter to")
-    last = numbered[-1]["chapters"][-1]["file"]
-    lines = text.splitlines(keepends=True)
+    last = str(numbered[-1].items[-1])
+    lines = sources.text("_toc.yml").splitlines(keepends=True)
     index = next(
         i for i, line in enumerate(lines) if re.search(rf"file:\s*{re.escape(last)}\s*$", line)
     )
@@ -97,5 +98,5 @@ def new_chapter(root: Path, title: str) -> Path:
     path.write_text(
         TEMPLATE.format(title=title, slug=slug, description=description), encoding="utf-8"
     )
-    add_to_toc(root / "_toc.yml", f"book/{slug}")
+    add_to_toc(Sources(root), f"book/{slug}")
     return path

@@ -6,7 +6,7 @@ its translation. The Spanish page is never written by hand: at build time the Sp
 (``sphinx_ext/translations.py``) reads the English source in its place (:func:`spanish_source`)
 and Sphinx's own i18n transform translates it from the catalogue. So an English edit makes the
 catalogue's entries fuzzy or untranslated (``make translations``), and the linter
-(:func:`catalogue_findings`) fails ``make check`` until a translator has caught up.
+(``content/lint/translations.py``) fails ``make check`` until a translator has caught up.
 
 The catalogue records its own status in its header comment (babel, which sphinx-intl uses to
 update catalogues, keeps the comment but drops unknown ``X-`` header fields)::
@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .book import HANDOUT_PREFIX, handout_docs, toc_files
+from .sources import HANDOUT_PREFIX, LANGUAGES, english_docname
 
-#: The languages client handouts are translated into (a folder under book/handouts/ each).
-LANGUAGES = ("es",)
 #: Where the catalogues live, relative to the book's root (Sphinx's default ``locale_dirs``).
 LOCALES = "locales"
 #: The header-comment fields of a catalogue (see the module docstring).
@@ -41,42 +39,12 @@ MONTHS_ES = (
 ).split()
 
 
-def translated_docname(english_doc: str, language: str = "es") -> str:
-    """``book/handouts/<name>`` -> ``book/handouts/<language>/<name>``."""
-    return f"{HANDOUT_PREFIX}{language}/{english_doc.removeprefix(HANDOUT_PREFIX)}"
-
-
-def english_docname(docname: str) -> tuple[str, str] | None:
-    """``(English docname, language)`` for a translated handout's docname, else ``None``."""
-    for language in LANGUAGES:
-        prefix = f"{HANDOUT_PREFIX}{language}/"
-        if docname.startswith(prefix):
-            return HANDOUT_PREFIX + docname.removeprefix(prefix), language
-    return None
-
-
 def english_source(path: Path) -> Path | None:
     """The English source a translated stub (``.../handouts/<language>/<name>.md``) is built
     from, or ``None``: what the page really contains, e.g. for the notebook cache."""
     if path.parent.name in LANGUAGES and path.parent.parent.name == "handouts":
         return path.parent.parent / path.name
     return None
-
-
-def translations(root: Path) -> dict[str, tuple[str, str]]:
-    """Translated handout docname -> (English docname, language), in book order."""
-    found = {}
-    for entry in toc_files(root):
-        english = english_docname(entry)
-        if english:
-            found[entry] = english
-    return found
-
-
-def printed_handouts(root: Path) -> list[str]:
-    """Every handout page that gets a PDF of its own, in book order: the English handouts
-    (:func:`addictionbook.content.book.handout_docs`), then their translations."""
-    return handout_docs(root) + list(translations(root))
 
 
 def catalogue_path(root: Path, english_doc: str, language: str = "es") -> Path:
@@ -216,48 +184,3 @@ def page_status(root: Path, docname: str) -> str:
         return ""
     po = catalogue_path(root, *found)
     return status_line(read_catalogue(po)) if po.exists() else ""
-
-
-# --- the linter's checks -----------------------------------------------------------------------
-
-
-def catalogue_findings(root: Path, english_doc: str, language: str = "es"):
-    """``(path, line, message)`` for a missing catalogue, and for each untranslated or fuzzy
-    entry of an existing one: the Spanish page would show English, or a stale translation."""
-    path = catalogue_path(root, english_doc, language)
-    rel = path.relative_to(root).as_posix()
-    if not path.exists():
-        yield (
-            rel,
-            1,
-            f"{english_doc}.md has a Spanish page but no catalogue; run `make translations` "
-            "and translate the new .po file",
-        )
-        return
-    try:
-        catalogue = read_catalogue(path)
-    except Exception as error:  # babel's PoFileError and friends: name the file
-        yield rel, getattr(error, "lineno", 1) or 1, f"the catalogue cannot be read: {error}"
-        return
-    for entry in catalogue.entries:
-        english = " ".join(entry.msgid.split())
-        shown = english if len(english) <= 70 else english[:67] + "..."
-        if entry.fuzzy:
-            yield (
-                rel,
-                entry.line,
-                f'fuzzy entry (the English changed) "{shown}": check the Spanish against the '
-                "new English, fix it and remove the '#, fuzzy' line",
-            )
-        elif not entry.msgstr.strip():
-            yield rel, entry.line, f'untranslated entry "{shown}": write its msgstr in Spanish'
-        elif re.match(r"\d+\. ", entry.msgstr):
-            # Sphinx parses a translation as Markdown: "4. Text" would become a list, and
-            # Sphinx would keep the English heading.
-            number = entry.msgstr.split(".", 1)[0]
-            yield (
-                rel,
-                entry.line,
-                f'the translation "{entry.msgstr[:40]}" starts with "{number}. ", which '
-                f'Markdown reads as a list: write "{number}\\. " instead',
-            )

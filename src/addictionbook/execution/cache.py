@@ -19,12 +19,17 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path, PurePosixPath
 
-from ..content.book import load_yaml, notebook_sources, split_front_matter, toc_files
+from .. import problems as problem_file
+from ..content.frontmatter import split_front_matter
+from ..content.sources import Sources
 from ..content.translations import english_source
+from ..settings import Settings
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 #: The figure library, the only part of the package chapters import.
@@ -39,6 +44,11 @@ NOTEBOOK_LOCKS = "addictionbook-executing"
 PLAN = "(plan)"  # the execution lock's key among the held locks
 #: Inside the cache: per notebook, the hash it last ran cleanly with (see changed_notebooks).
 DONE_NAME = "addictionbook-executed.json"
+#: Beside the cache: one file per notebook that failed in this build's notebook step (see
+#: :func:`failed_marker`); Sphinx's extension has myst-nb leave those alone.
+FAILED_DIR = "addictionbook-failed"
+#: Beside the cache: what the notebook step did (executed, failed, seconds), for the report.
+SUMMARY_NAME = "addictionbook-notebooks.json"
 #: jupyter-cache's name for myst-nb's reader of MyST text notebooks.
 MYST_READER = {"type": "plugin", "name": "myst_nb_md"}
 
@@ -112,13 +122,16 @@ def fingerprints(srcdir: Path, sources: list[str]) -> dict[str, str]:
     return {s: hashlib.sha256(helper + (srcdir / s).read_bytes()).hexdigest() for s in sources}
 
 
-def changed_notebooks(srcdir: Path, cache_dir: Path) -> tuple[list[str], dict[str, str]]:
-    """Notebooks whose source or helper changed since they last ran cleanly, and all hashes.
+def changed_notebooks(
+    srcdir: Path, notebooks: list[str], cache_dir: Path
+) -> tuple[list[str], dict[str, str]]:
+    """Of ``notebooks`` (paths relative to ``srcdir``), those whose source or helper changed
+    since they last ran cleanly, and all their hashes.
 
     Read from a stamp inside the cache (gone with it), without importing myst-nb or the cache:
     in the common no-op and text-edit builds the list is empty and nothing else runs.
     """
-    sources = notebook_sources(srcdir)
+    sources = notebooks
     current = fingerprints(srcdir, sources)
     try:
         previous = json.loads((cache_dir / DONE_NAME).read_text(encoding="utf-8"))
@@ -139,9 +152,9 @@ EXECUTE_KEYS = {
 }
 
 
-def execution_config(root: Path) -> dict:
-    """The book's ``nb_execution_*`` options as myst-nb will receive them (unset ones absent)."""
-    config = load_yaml((root / "_config.yml").read_text(encoding="utf-8")) or {}
+def execution_config(config: dict) -> dict:
+    """The book's ``nb_execution_*`` options (from ``_config.yml``'s ``config``) as myst-nb
+    will receive them (unset ones absent)."""
     execute = config.get("execute") or {}
     options = {nb: execute[key] for key, nb in EXECUTE_KEYS.items() if key in execute}
     if options.get("nb_execution_mode") is False:  # YAML reads `off` as false
@@ -162,7 +175,9 @@ def cache_dir_for(root: Path, work: Path, config: dict) -> Path:
     return (root / configured).resolve() if configured else work / "_build" / ".jupyter_cache"
 
 
-def pre_execute(srcdir: Path, cache_dir: Path, plan_lock: int | None = None) -> list[str]:
+def pre_execute(
+    srcdir: Path, cache_dir: Path, plan: dict, plan_lock: int | None = None
+) -> list[str]:
     """Execute every notebook without a valid cached output, in parallel; return their paths.
 
     Kernels are launched first, for the notebooks changed since their last clean run, and boot
@@ -170,11 +185,16 @@ def pre_execute(srcdir: Path, cache_dir: Path, plan_lock: int | None = None) -> 
     cores, each in its own kernel (:mod:`addictionbook.execution.runner`), in the order Sphinx
     reads them. Each candidate's lock (:func:`notebook_lock`) is held until its outputs are
     cached or known not to be needed, and ``plan_lock`` (the build's execution lock) is
-    released once they are all held. Failures are not cached: the Sphinx build runs the
-    notebook again and reports the failing cell with the chapter's name.
+    released once they are all held. ``plan``: what the build read of the book (``notebooks``,
+    ``pages``, ``config``: see :func:`start_pre_execution`).
+
+    A notebook that fails or runs past its time limit is not cached: it is reported once, as a
+    problem with its file and the line of the failing cell (the file the build names in
+    ``ADDICTIONBOOK_PROBLEMS``), and marked (:func:`failed_marker`) so that myst-nb does not
+    run it again while Sphinx reads it.
     """
-    candidates, current = changed_notebooks(srcdir, cache_dir)
-    config = execution_config(srcdir)
+    candidates, current = changed_notebooks(srcdir, plan["notebooks"], cache_dir)
+    config = plan["config"]
     patterns = config.get("nb_execution_excludepatterns")
     candidates = [s for s in candidates if not excluded((srcdir / s).resolve(), patterns)]
     uris = {s: str((srcdir / s).resolve()) for s in candidates}
@@ -183,7 +203,9 @@ def pre_execute(srcdir: Path, cache_dir: Path, plan_lock: int | None = None) -> 
         held[PLAN] = plan_lock
     try:
         if candidates:
-            return asyncio.run(_pre_execute(srcdir, cache_dir, uris, current, config, held))
+            return asyncio.run(
+                _pre_execute(srcdir, cache_dir, uris, current, config, held, plan["pages"])
+            )
         return []
     finally:
         for uri in list(held):
@@ -191,7 +213,13 @@ def pre_execute(srcdir: Path, cache_dir: Path, plan_lock: int | None = None) -> 
 
 
 async def _pre_execute(
-    srcdir: Path, cache_dir: Path, uris: dict, current: dict, config: dict, held: dict
+    srcdir: Path,
+    cache_dir: Path,
+    uris: dict,
+    current: dict,
+    config: dict,
+    held: dict,
+    pages: list[str],
 ) -> list[str]:
     from . import runner
 
@@ -201,6 +229,9 @@ async def _pre_execute(
         in_temp=config.get("nb_execution_in_temp", runner.Options.in_temp),
     )
     workers = min(len(uris), os.cpu_count() or 1)
+    settings = Settings.from_environment()
+    begun = time.perf_counter()
+    failures: list[str] = []
     pool = runner.KernelPool(options)
     try:
         for source in sorted(uris)[:workers]:  # booting while the cache is queried
@@ -209,7 +240,6 @@ async def _pre_execute(
 
         # Every page, not only the notebooks run here: a translated handout's stub becomes a
         # notebook only as Sphinx reads it (myst-nb executes and caches it then).
-        pages = [f"{entry}.md" for entry in toc_files(srcdir)]
         invalidate_if_helper_changed(cache_dir, srcdir, pages)
         release(held, PLAN)  # Sphinx may start reading: every notebook's lock is held
         cache = get_cache(str(cache_dir))
@@ -220,11 +250,17 @@ async def _pre_execute(
             release(held, uri)  # cached already: Sphinx may read it now
 
         def done(uri: str, result) -> None:
-            runner.cache_result(cache, uri, result, options.timeout)
+            if not runner.cache_result(cache, uri, result):
+                failures.append(uri)
+                problem = runner.failure_problem(srcdir, uri, result, options.timeout)
+                if settings.problems_file is not None:
+                    problem_file.append(settings.problems_file, problem)
+                marker = failed_marker(cache_dir, uri)
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(str(problem), encoding="utf-8")
             release(held, uri)
 
         if stale:
-            print(f"executing {len(stale)} notebook(s) in {workers} kernel(s) at once", flush=True)
             jobs = [
                 (r.uri, cache.get_project_notebook(r.uri).nb, str(Path(r.uri).parent))
                 for r in stale
@@ -235,6 +271,13 @@ async def _pre_execute(
     failed = {r.uri for r in cache.list_unexecuted(filter_uris=list(uris.values()))}
     settled = {s: h for s, h in current.items() if uris.get(s) not in failed}
     (cache_dir / DONE_NAME).write_text(json.dumps(settled, indent=1), encoding="utf-8")
+    summary = {
+        "executed": len(stale) - len(failures),
+        "failed": len(failures),
+        "kernels": workers,
+        "seconds": round(time.perf_counter() - begun, 1),
+    }
+    (cache_dir.parent / SUMMARY_NAME).write_text(json.dumps(summary), encoding="utf-8")
     return [r.uri for r in stale]
 
 
@@ -280,30 +323,67 @@ def wait_for_notebook(cache_dir: Path, path: Path) -> None:
         os.close(lock)
 
 
-def start_pre_execution(srcdir: Path, work: Path) -> subprocess.Popen | None:
+def failed_marker(cache_dir: Path, uri: str) -> Path:
+    """The file that says notebook ``uri`` (its absolute path) failed in this build's
+    notebook step (holding the problem, as text)."""
+    name = hashlib.sha256(uri.encode()).hexdigest()[:32]
+    return cache_dir.parent / FAILED_DIR / f"{name}.failed"
+
+
+def start_pre_execution(
+    sources: Sources, work: Path, env: dict[str, str], output: int | None = None
+) -> subprocess.Popen | None:
     """Start :func:`pre_execute` in a child process that holds the execution lock; or None.
 
-    ``work`` is Jupyter Book's ``--path-output``. The build starts Sphinx meanwhile, whose
+    ``work`` is Jupyter Book's ``--path-output``; ``env`` the child's environment (the build's
+    settings); ``output`` the file descriptor its output goes to (the build's log). The child
+    gets what the build read of the book (the notebooks, the pages, the execution options)
+    instead of reading the table of contents again. The build starts Sphinx meanwhile, whose
     start-up (imports, extensions, the saved environment) overlaps the notebooks' execution;
     the extension waits for the lock before Sphinx reads a page (:func:`wait_for_pre_execution`).
     Nothing starts unless myst-nb caches executions (``execute_notebooks: cache``) and the
     fingerprint says some notebook may need running.
     """
-    config = execution_config(srcdir)
+    srcdir = sources.root
+    config = execution_config(sources.config)
     if config.get("nb_execution_mode") != "cache":
         return None
     cache_dir = cache_dir_for(srcdir, work, config)
-    if not changed_notebooks(srcdir, cache_dir)[0]:
+    shutil.rmtree(cache_dir.parent / FAILED_DIR, ignore_errors=True)
+    (cache_dir.parent / SUMMARY_NAME).unlink(missing_ok=True)
+    if not changed_notebooks(srcdir, sources.notebooks, cache_dir)[0]:
         return None
     lock = _lock_file(cache_dir)
     fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the child exists: Sphinx cannot miss it
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir), str(lock)],
+            [sys.executable, "-m", __name__, str(srcdir), str(cache_dir)]
+            + [json.dumps(plan_for(sources)), str(lock)],
             pass_fds=(lock,),  # the child holds the lock until it holds the notebooks' locks
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT if output is not None else None,
         )
     finally:
         os.close(lock)
+
+
+def plan_for(sources: Sources) -> dict:
+    """What the notebook step needs of the book, as the build read it: the notebooks, every
+    page and the execution options (JSON, handed to the step's own process)."""
+    return {
+        "notebooks": sources.notebooks,
+        "pages": [f"{entry}.md" for entry in sources.toc_entries],
+        "config": execution_config(sources.config),
+    }
+
+
+def summary(work_cache_dir: Path) -> dict:
+    """What the notebook step did (see :func:`pre_execute`), or ``{}``."""
+    try:
+        return json.loads((work_cache_dir.parent / SUMMARY_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def wait_for_pre_execution(cache_dir: Path) -> None:
@@ -315,8 +395,8 @@ def wait_for_pre_execution(cache_dir: Path) -> None:
         os.close(lock)
 
 
-if __name__ == "__main__":
-    plan_lock = int(sys.argv[3]) if len(sys.argv) > 3 else None
-    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), plan_lock)
+if __name__ == "__main__":  # SRCDIR CACHE_DIR PLAN [LOCK_FD]: see start_pre_execution
+    lock_fd = int(sys.argv[4]) if len(sys.argv) > 4 else None
+    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3]), lock_fd)
     sys.stdout.flush()
     os._exit(0)  # releases the lock now, not after tearing down myst-nb and the cache

@@ -10,8 +10,8 @@ run are known (they boot while jupyter-cache is queried and Sphinx starts up), t
 boots while a notebook runs, and as many notebooks run at once as there are cores.
 
 A notebook that fails is not cached: its traceback is recorded on jupyter-cache's project
-record, a line names the file and the cell, and myst-nb runs it again while Sphinx reads and
-reports it as it always does.
+record, and the failure becomes one problem naming the file, the line of the failing cell and
+what it raised (:func:`failure_problem`), reported once: the build does not run it again.
 """
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 from jupyter_client import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError
+
+from ..problems import Problem
 
 
 @dataclass(frozen=True)
@@ -120,21 +123,31 @@ async def execute(nb: nbformat.NotebookNode, kernel: Kernel, options: Options) -
     return result
 
 
-def describe_failure(uri: str, result: Result, timeout: int) -> str:
-    """One line naming the notebook, the cell (and its line in the source) and what happened."""
-    where = uri
+def failure_problem(srcdir: Path, uri: str, result: Result, timeout: int) -> Problem:
+    """The failure of notebook ``uri`` as a problem: its file (relative to ``srcdir``), the
+    line of the cell that failed (from the notebook's source map) and what happened."""
+    try:
+        path = Path(uri).resolve().relative_to(srcdir.resolve()).as_posix()
+    except ValueError:
+        path = uri
+    line, cell = 0, ""
     if result.cell is not None:
         lines = result.nb.metadata.get("source_map") or []
-        line = lines[result.cell] + 1 if result.cell < len(lines) else None
-        where = f"{uri}:{line}" if line else uri
+        line = lines[result.cell] + 1 if result.cell < len(lines) else 0
         number = sum(c.cell_type == "code" for c in result.nb.cells[: result.cell + 1])
-        where += f" (code cell {number})"
+        cell = f"code cell {number} "
     if isinstance(result.error, CellTimeoutError):
-        what = f"did not finish within the {timeout} s timeout and was stopped"
-    else:
-        error = getattr(result.error, "ename", type(result.error).__name__)
-        what = f"raised {error}"
-    return f"notebook {where} {what}; not cached (Sphinx runs it again and reports it)"
+        return Problem(
+            path,
+            line,
+            f"{cell}did not finish within the {timeout} s time limit and was stopped",
+            "make the cell finish sooner (no waiting for input or the network); the limit is "
+            "execute: timeout: in _config.yml",
+        )
+    name = getattr(result.error, "ename", type(result.error).__name__)
+    value = str(getattr(result.error, "evalue", "") or "").strip().splitlines()
+    said = f"{name}: {value[0]}" if value else name
+    return Problem(path, line, f"{cell}raised {said}", "fix that cell (V=1 prints the traceback)")
 
 
 @dataclass
@@ -196,18 +209,18 @@ async def run_all(pool: KernelPool, jobs: list, workers: int, on_done) -> None:
     await asyncio.gather(*(worker() for _ in range(max(workers, 1))))
 
 
-def cache_result(cache, uri: str, result: Result, timeout: int) -> bool:
+def cache_result(cache, uri: str, result: Result) -> bool:
     """Record ``result`` as myst-nb's cache execution does; return whether it was cached.
 
     Success: a cache bundle with the execution time (``myst_nb.core.execute.cache``). Failure:
-    the traceback on the project record, and a line on stdout naming the notebook and cell.
+    the traceback on the project record (and on stdout, into the build's log).
     """
     from jupyter_cache.base import CacheBundleIn
     from jupyter_cache.cache.db import NbProjectRecord
 
     if result.error is not None:
         NbProjectRecord.set_traceback(uri, result.traceback, cache.db)
-        print(describe_failure(uri, result, timeout), flush=True)
+        print(result.traceback, flush=True)
         return False
     bundle = CacheBundleIn(result.nb, uri, data={"execution_seconds": result.seconds})
     cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)

@@ -2,120 +2,119 @@
 
 ``addictionbook build html|pdf|epub [--root DIR] [--out DIR]``
 
-Jupyter Book builds into a persistent work area (``<out>/.work``), which keeps Sphinx's
-incremental environment and the notebook cache between builds. Only a build that exits cleanly
-under ``-W -n --keep-going`` is published (:mod:`.publish`): the site is copied next to
-``<out>/html`` and swapped in by renaming, the PDFs replace ``<out>/pdf`` the same way, the EPUB
-replaces ``<out>/epub/book.epub`` atomically. A failed build leaves them where they were, and a
-build never writes into the book's sources. What a build says is :mod:`.report`'s job; whether
-anything changed, :mod:`.fingerprint`'s; the Sphinx run, :mod:`.sphinx_run`'s.
+Each target's steps, in order: whether anything changed (:mod:`.fingerprint`), what every build
+checks before Sphinx (``content.preflight``), the strict Jupyter Book run beside the notebooks
+(:mod:`.sphinx_run`), the target's own step (the PDFs: :mod:`.pdf`; the EPUB's bytes:
+:mod:`.epub`), and publishing (:mod:`.publish`): only a build that passed replaces the last good
+output, by renaming, so a failed build leaves it where it was; a build never writes into the
+book's sources. Every step hands its problems over as data
+(:class:`~addictionbook.problems.ProblemsFound`); the report prints them with their file and
+line, and on GitHub annotates them (:mod:`.report`, ``addictionbook.problems``).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from ..settings import source_date_epoch
+from ..content import preflight as checks
+from ..content.sources import Sources
+from ..problems import Problem, ProblemsFound, annotate
+from ..settings import Settings
 from .epub import normalize_epub
 from .fingerprint import inputs_fingerprint, inputs_stamp, up_to_date
+from .job import Job
 from .publish import downloads, downloads_dir, publish_dir, publish_file
-from .report import BuildError, Reporter
+from .report import Reporter
 from .sphinx_run import run_jupyter_book
 
 
-def preflight(root: Path, reporter: Reporter, for_pdf: bool = False) -> None:
+def preflight(job: Job, for_pdf: bool = False) -> None:
     """Catch what Sphinx would report badly or not at all, before it starts: the table of
-    contents, unreadable, empty or binary sources, broken images, and for a PDF characters its
-    fonts lack (``content.preflight``)."""
-    from ..content.lint.structure import check_toc
-    from ..content.preflight import check_glyphs, check_sources
-
-    started = time.perf_counter()
-    findings = check_toc(root) + check_sources(root)
-    if for_pdf and not findings:
-        findings += check_glyphs(root)
-    reporter.begin("check sources")
-    reporter.started = started
-    for finding in sorted(set(findings)):
-        reporter.problem(str(finding))
-    reporter.note(f"{len(findings)} problem(s)" if findings else "ok")
-    reporter.end()
-    if findings:
-        raise BuildError("\n".join(str(f) for f in sorted(set(findings))))
+    contents, unreadable, empty or binary sources, broken images, the bibliography, and for a
+    PDF characters its fonts lack (``content.preflight``)."""
+    job.reporter.begin("check sources")
+    problems = checks.run(job.sources, for_pdf=for_pdf)
+    job.reporter.note(f"{len(problems)} problem(s)" if problems else "ok")
+    job.reporter.end()
+    if problems:
+        raise ProblemsFound(problems)
 
 
-def build_html(root: Path, out: Path, reporter: Reporter) -> Path:
+def build_html(job: Job) -> Path:
     """Build the website; return the published ``<out>/html``.
 
     The PDFs and EPUB published before (``make pdf``, ``make epub``) are copied into the site
     and linked from it; those not built are neither (``sphinx_ext.downloads``). Nothing else
     writes into ``<out>/html``, so its up-to-date stamp (which counts them) holds.
     """
-    from ..sphinx_ext.downloads import DOWNLOADS_ENV
-
-    work = out / ".work"
-    preflight(root, reporter)
-    carried = downloads(out)
-    before = os.environ.get(DOWNLOADS_ENV)
-    os.environ[DOWNLOADS_ENV] = str(downloads_dir(out))  # read by Sphinx's extension
-    try:
-        run_jupyter_book(root, work, "html", reporter)
-    finally:
-        if before is None:
-            del os.environ[DOWNLOADS_ENV]
-        else:
-            os.environ[DOWNLOADS_ENV] = before
-    reporter.begin("publish")
-    publish_dir(work / "_build" / "html", out / "html", extra=carried)
-    return out / "html"
+    preflight(job)
+    carried = downloads(job.out, job.settings)
+    job.settings = job.settings.but(downloads=downloads_dir(job.out, job.settings))
+    run_jupyter_book(job, "html")
+    job.reporter.begin("publish")
+    publish_dir(job.work / "_build" / "html", job.out / "html", extra=carried)
+    return job.out / "html"
 
 
-def build_pdf(root: Path, out: Path, reporter: Reporter) -> Path:
+def build_pdf(job: Job) -> Path:
     """Build the book PDF and one PDF per handout: Sphinx's singlehtml, then WeasyPrint
     (tagged PDF/UA-1; see :mod:`addictionbook.pipeline.pdf`).
 
     Publishes ``<out>/pdf/book.pdf``, ``<out>/pdf/handouts/<name>.pdf`` and the translations
-    (``<out>/pdf/handouts/<language>/<name>.pdf``) only when every
-    one of them was made; returns ``<out>/pdf``.
+    (``<out>/pdf/handouts/<language>/<name>.pdf``) only when every one of them was made;
+    returns ``<out>/pdf``.
     """
     from .pdf import make_pdfs
 
-    work = out / ".work"
-    preflight(root, reporter, for_pdf=True)
-    run_jupyter_book(root, work, "singlehtml", reporter)
-    staged = out / ".pdf.staged"
+    preflight(job, for_pdf=True)
+    run_jupyter_book(job, "singlehtml")
+    staged = job.out / ".pdf.staged"
     shutil.rmtree(staged, ignore_errors=True)
+    job.reporter.begin("lay out PDFs", "PDF", total=1 + len(job.sources.printed_handouts))
     try:
-        make_pdfs(root, work / "_build" / "singlehtml", staged)
-    except Exception as error:  # WeasyPrint or a page the PDF step cannot read
+        make_pdfs(
+            job.sources,
+            job.settings,
+            job.work / "_build" / "singlehtml",
+            staged,
+            progress=lambda done, total: job.reporter.advance(done),
+        )
+    except ProblemsFound:
         shutil.rmtree(staged, ignore_errors=True)
-        raise BuildError(f"the PDF step failed: {type(error).__name__}: {error}") from error
-    reporter.begin("publish")
-    publish_dir(staged, out / "pdf")
+        raise
+    job.reporter.begin("publish")
+    publish_dir(staged, job.out / "pdf")
     shutil.rmtree(staged, ignore_errors=True)
-    return out / "pdf"
+    return job.out / "pdf"
 
 
-def build_epub(root: Path, out: Path, reporter: Reporter) -> Path:
+def build_epub(job: Job) -> Path:
     """Build the EPUB; publish ``<out>/epub/book.epub`` atomically and return its path."""
-    work = out / ".work"
-    built = work / "_build" / "epub" / "book.epub"
+    built = job.work / "_build" / "epub" / "book.epub"
     # The epub builder packs every file it finds in its output folder, so pages, images and
     # EPUBs left there by earlier builds would ride along: it writes into an empty folder (the
     # pages are written again, the sources are not read again).
     shutil.rmtree(built.parent, ignore_errors=True)
-    preflight(root, reporter)
-    run_jupyter_book(root, work, "epub", reporter)
+    preflight(job)
+    run_jupyter_book(job, "epub")
     if not built.exists():
-        raise BuildError(f"Sphinx's epub builder made no {built.name} in {built.parent}.")
-    normalize_epub(built, int(source_date_epoch(root)))
-    target = out / "epub" / "book.epub"
-    reporter.begin("publish")
+        raise ProblemsFound(
+            [
+                Problem(
+                    job.shown(job.reporter.path),
+                    0,
+                    f"Sphinx's epub builder made no {built.name} in {built.parent}",
+                    "read the end of this log for the cause",
+                )
+            ]
+        )
+    normalize_epub(built, int(job.settings.epoch(job.root)))
+    target = job.out / "epub" / "book.epub"
+    job.reporter.begin("publish")
     publish_file(built, target)
     return target
 
@@ -131,14 +130,21 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def build(root: Path, out: Path, target: str, verbose: bool = False, stream=None) -> int:
-    """Build ``target`` of the book at ``root`` into ``out``, report as :class:`Reporter` says;
-    return the exit status (0 built or up to date, 1 failed). ``make serve`` calls it too."""
-    from ..content.annotations import annotate
-
+def build(
+    root: Path,
+    out: Path,
+    target: str,
+    settings: Settings | None = None,
+    sources: Sources | None = None,
+    stream=None,
+) -> int:
+    """Build ``target`` of the book at ``root`` into ``out`` and report; return the exit status
+    (0 built or up to date, 1 failed). ``make serve`` calls it too."""
+    settings = settings or Settings.from_environment()
+    sources = sources or Sources(root)
     stream = stream or sys.stdout
     started = time.perf_counter()
-    fingerprint = inputs_fingerprint(root, target, out)
+    fingerprint = inputs_fingerprint(root, target, settings, out)
     if up_to_date(out, target, fingerprint):
         print(
             f"build {target}: nothing changed since the last build; "
@@ -147,51 +153,55 @@ def build(root: Path, out: Path, target: str, verbose: bool = False, stream=None
         )
         return 0
     log = out / "logs" / f"{target}.log"
-    reporter = Reporter(root, log, verbose, stream)
+    reporter = Reporter(log, settings.verbose, stream)
+    job = Job(sources, settings, out, target, reporter)
     print(f"build {target}: {shown(root)} -> {shown(out)}", file=stream, flush=True)
+    problems: list[Problem] = []
     try:
-        result = BUILDERS[target](root, out, reporter)
+        result = BUILDERS[target](job)
         inputs_stamp(out, target).write_text(fingerprint + "\n", encoding="utf-8")
-        failure = None
-    except BuildError as error:
-        failure = str(error)
+    except ProblemsFound as found:
+        problems = found.problems
     except Exception as error:  # noqa: BLE001 - anything else, said in one line (V=1: traceback)
-        reporter.log.write(traceback.format_exc())
-        if verbose:
-            traceback.print_exc()
-        failure = unexpected(root, error)
+        reporter.traceback(traceback.format_exc())
+        problems = [unexpected(job, error)]
     finally:
+        for problem in problems:
+            reporter.problem(problem)
         reporter.close()
     took = time.perf_counter() - started
-    if failure is None:
+    if not problems:
         print(f"build {target}: {shown(result)} ({took:.1f} s); log: {shown(log)}", file=stream)
         return 0
     stream.flush()
-    problems = [line for line in failure.splitlines() if line.strip()]
-    annotate(problems, f"build {target}")
+    annotate(problems, f"build {target}", settings)
     print(
         f"\nbuild {target}: FAILED after {took:.1f} s. "
         f"The last good output in {shown(out)} was left in place.\n"
-        + "\n".join(problems)
+        + "\n".join(str(p) for p in problems)
         + f"\nFix each file and line named above, then build again. Full log: {shown(log)}"
-        + ("" if verbose else " (or run with V=1 to see it as the build runs)"),
+        + ("" if settings.verbose else " (or run with V=1 to see it as the build runs)"),
         file=sys.stderr,
     )
     return 1
 
 
-def unexpected(root: Path, error: Exception) -> str:
-    """One line for an error the build did not foresee: a file vanished, a disk filled up..."""
-    if isinstance(error, FileNotFoundError) and error.filename:
-        name = str(error.filename).replace(f"{root}/", "")
-        return (
-            f"{name}: the file disappeared during the build (was it moved or deleted?); "
-            "restore it or wait for the tool that moved it, then build again"
-        )
+def unexpected(job: Job, error: Exception) -> Problem:
+    """An error the build did not foresee (a file vanished, a disk filled up...), as one
+    problem naming the file it concerns, or else the log that holds its traceback."""
     if isinstance(error, OSError) and error.filename:
-        name = str(error.filename).replace(f"{root}/", "")
-        return f"{name}: {error.strerror}; fix the file or its folder, then build again"
-    return (
-        f"the build stopped on an unexpected {type(error).__name__}: {error} "
-        "(run again with V=1 for the traceback, and report it if it persists)"
+        name = job.shown(Path(str(error.filename)))
+        if isinstance(error, FileNotFoundError):
+            return Problem(
+                name,
+                0,
+                "the file disappeared during the build (was it moved or deleted?)",
+                "restore it or wait for the tool that moved it, then build again",
+            )
+        return Problem(name, 0, str(error.strerror), "fix the file or its folder, then build again")
+    return Problem(
+        job.shown(job.reporter.path),
+        0,
+        f"the build stopped on an unexpected {type(error).__name__}: {error}",
+        "the traceback is in this log (V=1 prints it); report it if it persists",
     )

@@ -10,26 +10,26 @@ import sysconfig
 from pathlib import Path
 
 from ..content.sources import BOOK_FILES
+from ..settings import Settings
 from .publish import downloads
 
 #: What each target publishes: when it is all there and no input changed, nothing is built.
 PUBLISHED = {"html": ["html/index.html"], "pdf": ["pdf/book.pdf"], "epub": ["epub/book.epub"]}
-
-#: Settings each target reads from the environment.
+#: The settings each target's output depends on.
 SETTINGS = {
-    "html": ["SOURCE_DATE_EPOCH"],
-    "pdf": ["SOURCE_DATE_EPOCH", "ADDICTIONBOOK_PAPER"],
-    "epub": ["SOURCE_DATE_EPOCH"],
+    "html": ["source_date_epoch"],
+    "pdf": ["source_date_epoch", "paper"],
+    "epub": ["source_date_epoch"],
 }
 
 
-def inputs_fingerprint(root: Path, target: str, out: Path | None = None) -> str:
+def inputs_fingerprint(root: Path, target: str, settings: Settings, out: Path | None = None) -> str:
     """A hash of everything a build of ``target`` reads, so an unchanged book is not rebuilt.
 
     The book's files (``BOOK_FILES``, at their absolute paths: Sphinx's saved state holds them),
-    the whole helper package (figures, Sphinx extension, LaTeX style), the installed Python
+    the whole helper package (figures, Sphinx extension, print style), the installed Python
     distributions and Debian packages, the last commit (page dates come from git) and the
-    settings read from the environment.
+    settings the target's output depends on.
     """
     digest = hashlib.sha256(f"{target}\0{sys.version}\0".encode())
     package = Path(__file__).resolve().parents[1]  # the whole addictionbook package
@@ -50,9 +50,9 @@ def inputs_fingerprint(root: Path, target: str, out: Path | None = None) -> str:
     ).stdout
     digest.update(head.encode())
     for name in SETTINGS[target]:
-        digest.update(f"{name}={os.environ.get(name, '')}\0".encode())
+        digest.update(f"{name}={getattr(settings, name) or ''}\0".encode())
     if target == "html" and out is not None:  # the site carries the PDFs and EPUB built
-        for folder in downloads(out).values():
+        for folder in downloads(out, settings).values():
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     stat = path.stat()

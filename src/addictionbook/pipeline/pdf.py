@@ -28,9 +28,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from ..content import translations
-from ..content.book import HANDOUT_PREFIX, handouts_for, site_map
-from ..settings import source_date_epoch
-from ..sphinx_ext.pdf import ASSETS, LICENCE, paper_size
+from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
+from ..problems import Problem, ProblemsFound
+from ..settings import Settings
+from ..sphinx_ext.pdf import ASSETS, LICENCE
 
 STYLESHEET = ASSETS / "addictionbook-print.css"
 #: Shown on the title page; the book's own subtitle.
@@ -59,16 +60,15 @@ class Book:
     language: str
     site_url: str
     date: str  # YYYY-MM-DD, from SOURCE_DATE_EPOCH
+    page_size: str  # CSS page size (ADDICTIONBOOK_PAPER)
 
 
-def book_info(root: Path) -> Book:
+def book_info(sources: Sources, settings: Settings) -> Book:
     from importlib.metadata import version
 
-    from ..content.book import load_yaml
-
-    config = load_yaml((root / "_config.yml").read_text(encoding="utf-8"))
+    config = sources.config
     sphinx = config.get("sphinx", {}).get("config", {})
-    epoch = int(source_date_epoch(root) or 0)
+    epoch = int(settings.epoch(sources.root) or 0)
     return Book(
         title=config["title"],
         author=config.get("author", ""),
@@ -76,6 +76,7 @@ def book_info(root: Path) -> Book:
         language=sphinx.get("language", "en"),
         site_url=sphinx.get("site_url", "").rstrip("/") + "/",
         date=time.strftime("%Y-%m-%d", time.gmtime(epoch)),
+        page_size=settings.page_size,
     )
 
 
@@ -133,7 +134,7 @@ def load_article(singlehtml: Path, root_doc: str = "book/index") -> BeautifulSou
             node["id"] = f"{ident}-{n}"
         seen.add(node["id"])
     for docname, section in _documents(article).items():
-        found = translations.english_docname(docname)
+        found = english_docname(docname)
         if found:
             section["lang"] = found[1]
     return article
@@ -166,7 +167,7 @@ def _relevel(section: Tag, by: int) -> None:
         heading.name = f"h{max(1, int(heading.name[1]) - by)}"
 
 
-def book_document(root: Path, article: Tag, book: Book) -> str:
+def book_document(sources: Sources, article: Tag, book: Book) -> str:
     """The full book as one HTML document: title page, contents, the text."""
     article = copy.copy(article)
     root_section = article.find("section")
@@ -176,7 +177,7 @@ def book_document(root: Path, article: Tag, book: Book) -> str:
     # The landing page's own text (before the first chapter) becomes "About this book".
     about = [c for c in list(root_section.children) if not _is_toctree(c)]
     chapters = [c for c in list(root_section.children) if _is_toctree(c)]
-    parts = _part_captions(root)
+    parts = sources.part_captions
     body = ['<body class="book">', _title_page(book, title)]
     body.append(_contents(chapters, parts))
     body.append('<section class="about" id="about-this-book"><h2>About this book</h2>')
@@ -190,7 +191,7 @@ def book_document(root: Path, article: Tag, book: Book) -> str:
                 section["data-part"] = parts[docname]
         body.append(str(wrapper))
     body.append("</body></html>")
-    css = f"@page {{ size: {paper_size()}; }}"
+    css = f"@page {{ size: {book.page_size}; }}"
     return _head(book, title, SUBJECT, css) + "".join(body)
 
 
@@ -201,17 +202,6 @@ def _is_toctree(node) -> bool:
 def _first_docname(section: Tag) -> str:
     marker = section.find_previous_sibling("span")
     return marker["id"].removeprefix("document-") if marker and marker.get("id") else ""
-
-
-def _part_captions(root: Path) -> dict[str, str]:
-    """First chapter of each captioned part of ``_toc.yml`` -> the part's caption."""
-    toc = site_map(root)
-    first = {}
-    for subtree in toc[toc.root.docname].subtrees:
-        if subtree.caption and subtree.items:
-            item = subtree.items[0]
-            first[item if isinstance(item, str) else str(item)] = subtree.caption
-    return first
 
 
 def _title_page(book: Book, title: str) -> str:
@@ -285,7 +275,7 @@ def handout_document(
         raise ValueError(f"the singlehtml build has no section for {docname}")
     owner = _owners(article, sections, root_doc)
     section = copy.copy(sections[docname])
-    found = translations.english_docname(docname)
+    found = english_docname(docname)
     language = found[1] if found else book.language
     own_ids = {n["id"] for n in [section, *section.select("[id]")]}
     for link in section.select('a[href^="#"]'):
@@ -305,7 +295,7 @@ def handout_document(
         footer += f"\n{status}"
         for paragraph in section.select("p.translation-status"):
             paragraph.decompose()
-    css = f"@page {{ size: {paper_size()}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
+    css = f"@page {{ size: {book.page_size}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
     description = f"{title}: {FROM_THE_BOOK[language]} {book.title}"
     return (
         _head(book, title, description, css, language)
@@ -313,9 +303,10 @@ def handout_document(
     )
 
 
-def write_pdf(html: str, base: Path, target: Path) -> Path:
+def write_pdf(html: str, base: Path, target: Path, source: str = "") -> Path:
     """Lay out ``html`` (its relative links resolved against ``base``) with the print
-    stylesheet and write a tagged PDF/UA-1 to ``target``."""
+    stylesheet and write a tagged PDF/UA-1 to ``target``; :class:`ProblemsFound` names
+    ``source`` (the page it was made from) for each error WeasyPrint reports."""
     from weasyprint import CSS, HTML
 
     from ..upstream.weasyprint import patch_weasyprint_tagging
@@ -339,8 +330,17 @@ def write_pdf(html: str, base: Path, target: Path) -> Path:
         logger.removeHandler(errors)
     if errors.messages:
         target.unlink(missing_ok=True)
-        listed = "\n".join(f"  {m}" for m in errors.messages[:20])
-        raise ValueError(f"WeasyPrint reported problems making {target.name}:\n{listed}")
+        raise ProblemsFound(
+            [
+                Problem(
+                    source or target.name,
+                    0,
+                    f"WeasyPrint could not make {target.name} as a tagged PDF: {message}",
+                    "fix what it names in this page (an image, a link, a character)",
+                )
+                for message in errors.messages[:20]
+            ]
+        )
     return target
 
 
@@ -355,8 +355,8 @@ class _Errors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def images_without_alt(article: Tag, root_doc: str = "book/index") -> list[str]:
-    """``<page>: <image>`` for each image with no alt text: PDF/UA cannot tag it as a figure.
+def images_without_alt(article: Tag, root_doc: str = "book/index") -> list[Problem]:
+    """A problem for each image with no alt text: PDF/UA cannot tag it as a figure.
 
     WeasyPrint finds these too, but only after laying out the whole book; checked first, the
     PDF step fails at once and names the page."""
@@ -367,30 +367,54 @@ def images_without_alt(article: Tag, root_doc: str = "book/index") -> list[str]:
         if not str(image.get("alt", "")).strip():
             holder = image.find_parent(id=lambda ident: ident in owner)
             page = owner.get(holder["id"], root_doc) if holder else root_doc
-            found.append(f"{page}.md: {image.get('src', '(no src)')}")
+            found.append(
+                Problem(
+                    f"{page}.md",
+                    0,
+                    f"the image {image.get('src', '(no src)')} has no alt text, so the tagged "
+                    "PDF cannot describe it",
+                    "give it one (![what it shows](...) or :alt:)",
+                )
+            )
     return found
 
 
-def make_pdfs(root: Path, singlehtml: Path, target: Path) -> list[Path]:
+def make_pdfs(
+    sources: Sources, settings: Settings, singlehtml: Path, target: Path, progress=None
+) -> list[Path]:
     """Write ``target/book.pdf`` and ``target/handouts/<name>.pdf`` from a singlehtml build, and
-    each translated handout as ``target/handouts/<language>/<name>.pdf``."""
-    book = book_info(root)
+    each translated handout as ``target/handouts/<language>/<name>.pdf``; ``progress(done,
+    total)`` is called as each PDF is made. :class:`ProblemsFound` names the page of each
+    problem."""
+    book = book_info(sources, settings)
     article = load_article(singlehtml)
     missing = images_without_alt(article)
     if missing:
-        listed = "\n".join(f"  {m}" for m in missing)
-        raise ValueError(
-            "an image has no alt text, so the tagged PDF cannot describe it; give it one "
-            f"(![what it shows](...) or :alt:):\n{listed}"
+        raise ProblemsFound(missing)
+    handouts = sources.printed_handouts
+    total = 1 + len(handouts)
+    root_doc = sources.toc_entries[0] if sources.toc_entries else "book/index"
+    made = [
+        write_pdf(
+            book_document(sources, article, book), singlehtml, target / "book.pdf", f"{root_doc}.md"
         )
-    made = [write_pdf(book_document(root, article, book), singlehtml, target / "book.pdf")]
-    clinicians = set(handouts_for(root, "clinician"))
-    for docname in translations.printed_handouts(root):
-        found = translations.english_docname(docname)
+    ]
+    if progress:
+        progress(len(made), total)
+    clinicians = set(sources.handouts_for("clinician"))
+    for docname in handouts:
+        found = english_docname(docname)
         english = found[0] if found else docname
         audience = "clinician" if english.removeprefix(HANDOUT_PREFIX) in clinicians else "client"
-        status = translations.page_status(root, docname)
+        status = translations.page_status(sources.root, docname)
         html = handout_document(article, docname, book, audience, status=status)
         name = docname.removeprefix(HANDOUT_PREFIX)
-        made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf"))
+        source = (
+            translations.catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
+            if found
+            else f"{docname}.md"
+        )
+        made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf", source))
+        if progress:
+            progress(len(made), total)
     return made

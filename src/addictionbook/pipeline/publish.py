@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..settings import Settings
+
 
 def publish_dir(built: Path, target: Path, extra: dict[str, Path] | None = None) -> None:
     """Replace ``target`` by a copy of ``built`` (and of each folder in ``extra``, at its
@@ -32,15 +34,13 @@ def publish_file(built: Path, target: Path) -> None:
     os.replace(fresh, target)
 
 
-def downloads_dir(out: Path) -> Path:
+def downloads_dir(out: Path, settings: Settings) -> Path:
     """The folder whose ``pdf/`` and ``epub/`` the site links and carries: ``out`` itself
-    unless ``ADDICTIONBOOK_DOWNLOADS`` names another (the preview uses ``make``'s)."""
-    from ..sphinx_ext.downloads import DOWNLOADS_ENV
-
-    return Path(os.environ.get(DOWNLOADS_ENV) or out)
+    unless the settings name another (the preview uses ``make``'s)."""
+    return settings.downloads or out
 
 
-def downloads(out: Path) -> dict[str, Path]:
+def downloads(out: Path, settings: Settings) -> dict[str, Path]:
     """The published PDFs and EPUB the site carries (``pdf/``, ``epub/``), as they are now."""
-    base = downloads_dir(out)
+    base = downloads_dir(out, settings)
     return {name: base / name for name in ("pdf", "epub") if (base / name).is_dir()}

@@ -1,53 +1,29 @@
-"""What a build says: one line per step on the terminal, everything in the log.
+"""What a build says: one line per step on the terminal, everything in the log, and at the end
+each problem with its file and line.
 
 Every line of a build's output (Sphinx's, the notebooks') goes to ``_build/logs/<target>.log``
-in full; the terminal shows one line per step with its time and a count, or the whole log with
-``V=1``. Data URIs are cut to their header and long lines shortened on the terminal.
+in full; the terminal shows one line per step with its time and a count (pages read and
+written, notebooks run, PDFs made), moving as the step runs on a terminal that is a tty, or the
+whole log with ``V=1``. Problems are :class:`~addictionbook.problems.Problem` objects handed to
+:meth:`Reporter.problem` by whoever found them; the reporter never looks for them in the text.
+What it reads in Sphinx's output is only Sphinx's progress ("reading sources... [ 50%]").
 """
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
+from ..problems import Problem
+
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-PROBLEM = re.compile(r"(WARNING|ERROR|CRITICAL|Error|Exception|^! )")
-
-NOISE = re.compile(
-    r"build finished with problems|Kernel is running over TCP|^Traceback|^\s+File \"|"
-    r"^There was an error in building your book|^\s*raise |RemovedInSphinx|"
-    r"^\[IPKernelApp\]|^zmq\.error|^nbclient\.exceptions\.|Traceback \(most recent call last\)|"
-    r"^-+> "
-)
-
-#: Problems said better: (pattern on a problem line, what to print instead).
-PLAINER = (
-    (
-        re.compile(r"^(?P<file>\S+): WARNING: Executing notebook failed: CellTimeoutError"),
-        "{file}: a code cell ran past the notebook time limit (execute: timeout: in "
-        "_config.yml); make the cell finish sooner (no waiting for input or the network)",
-    ),
-    (
-        re.compile(r"^(?P<file>\S+): WARNING: Executing notebook failed: CellExecutionError"),
-        "{file}: a code cell raised the error below; fix that cell",
-    ),
-)
-
 #: A data URI (Sphinx's epub step logs the gallery's images as ``data:image/png;base64,...``).
 BLOB = re.compile(r"(data:[\w.+-]+/[\w.+-]+;base64,)[A-Za-z0-9+/=]{64,}")
-
 #: Longest line printed on the terminal; the log has the whole line.
 LONGEST = 400
-
-
-class BuildError(RuntimeError):
-    """A build step failed; the message says which and what to do."""
 
 
 def shorten(line: str) -> str:
@@ -65,37 +41,27 @@ def for_terminal(line: str) -> str:
     return line
 
 
-def verbose_requested(flag: bool = False) -> bool:
-    """``--verbose`` or ``V=1`` in the environment (``make html V=1``)."""
-    return flag or os.environ.get("V", "") not in ("", "0")
-
-
 class Reporter:
-    """What a build says: one line per step by default, everything with ``V=1``.
+    """One build's report: step lines on the terminal, every line in the log, the problems."""
 
-    Every line of the build's output (Sphinx's, the notebooks', LaTeX's) goes to the log file
-    in full. On the terminal a build shows one line per step with its time and a count
-    (pages read, pages written, notebooks run); on a terminal that is a tty the count moves as
-    the step runs. Warnings and errors are collected with their file and line (relative to the
-    book), and repeated at the end.
-    """
-
-    #: Steps whose lines are counted: (pattern, step, what is counted).
+    #: Sphinx's progress lines: (pattern, step, what is counted).
     STEPS = (
         (re.compile(r"^reading sources\.\.\. \[\s*\d+%\]"), "read pages", "page"),
         (re.compile(r"^writing output\.\.\. \[\s*\d+%\]"), "write pages", "page"),
-        (re.compile(r"^processing \S+\.tex\.\.\."), "write LaTeX", "document"),
         (re.compile(r"^copying images\.\.\. \[\s*\d+%\]"), "copy images", "image"),
     )
-    #: Lines that start a step of their own.
+    #: Sphinx's lines that start a step of their own.
     MARKERS = (
         (re.compile(r"^generating indices"), "finish pages (indices, search)"),
         (re.compile(r"^writing mimetype"), "pack the EPUB"),
-        (re.compile(r"^Converting book latex into PDF|^latexmk "), "typeset PDFs (LaTeX)"),
+    )
+    #: myst-nb's line for each notebook it reads: from its cache, or executed as it reads.
+    NOTEBOOKS = (
+        (re.compile(r"Using cached notebook"), "from the cache"),
+        (re.compile(r"Executing notebook using"), "executed"),
     )
 
-    def __init__(self, root: Path, log: Path, verbose: bool, stream=None) -> None:
-        self.root = f"{root}/"
+    def __init__(self, log: Path, verbose: bool, stream=None) -> None:
         self.path = log
         log.parent.mkdir(parents=True, exist_ok=True)
         self.log = log.open("w", encoding="utf-8")
@@ -103,24 +69,33 @@ class Reporter:
         self.stream = stream or sys.stdout
         self.live = not verbose and self.stream.isatty()
         self.lock = threading.Lock()
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
         self.step: str | None = None
         self.unit = ""
         self.count = 0
+        self.total: int | None = None
         self.notes: list[str] = []
         self.tally: dict[str, int] = {}
         self.started = 0.0
 
-    def begin(self, step: str, unit: str = "") -> None:
+    def begin(self, step: str, unit: str = "", total: int | None = None) -> None:
         self.end()
-        self.step, self.unit, self.count, self.notes, self.tally = step, unit, 0, [], {}
+        self.step, self.unit, self.count, self.total = step, unit, 0, total
+        self.notes, self.tally = [], {}
         self.started = time.perf_counter()
+
+    def _counted(self) -> str:
+        if not self.unit:
+            return ""
+        plural = "s" if (self.total or self.count) != 1 else ""
+        of = f" of {self.total}" if self.total is not None and self.count != self.total else ""
+        return f"{self.count}{of} {self.unit}{plural}"
 
     def end(self) -> None:
         if self.step is None:
             return
         took = time.perf_counter() - self.started
-        done = [f"{self.count} {self.unit}{'s' if self.count != 1 else ''}"] if self.unit else []
+        done = [self._counted()] if self.unit else []
         detail = ", ".join(
             done
             + self.notes
@@ -134,17 +109,39 @@ class Reporter:
             self.stream.flush()
         self.step = None
 
+    def advance(self, count: int | None = None) -> None:
+        """One more of what the current step counts (or ``count`` of them so far)."""
+        self.count = self.count + 1 if count is None else count
+        if self.live:
+            self.stream.write(f"\r\x1b[K  {self.step:<28} {self._counted()}")
+            self.stream.flush()
+        elif self.verbose:
+            self.stream.write(f"[{self.step}] {self._counted()}\n")
+            self.stream.flush()
+
+    def finished(self, step: str, detail: str, seconds: float) -> None:
+        """A step that ran elsewhere (the notebook step's own process): its line, its time."""
+        self.end()
+        self.begin(step)
+        self.note(detail)
+        self.started = time.perf_counter() - seconds
+        self.end()
+
     def note(self, text: str) -> None:
         """Add a detail to the current step's line (e.g. how many notebooks ran)."""
         self.notes.append(text)
 
-    def problem(self, text: str) -> None:
+    def add_tally(self, what: str, n: int) -> None:
+        self.tally[what] = self.tally.get(what, 0) + n
+
+    def problem(self, problem: Problem) -> None:
+        """A problem found by a step: in the log now, on the terminal at the end."""
         with self.lock:
-            self.log.write(text + "\n")
-            self.problems.append(text)
+            self.log.write(f"[problem] {problem}\n")
+            self.problems.append(problem)
 
     def line(self, raw: str) -> None:
-        """One line of a build's output."""
+        """One line of a build's output (Sphinx's, a notebook's)."""
         plain = shorten(ANSI.sub("", raw).rstrip("\r\n"))
         with self.lock:
             self.log.write(plain + "\n")
@@ -158,28 +155,20 @@ class Reporter:
             if pattern.match(plain):
                 if self.step != step:
                     self.begin(step, unit)
-                self.count += 1
-                if self.live:
-                    self.stream.write(f"\r\x1b[K  {step:<28} {self.count} {unit}s")
-                    self.stream.flush()
+                self.advance()
                 return
         for pattern, step in self.MARKERS:
             if pattern.match(plain) and self.step != step:
                 self.begin(step)
-        match = re.search(r"executing (\d+) notebook", plain)
-        if match:
-            self.tally["executed"] = int(match.group(1))
-        if "Using cached notebook" in plain:
-            self.tally["from the cache"] = self.tally.get("from the cache", 0) + 1
-        elif "Executing notebook using" in plain:
-            self.tally["executed"] = self.tally.get("executed", 0) + 1
-        if PROBLEM.search(plain) and not NOISE.search(plain):
-            problem = plain.replace(self.root, "")
-            for pattern, plainer in PLAINER:
-                match = pattern.match(problem)
-                if match:
-                    problem = plainer.format(**match.groupdict())
-            self.problems.append(for_terminal(problem))
+        for pattern, what in self.NOTEBOOKS:
+            if pattern.search(plain):
+                self.add_tally(what, 1)
+
+    def traceback(self, text: str) -> None:
+        """An unexpected error's traceback: in the log, and on the terminal with ``V=1``."""
+        self.log.write(text)
+        if self.verbose:
+            sys.stderr.write(text)
 
     def close(self) -> None:
         self.end()
@@ -189,20 +178,3 @@ class Reporter:
 def read_into(reporter: Reporter, handle) -> None:
     for line in handle:
         reporter.line(line)
-
-
-@contextmanager
-def output_to(fd: int):
-    """Point this process's stdout and stderr at ``fd`` while child processes are started."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    os.dup2(fd, 1)
-    os.dup2(fd, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        for copy in saved:
-            os.close(copy)

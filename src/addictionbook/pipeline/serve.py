@@ -15,12 +15,13 @@ call is replaced by the book's build.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+
+from ..settings import Settings
 
 #: What the preview watches, relative to the book's folder (the helper package: by its path).
 WATCHED = ("book", "_config.yml", "_toc.yml", "_static", "_templates", "figures")
@@ -39,16 +40,16 @@ def share_notebook_cache(out: Path, build_dir: Path) -> None:
     link.symlink_to(shared, target_is_directory=True)
 
 
-def rebuild(root: Path, out: Path, downloads: Path, changed_paths: Sequence[Path] = ()) -> int:
-    """One build of the preview (run by the watcher in a fresh process after each change)."""
-    from ..sphinx_ext.downloads import DOWNLOADS_ENV
-    from .build import build, verbose_requested
+def rebuild(root: Path, out: Path, settings: Settings, changed_paths: Sequence[Path] = ()) -> int:
+    """One build of the preview (run by the watcher after each change), from the sources as
+    they are now; ``settings`` name ``make``'s folder as the one whose PDFs and EPUB the
+    preview carries."""
+    from .build import build
 
     if changed_paths:
         names = sorted({_shown(root, p) for p in changed_paths})
         print(f"\nchanged: {', '.join(names[:5])}{' ...' if len(names) > 5 else ''}", flush=True)
-    os.environ[DOWNLOADS_ENV] = str(downloads)
-    status = build(root, out, "html", verbose_requested())
+    status = build(root, out, "html", settings)
     if status != 0:
         print("The preview still shows the last good build.", file=sys.stderr, flush=True)
     sys.stdout.flush()
@@ -74,7 +75,7 @@ def placeholder(site: Path) -> None:
     )
 
 
-def create_app(root: Path, out: Path, downloads: Path, host: str, port: int):
+def create_app(root: Path, out: Path, settings: Settings, host: str, port: int):
     """The preview server: the site at ``/``, the reload socket, the watcher."""
     from sphinx_autobuild.filter import IgnoreFilter
     from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
@@ -87,7 +88,7 @@ def create_app(root: Path, out: Path, downloads: Path, host: str, port: int):
     package = Path(__file__).resolve().parents[1]
     watched = [root / name for name in WATCHED if (root / name).exists()] + [package]
     ignore = IgnoreFilter([out, root / "_build", root / ".venv"], list(IGNORED))
-    watcher = RebuildServer(watched, ignore, change_callback=partial(rebuild, root, out, downloads))
+    watcher = RebuildServer(watched, ignore, change_callback=partial(rebuild, root, out, settings))
     return Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
@@ -98,15 +99,16 @@ def create_app(root: Path, out: Path, downloads: Path, host: str, port: int):
     )
 
 
-def serve(root: Path, build_dir: Path, out: Path, host: str, port: int) -> int:
+def serve(root: Path, build_dir: Path, out: Path, host: str, port: int, settings: Settings) -> int:
     """``addictionbook serve``: build the preview, then serve it and rebuild on every save."""
     import uvicorn
 
+    settings = settings.but(downloads=build_dir)
     share_notebook_cache(out, build_dir)
-    rebuild(root, out, build_dir)
+    rebuild(root, out, settings)
     if not (out / "html" / "index.html").exists():
         placeholder(out / "html")
-    app = create_app(root, out, build_dir, host, port)
+    app = create_app(root, out, settings, host, port)
     url = f"http://{host}:{port}/"
     if re.match(r"^(127\.|localhost$|\[?::1)", host) is None:
         print(f"Note: the preview is reachable from other machines on {host}.")

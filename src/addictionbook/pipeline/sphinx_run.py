@@ -1,5 +1,11 @@
 """One strict Jupyter Book run (``-W -n --keep-going``) into the build's work area, with the
-stale notebooks executing in Jupyter kernels beside Sphinx's start-up."""
+stale notebooks executing in Jupyter kernels beside Sphinx's start-up.
+
+Sphinx runs as ``jupyter-book build``, in a process of its own; what it and the notebook step
+find wrong comes back as problems (``ADDICTIONBOOK_PROBLEMS``: the extension's
+``sphinx_ext/problems.py`` and ``execution/cache.py`` write them), and their output goes
+through the reporter into the log.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,12 @@ import sys
 import threading
 from pathlib import Path
 
-from ..settings import source_date_epoch
+from .. import problems
+from ..execution import cache as notebook_cache
+from ..problems import Problem, ProblemsFound
 from ..upstream.sphinx import forget_environment_after_failure
-from .report import BuildError, Reporter, output_to, read_into
+from .job import Job
+from .report import read_into
 
 STRICT = ["-W", "-n", "--keep-going"]
 
@@ -23,27 +32,26 @@ def jupyter_book() -> str:
     return str(beside) if beside.exists() else shutil.which("jupyter-book") or "jupyter-book"
 
 
-def start_notebooks(root: Path, work: Path) -> subprocess.Popen | None:
-    """Start executing the notebooks that need it, in Jupyter kernels, in parallel with
-    Sphinx's start-up; Sphinx waits for them before it reads a page (see
-    ``addictionbook.execution.cache.start_pre_execution``)."""
-    from ..execution.cache import start_pre_execution
-
-    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)  # kernels inherit it
-    return start_pre_execution(root, work)
+def sphinx_command(root: Path, work: Path, builder: str) -> list[str]:
+    cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder"]
+    # Jupyter Book 1.x names its own builders; any other Sphinx builder (epub, gettext) goes
+    # through ``--builder custom``.
+    cmd += [builder] if builder in ("html", "pdflatex") else ["custom", "--custom-builder", builder]
+    return cmd + STRICT
 
 
-def run_jupyter_book(root: Path, work: Path, builder: str, reporter: Reporter) -> None:
-    """Execute stale notebooks and run Sphinx at the same time; see :func:`run_sphinx`.
-
-    The notebooks' output goes through the reporter like Sphinx's: into the log, and on the
-    terminal only with ``V=1``.
-    """
+def run_jupyter_book(job: Job, builder: str) -> None:
+    """Execute stale notebooks and run Sphinx at the same time; :class:`ProblemsFound` with
+    every problem either found (each named once) when the build cannot be published."""
+    reporter = job.reporter
+    found_file = job.work / f"problems-{builder}.jsonl"
+    found_file.parent.mkdir(parents=True, exist_ok=True)
+    found_file.unlink(missing_ok=True)
+    env = job.settings.but(problems_file=found_file).child_environment(job.root)
     reporter.begin("run notebooks, start Sphinx")
     read_end, write_end = os.pipe()
     try:
-        with output_to(write_end):
-            notebooks = start_notebooks(root, work)
+        notebooks = notebook_cache.start_pre_execution(job.sources, job.work, env, write_end)
     finally:
         os.close(write_end)
     reader = threading.Thread(
@@ -53,45 +61,50 @@ def run_jupyter_book(root: Path, work: Path, builder: str, reporter: Reporter) -
     )
     reader.start()
     try:
-        run_sphinx(root, work, builder, reporter)
+        with subprocess.Popen(
+            sphinx_command(job.root, job.work, builder),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        ) as proc:
+            assert proc.stdout is not None
+            read_into(reporter, proc.stdout)
     finally:
         if notebooks is not None:
             notebooks.wait()
         reader.join(timeout=10)
-
-
-def run_sphinx(root: Path, work: Path, builder: str, reporter: Reporter) -> None:
-    """Run one strict Jupyter Book build into ``work``; raise ``BuildError`` on failure.
-
-    Its output goes through ``reporter``, which collects the problem lines (warnings, errors,
-    LaTeX errors) for the error, so the cause is the last thing a contributor reads.
-    """
-    cmd = [jupyter_book(), "build", str(root)]
-    cmd += ["--path-output", str(work), "--builder"]
-    # Jupyter Book 1.x names its own builders; any other Sphinx builder (epub) goes through
-    # ``--builder custom``.
-    cmd += [builder] if builder in ("html", "pdflatex") else ["custom", "--custom-builder", builder]
-    env = {
-        **os.environ,
-        "SOURCE_DATE_EPOCH": source_date_epoch(root),
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    }
-    with subprocess.Popen(
-        cmd + STRICT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    ) as proc:
-        assert proc.stdout is not None
-        read_into(reporter, proc.stdout)
     reporter.end()
-    if proc.returncode != 0:
-        # Sphinx does not re-read a page whose warnings failed the build, so a second run would
-        # pass without fixing anything; dropping the saved environment forces a full re-read
-        # (notebook outputs stay cached).
-        forget_environment_after_failure(work / "_build" / ".doctrees")
-        listed = "\n".join(dict.fromkeys(reporter.problems[:40])) or "(no warning was printed)"
-        raise BuildError(listed)
+    ran = notebook_cache.summary(
+        notebook_cache.cache_dir_for(
+            job.root, job.work, notebook_cache.execution_config(job.sources.config)
+        )
+    )
+    if ran.get("executed") or ran.get("failed"):
+        done = f"{ran['executed']} executed" + (
+            f", {ran['failed']} failed" if ran["failed"] else ""
+        )
+        reporter.finished(
+            "execute notebooks", f"{done}, {ran.get('kernels', 1)} at a time", ran["seconds"]
+        )
+    found = problems.read(found_file)
+    if proc.returncode == 0 and not found:
+        return
+    # Sphinx does not re-read a page whose warnings failed the build (nor one read without
+    # its notebook's outputs), so a second run would pass without fixing anything; dropping
+    # the saved environment forces a full re-read (notebook outputs stay cached).
+    forget_environment_after_failure(job.work / "_build" / ".doctrees")
+    log = job.shown(reporter.path)
+    found = [p if p.path else Problem(log, 0, p.message, p.hint) for p in found]
+    if not found:
+        found = [
+            Problem(
+                log,
+                0,
+                f"Sphinx's {builder} build failed without naming a file",
+                "read the end of this log for the cause",
+            )
+        ]
+    raise ProblemsFound(found)

@@ -18,7 +18,11 @@ import sys
 from pathlib import Path
 
 from ..content import translations as tr
-from .report import BuildError, Reporter
+from ..content.sources import Sources
+from ..problems import Problem, ProblemsFound
+from ..settings import Settings
+from .job import Job
+from .report import Reporter
 from .sphinx_run import run_jupyter_book
 
 
@@ -53,22 +57,32 @@ def set_header_fields(po: Path, fields: dict[str, str]) -> None:
     po.write_text("\n".join(lines), encoding="utf-8")
 
 
-def update_catalogues(root: Path, out: Path) -> list[Path]:
+def update_catalogues(sources: Sources, settings: Settings, out: Path) -> list[Path]:
     """Extract the messages, then update (or create) each translated handout's catalogue."""
     from sphinx_intl.basic import update
 
-    work = out / ".work"
-    reporter = Reporter(root, out / "logs" / "translations.log", verbose=True)
+    root = sources.root
+    reporter = Reporter(out / "logs" / "translations.log", verbose=True)
+    job = Job(sources, settings, out, "gettext", reporter)
     try:
-        run_jupyter_book(root, work, "gettext", reporter)
+        run_jupyter_book(job, "gettext")
     finally:
         reporter.close()
-    built = work / "_build" / "gettext"
+    built = job.work / "_build" / "gettext"
     updated = []
-    for english_doc, language in tr.translations(root).values():
+    for english_doc, language in sources.translations.values():
         pot = built / f"{english_doc}.pot"
         if not pot.exists():
-            raise BuildError(f"the gettext builder wrote no {pot}; is {english_doc} in _toc.yml?")
+            raise ProblemsFound(
+                [
+                    Problem(
+                        "_toc.yml",
+                        0,
+                        f"the gettext builder wrote no {pot.name} for {english_doc}",
+                        f"is {english_doc} listed in _toc.yml?",
+                    )
+                ]
+            )
         pots = out / ".pot" / language
         shutil.rmtree(pots, ignore_errors=True)
         pots.mkdir(parents=True)
@@ -84,13 +98,14 @@ def update_catalogues(root: Path, out: Path) -> list[Path]:
     return updated
 
 
-def translations_command(root: Path, out: Path) -> int:
+def translations_command(root: Path, out: Path, settings: Settings) -> int:
     """``addictionbook translations``: update the catalogues; 1 when the gettext run failed."""
     try:
-        for po in update_catalogues(root, out):
+        for po in update_catalogues(Sources(root), settings, out):
             print(f"translations: {po.relative_to(root)}")
-    except BuildError as error:
-        print(f"translations: {error}", file=sys.stderr)
+    except ProblemsFound as found:
+        for problem in found.problems:
+            print(f"translations: {problem}", file=sys.stderr)
         return 1
     print("translations: now translate the fuzzy and empty entries, then run `make check`")
     return 0

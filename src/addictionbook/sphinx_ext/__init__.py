@@ -1,5 +1,7 @@
 """The book's Sphinx extension, loaded from ``_config.yml`` (``extra_extensions``).
 
+- ``problems``: every warning the strict build fails on handed to the build with its file and
+  line, as data;
 - ``freshness``: chapters that import the figure library are re-executed when it changes;
   an edited static file reaches the site;
 - ``pdf``: paper size, edition and handout PDF paths shared with the PDF step;
@@ -19,10 +21,22 @@ from sphinx.application import Sphinx
 
 from ..upstream import opengraph, pybtex
 from ..upstream import sphinx as sphinx_upstream
-from . import downloads, epub, freshness, page_assets, pdf, redirect, sidebar, translations
+from . import (
+    downloads,
+    epub,
+    freshness,
+    page_assets,
+    pdf,
+    problems,
+    redirect,
+    sidebar,
+    translations,
+)
 
 
 def setup(app: Sphinx) -> dict:
+    problems.record_problems(app)  # first: every warning after this is the build's problem
+    app.connect("build-finished", problems.record_exception)
     sidebar.setup(app)
     translations.setup(app)
     pybtex.cache_bibtex_plugin_lookups()
@@ -31,6 +45,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", freshness.outdated_by_static_files)
     app.connect("env-get-outdated", downloads.outdated_by_downloads)
     app.connect("source-read", freshness.wait_for_notebook)
+    app.connect("doctree-read", freshness.restore_execution)
     app.connect("builder-inited", sphinx_upstream.cache_compiled_templates)
     app.connect("config-inited", pdf.configure_pdfs, priority=900)
     app.connect("doctree-resolved", downloads.add_download_links)

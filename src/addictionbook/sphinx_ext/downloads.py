@@ -1,29 +1,24 @@
 """Download links on the site: each handout page to its PDF, the landing page to the book's
 PDF and EPUB, each only when that file was built.
 
-The build (``pipeline.build``) names the folder holding the published PDFs and EPUB in
-``ADDICTIONBOOK_DOWNLOADS`` and copies them into the site it publishes; a link whose file is
-not there is left out, so every download link on the site resolves. When the set of files
-changes, the pages that link them are written again.
+The build (``pipeline.build``) names the folder holding the published PDFs and EPUB in its
+settings (``ADDICTIONBOOK_DOWNLOADS``, :mod:`addictionbook.settings`) and copies them into the
+site it publishes; a link whose file is not there is left out, so every download link on the
+site resolves. When the set of files changes, the pages that link them are written again.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from ..content.book import HANDOUT_PREFIX
-from ..content.translations import english_docname, printed_handouts
-from .pdf import handout_pdf, paper_size
+from ..content.sources import HANDOUT_PREFIX, english_docname
+from .book import settings, sources
+from .pdf import handout_pdf
 
 #: Site-relative path of the book's EPUB (``make epub`` copies it into the site).
 BOOK_EPUB = "epub/book.epub"
 BOOK_PDF = "pdf/book.pdf"
-#: The folder with the published ``pdf/`` and ``epub/`` (set by the build; none: no links).
-DOWNLOADS_ENV = "ADDICTIONBOOK_DOWNLOADS"
 #: A handout's download link, in the handout's language, by paper size (``make pdf PAPER=a4``).
 HANDOUT_LABEL = {
     "en": {
@@ -37,10 +32,11 @@ HANDOUT_LABEL = {
 }
 
 
-def available(target: str) -> bool:
-    """Whether the file a download link points at (site-relative) was built."""
-    base = os.environ.get(DOWNLOADS_ENV)
-    return bool(base) and (Path(base) / target).is_file()
+def available(app: Sphinx, target: str) -> bool:
+    """Whether the file a download link points at (site-relative) was built (in the folder
+    the build names; none: no links)."""
+    base = settings(app).downloads
+    return base is not None and (base / target).is_file()
 
 
 def _links_by_page(app: Sphinx, docnames) -> dict[str, list[str]]:
@@ -58,7 +54,7 @@ def outdated_by_downloads(app: Sphinx, env, added, changed, removed) -> list[str
     if app.builder.name not in ("html", "dirhtml"):
         return []
     pages = _links_by_page(app, env.found_docs)
-    current = sorted(t for targets in pages.values() for t in targets if available(t))
+    current = sorted(t for targets in pages.values() for t in targets if available(app, t))
     previous = getattr(env, "addictionbook_downloads", None)
     env.addictionbook_downloads = current
     if previous == current or not env.all_docs:
@@ -71,10 +67,9 @@ def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
     to the whole book as a PDF and as an EPUB."""
     if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no downloads inside
         return
-    # (the prefix first: most pages are not handouts, and the list reads _toc.yml)
-    if docname.startswith(HANDOUT_PREFIX) and docname in printed_handouts(Path(app.srcdir)):
+    if docname in sources(app).printed_handouts:
         translated = english_docname(docname)
-        label = HANDOUT_LABEL[translated[1] if translated else "en"][paper_size()]
+        label = HANDOUT_LABEL[translated[1] if translated else "en"][settings(app).page_size]
         links = [("pdf-download", handout_pdf(docname), label)]
     elif docname == app.config.root_doc:
         links = [
@@ -83,7 +78,7 @@ def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
         ]
     else:
         return
-    links = [link for link in links if available(link[1])]
+    links = [link for link in links if available(app, link[1])]
     if not links:
         return
     depth = docname.count("/")

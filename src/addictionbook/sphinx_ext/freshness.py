@@ -17,6 +17,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from .. import upstream
 from ..execution import cache as notebook_cache
 
 logger = logging.getLogger(__name__)
@@ -58,10 +59,35 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
 def wait_for_notebook(app: Sphinx, docname: str, source: list[str]) -> None:
     """Before Sphinx reads a page, wait until the build's notebook step has executed it (if it
     is executing it), so myst-nb finds the outputs in the cache; other pages are read while
-    the notebooks run."""
+    the notebooks run.
+
+    A notebook that failed in the notebook step has been reported from there, once: myst-nb
+    is told to leave it unexecuted for this page (its ``execution_excludepatterns``, for this
+    page only; :func:`restore_execution`), instead of running it again into the same failure
+    or the same time limit (registered in ``addictionbook.upstream``:
+    ``myst-nb-failed-notebook-not-rerun``)."""
     cache_dir = _cache_dir(app)
-    if cache_dir is not None:
-        notebook_cache.wait_for_notebook(cache_dir, Path(app.env.doc2path(docname)))
+    if cache_dir is None:
+        return
+    path = Path(app.env.doc2path(docname)).resolve()
+    notebook_cache.wait_for_notebook(cache_dir, path)
+    if not notebook_cache.failed_marker(cache_dir, str(path)).exists():
+        return
+    if not upstream.applies("myst-nb-failed-notebook-not-rerun"):
+        return
+    config = app.env.mystnb_config
+    app.env.addictionbook_execution_config = config  # restored once the page is read
+    patterns = (*config.execution_excludepatterns, path.as_posix())
+    app.env.mystnb_config = config.copy(execution_excludepatterns=patterns)
+
+
+def restore_execution(app: Sphinx, doctree) -> None:
+    """After a page is read, myst-nb's execution options as they were (see
+    :func:`wait_for_notebook`)."""
+    saved = getattr(app.env, "addictionbook_execution_config", None)
+    if saved is not None:
+        app.env.mystnb_config = saved
+        del app.env.addictionbook_execution_config
 
 
 def outdated_by_static_files(app: Sphinx, env, added, changed, removed) -> list[str]:

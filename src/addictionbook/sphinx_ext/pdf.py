@@ -1,4 +1,4 @@
-"""PDF settings the Sphinx build shares: paper size, edition, where each handout's PDF lives.
+"""PDF settings the Sphinx build shares: the edition, where each handout's PDF lives.
 
 The PDFs themselves (the full book and one short PDF per page under ``book/handouts/``) are
 laid out by WeasyPrint from the ``singlehtml`` build, with ``assets/addictionbook-print.css``:
@@ -7,17 +7,14 @@ see :mod:`addictionbook.pipeline.pdf`.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from ..content.book import HANDOUT_PREFIX
+from ..content.sources import HANDOUT_PREFIX
+from .book import settings
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-
-#: CSS page sizes for ADDICTIONBOOK_PAPER (``make pdf PAPER=a4``).
-PAPER = {"letter": "letter", "a4": "A4"}
 LICENCE = "Text CC BY-SA 4.0, code MIT"
 
 
@@ -26,22 +23,13 @@ def handout_pdf(docname: str) -> str:
     return f"pdf/handouts/{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
 
 
-def paper_size() -> str:
-    """The CSS page size from ADDICTIONBOOK_PAPER (letter by default, or a4)."""
-    paper = os.environ.get("ADDICTIONBOOK_PAPER", "letter").lower()
-    if paper not in PAPER:
-        raise ValueError(
-            f"ADDICTIONBOOK_PAPER={paper!r} is not allowed; allowed values: letter, a4"
-        )
-    return PAPER[paper]
-
-
 def configure_pdfs(app: Sphinx, config) -> None:
-    """Check the paper size before any page is read, and take the edition (``release``) and
-    the book's title (``project``) from the package and ``_config.yml``."""
+    """Check the settings before any page is read (a paper size that is not allowed stops the
+    build, naming the variable), and take the edition (``release``) and the book's title
+    (``project``) from the package and ``_config.yml``."""
     from importlib.metadata import version
 
-    paper_size()
+    settings(app)
     if not config.release:
         config.release = config.version = version("addictionbook")
     # Jupyter Book passes the book's title as html_title (``project`` keeps Sphinx's default).

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .. import upstream
+from .book import settings
 
 logger = logging.getLogger(__name__)
 
@@ -189,9 +189,7 @@ def add_nav_function(app: Sphinx, pagename: str, templatename, context: dict, do
     theme_nav = context.get("generate_toctree_html")
     if app.builder.name != "html" or theme_nav is None:
         return
-    made_once = not os.environ.get("ADDICTIONBOOK_THEME_NAV") and upstream.applies(
-        "sidebar-made-once"
-    )
+    made_once = not settings(app).theme_navigation and upstream.applies("sidebar-made-once")
     name_toggles = upstream.applies("sidebar-toggle-names")
     page_uri = app.builder.get_target_uri(pagename)
 

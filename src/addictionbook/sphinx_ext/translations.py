@@ -28,6 +28,7 @@ from sphinx.transforms.i18n import Locale
 
 from .. import upstream
 from ..content import translations as tr
+from ..content.sources import HANDOUT_PREFIX, LANGUAGES, english_docname, translated_docname
 
 #: The words of the language links, each in its own language (and marked so: WCAG 3.1.2).
 LINK_TEXT = {"en": "In English", "es": "En español"}
@@ -39,7 +40,7 @@ def _mo_dir(app: Sphinx) -> Path:
 
 
 def _translation(app: Sphinx, docname: str) -> tuple[str, str] | None:
-    return tr.english_docname(docname) if docname in app.env.found_docs else None
+    return english_docname(docname) if docname in app.env.found_docs else None
 
 
 def read_english_source(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -87,8 +88,8 @@ class TranslateHandout(Locale):
 
     @property
     def config(self):  # type: ignore[override]
-        english_doc, language = tr.english_docname(self.env.docname)  # type: ignore[misc]
-        domain = english_doc.removeprefix(tr.HANDOUT_PREFIX)
+        english_doc, language = english_docname(self.env.docname)  # type: ignore[misc]
+        domain = english_doc.removeprefix(HANDOUT_PREFIX)
         return _Overrides(
             self.env.config,
             language=language,
@@ -97,10 +98,10 @@ class TranslateHandout(Locale):
         )
 
     def apply(self, **kwargs) -> None:
-        found = tr.english_docname(self.env.docname)
+        found = english_docname(self.env.docname)
         if not found:
             return
-        domain = found[0].removeprefix(tr.HANDOUT_PREFIX)
+        domain = found[0].removeprefix(HANDOUT_PREFIX)
         sphinx.locale.translators.pop(("general", domain), None)  # never a stale catalogue
         super().apply(**kwargs)
         mark_title_language(self.document, found[1])
@@ -156,12 +157,12 @@ def add_language_links(app: Sphinx, doctree: nodes.document, docname: str) -> No
     to each translation ("En español"), under the title, on the site and in the EPUB."""
     if app.builder.format != "html":
         return
-    found = tr.english_docname(docname)
+    found = english_docname(docname)
     if found and docname in app.env.found_docs:
         _insert_after_title(doctree, _language_link(app, docname, "en", found[0]))
         return
-    for language in tr.LANGUAGES:
-        translated = tr.translated_docname(docname, language)
+    for language in LANGUAGES:
+        translated = translated_docname(docname, language)
         if translated in app.env.found_docs:
             _insert_after_title(doctree, _language_link(app, docname, language, translated))
 
@@ -174,7 +175,7 @@ def mark_links_to_translations(app: Sphinx, doctree: nodes.document, docname: st
         if not ref.get("internal") or not uri:
             continue
         target = posixpath.normpath(posixpath.join(posixpath.dirname(docname), uri))
-        found = tr.english_docname(posixpath.splitext(target)[0])
+        found = english_docname(posixpath.splitext(target)[0])
         if found:
             ref["classes"].append(f"language-{found[1]}")
 
@@ -182,7 +183,7 @@ def mark_links_to_translations(app: Sphinx, doctree: nodes.document, docname: st
 def page_language(app: Sphinx, pagename, templatename, context, doctree) -> None:
     """``<html lang="es">`` for a translated page (site and EPUB), and its description in the
     language of the page (MyST writes ``html_meta`` after Sphinx's translation has run)."""
-    found = tr.english_docname(pagename)
+    found = english_docname(pagename)
     if not (found and pagename in app.env.found_docs):
         return
     english_doc, language = found

@@ -45,6 +45,9 @@ class Workaround:
     source_sha256: str  # of that code's source at ``verified`` (see ``source_digest``)
     gain: str  # what it buys, measured
     where: str  # the file that applies it, below src/addictionbook/
+    #: What goes wrong without it, when the output's correctness depends on it: then, outside
+    #: its range, the build stops (:func:`applies`) instead of publishing that.
+    required_for: str = ""
 
     def installed(self) -> str | None:
         try:
@@ -89,10 +92,29 @@ def source_digest(names: tuple[str, ...]) -> str:
 
 
 def applies(name: str) -> bool:
-    """Whether workaround ``name`` is to be applied; outside its range, warn and say no."""
+    """Whether workaround ``name`` is to be applied; outside its range, warn and say no (a
+    Sphinx warning, which fails the strict build). A workaround the output's correctness
+    depends on (``required_for``) is never just switched off: outside its range
+    :class:`~addictionbook.problems.ProblemsFound` stops the step, naming its file."""
     found = WORKAROUNDS[name]
     if found.in_range():
         return True
+    if found.required_for:
+        from ..problems import Problem, ProblemsFound
+
+        raise ProblemsFound(
+            [
+                Problem(
+                    f"src/addictionbook/{found.where.split(' ')[0]}",
+                    0,
+                    f"{found.package} {found.installed()} is outside {found.applies_to}, the "
+                    f"versions the workaround {found.name!r} was verified for; without it "
+                    f"{found.required_for}, so nothing is published",
+                    f"install the locked version (make venv), or re-verify the workaround "
+                    f"against {found.upstream} and record the new range and hash",
+                )
+            ]
+        )
     from sphinx.util import logging
 
     logging.getLogger(__name__).warning(
@@ -155,6 +177,38 @@ WORKAROUNDS: dict[str, Workaround] = {
             gain="a page whose warning failed the build is read again, so the next build "
             "fails too until it is fixed (Sphinx would pass without re-reading it)",
             where="upstream/sphinx.py (called by pipeline/sphinx_run.py)",
+        ),
+        Workaround(
+            name="sphinx-warning-records",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://github.com/sphinx-doc/sphinx/blob/v7.4.7/sphinx/util/logging.py"
+            " (no issue filed: Sphinx gives warnings to its handlers as text only)",
+            relies_on=(
+                "sphinx.util.logging.setup",
+                "sphinx.util.logging.WarningSuppressor.filter",
+            ),
+            source_sha256="1e3f171cf4a85ae899797df5b48ca83f0827721ae2afb1353e65e733352148f9",
+            gain="every warning the strict build fails on reaches the report, the log and the "
+            "GitHub annotations with its file and line, as data (no log scraping)",
+            where="sphinx_ext/problems.py",
+        ),
+        Workaround(
+            name="myst-nb-failed-notebook-not-rerun",
+            package="myst-nb",
+            verified="1.4.0",
+            applies_to=">=1.4,<1.5",
+            upstream="https://github.com/executablebooks/MyST-NB/blob/v1.4.0/myst_nb/core/"
+            "execute/__init__.py (no per-build way to skip a notebook already known to fail)",
+            relies_on=(
+                "myst_nb.core.execute.create_client",
+                "myst_nb.core.config.NbParserConfig.copy",
+            ),
+            source_sha256="29547d7e352d7e4ce80de02276ceeaa4ade8fbc37486f3a60c1652b5c801b701",
+            gain="a notebook that failed or hung in the notebook step is reported once and not "
+            "run again while Sphinx reads it (a hung cell cost its time limit twice)",
+            where="sphinx_ext/freshness.py",
         ),
         Workaround(
             name="navigation-rewrites-every-page",
@@ -353,6 +407,8 @@ WORKAROUNDS: dict[str, Workaround] = {
             gain="running heads, footers and page numbers are artifacts, as PDF/UA-1 asks; "
             "without it they are marked content outside the structure tree",
             where="upstream/weasyprint.py (called by pipeline/pdf.py)",
+            required_for="the PDFs would not be PDF/UA-1 (running heads and footers as marked "
+            "content outside the structure tree)",
         ),
         Workaround(
             name="weasyprint-element-language",
@@ -366,6 +422,8 @@ WORKAROUNDS: dict[str, Workaround] = {
             gain="the Spanish pages inside the book PDF, and English words inside a Spanish "
             "handout, are read aloud in their own language (/Lang on the structure element)",
             where="upstream/weasyprint.py (called by pipeline/pdf.py)",
+            required_for="a Spanish handout inside the book PDF would be read aloud with "
+            "English pronunciation",
         ),
     )
 }

@@ -12,12 +12,14 @@ _PATCHED: set[str] = set()
 
 
 def patch_weasyprint_tagging() -> None:
-    """Apply the PDF tagging workarounds below (each under its own guard), once per process."""
+    """Apply the PDF tagging workarounds below, each once per process. The PDFs' tags depend
+    on them: outside their verified WeasyPrint versions the guard stops the PDF step
+    (:func:`addictionbook.upstream.applies`), checked on every call."""
     for name, patch in (
         ("weasyprint-margin-artifacts", _mark_page_margins_as_artifacts),
         ("weasyprint-element-language", _tag_element_languages),
     ):
-        if name not in _PATCHED and applies(name):
+        if applies(name) and name not in _PATCHED:
             patch()
             _PATCHED.add(name)
 

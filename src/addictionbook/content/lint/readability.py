@@ -1,40 +1,41 @@
 """Reading ease of client handouts: SMOG and Flesch-Kincaid grades for English, Szigriszt-Pazos
-for Spanish (textstat), and the report ``make check`` prints."""
+for Spanish (textstat), checked and reported by ``make check``."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections.abc import Iterator
 
-from .. import translations
-from ..page import Page
+from ...problems import Problem
 from ..sources import Sources
+from .texts import Document, documents
 
 #: Reading-grade ceiling for client handouts (SMOG and Flesch-Kincaid).
 CLIENT_MAX_GRADE = 8.0
-
 #: Readability floor for Spanish client handouts: Szigriszt-Pazos (INFLESZ scale) 65 and up
 #: reads "bastante fácil" (fairly easy).
 CLIENT_MIN_SZIGRISZT = 65.0
 
 
-def prose_for_grading(page: Page) -> str:
-    """The page's running text as sentences, for reading-grade formulas.
+def prose_for_grading(document: Document) -> str:
+    """The document's running text as sentences, for reading-grade formulas.
 
     Lines that follow each other make one paragraph, so a sentence wrapped over two source
     lines counts as one sentence (counting each line as a sentence understates the grade)."""
     paragraphs: list[list[str]] = []
     last = -2
-    for text, line, _ in page.prose:
-        text = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", text)
-        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-        text = re.sub(r"[*_`#>|]", " ", text).strip()
-        if text and not re.fullmatch(r"[\s_.-]*", text):
-            if line == last + 1 and paragraphs:
-                paragraphs[-1].append(text)
+    for text in document.texts:
+        if text.kind != "prose":
+            continue
+        plain = re.sub(r"\{[\w:-]+\}`([^`]*)`", r"\1", text.text)
+        plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", plain)
+        plain = re.sub(r"[*_`#>|]", " ", plain).strip()
+        if plain and not re.fullmatch(r"[\s_.-]*", plain):
+            if text.line == last + 1 and paragraphs:
+                paragraphs[-1].append(plain)
             else:
-                paragraphs.append([text])
-            last = line
+                paragraphs.append([plain])
+            last = text.line
     sentences = (" ".join(lines) for lines in paragraphs)
     return " ".join(s if s[-1] in ".!?:" else s + "." for s in sentences)
 
@@ -59,21 +60,49 @@ def szigriszt_pazos(text: str) -> float:
         textstat.set_lang("en_US")
 
 
-def readability_report(root: Path) -> list[str]:
+def scores(document: Document) -> dict[str, float]:
+    """The document's readability: grades for English, Szigriszt-Pazos for Spanish."""
+    if document.language == "es":
+        return {"Szigriszt-Pazos": szigriszt_pazos(document.running_text)}
+    return reading_grades(prose_for_grading(document))
+
+
+def check_readability(sources: Sources) -> Iterator[Problem]:
+    """Client handouts read at grade 8 or lower in English and at Szigriszt-Pazos 65 or more
+    ("bastante fácil") in Spanish."""
+    for document in documents(sources):
+        if not document.client:
+            continue
+        for formula, score in scores(document).items():
+            if formula == "Szigriszt-Pazos" and score < CLIENT_MIN_SZIGRISZT:
+                yield Problem(
+                    document.path,
+                    document.line,
+                    f"the Spanish reads at Szigriszt-Pazos {score:.1f}",
+                    f'aim for {CLIENT_MIN_SZIGRISZT:.0f} or more ("bastante fácil"): shorter '
+                    "sentences, everyday words",
+                )
+            elif formula != "Szigriszt-Pazos" and score > CLIENT_MAX_GRADE:
+                yield Problem(
+                    document.path,
+                    document.line,
+                    f"a client handout at reading grade {score:.1f} ({formula})",
+                    f"aim for {CLIENT_MAX_GRADE:.0f} or lower: shorter sentences, everyday words",
+                )
+
+
+def readability_report(sources: Sources) -> list[str]:
     """One line per client handout: its English reading grades and, for each translation,
     its Szigriszt-Pazos score (printed by ``make check``)."""
-    sources = Sources(root)
-    translated = {english: (doc, lang) for doc, (english, lang) in sources.translations.items()}
+    client = [d for d in documents(sources) if d.client]
+    english = {d.docname: d for d in client if d.language == "en"}
+    translated = {sources.translations[d.docname][0]: d for d in client if d.language != "en"}
     lines = []
-    for entry, page in sources.pages.items():
-        if page.front.get("audience") != "client":
-            continue
-        grades = reading_grades(prose_for_grading(page))
-        line = f"{page.rel}: " + ", ".join(f"{k} {v:.1f}" for k, v in grades.items())
-        if entry in translated:
-            po = translations.catalogue_path(root, entry, translated[entry][1])
-            if po.exists():
-                score = szigriszt_pazos(translations.read_catalogue(po).text())
-                line += f"; {translated[entry][1]}: Szigriszt-Pazos {score:.1f}"
+    for docname, document in english.items():
+        line = f"{document.path}: " + ", ".join(f"{k} {v:.1f}" for k, v in scores(document).items())
+        if docname in translated:
+            other = translated[docname]
+            score = scores(other)["Szigriszt-Pazos"]
+            line += f"; {other.language}: Szigriszt-Pazos {score:.1f}"
         lines.append(line)
     return lines

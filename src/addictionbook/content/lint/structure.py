@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 from ...problems import Problem
 from .. import translations
-from ..book import TocError, toc_files
 from ..sources import Sources
 
+#: Sections every chapter has, as level-2 headings, in this order.
 REQUIRED_SECTIONS = (
     "Learning objectives",
     "Key terms",
@@ -27,27 +26,6 @@ FORBIDDEN_TRACKED = re.compile(
 )
 
 CITE_ROLE = re.compile(r"^cite(:\w+)?$")
-
-
-def check_toc(root: Path) -> list[Problem]:
-    """Every table-of-contents entry names a file that exists."""
-    findings = []
-    lines = (root / "_toc.yml").read_text(encoding="utf-8").splitlines()
-    try:
-        entries = toc_files(root)
-    except TocError as error:
-        return [Problem("_toc.yml", 1, f"the table of contents cannot be read: {error}")]
-    for entry in entries:
-        if not any((root / f"{entry}{ext}").exists() for ext in ("", ".md", ".ipynb")):
-            line = next((i for i, text in enumerate(lines, 1) if entry in text), 1)
-            findings.append(
-                Problem(
-                    "_toc.yml",
-                    line,
-                    f"'{entry}' is listed but {entry}.md does not exist; create it or fix the name",
-                )
-            )
-    return findings
 
 
 def check_front_matter(sources: Sources) -> Iterator[Problem]:
@@ -211,18 +189,16 @@ def check_figures_used(sources: Sources) -> Iterator[Problem]:
     from ...figures.registry import FIGURES
 
     shown = set()
-    for entry, page in sources.pages.items():
+    for entry in sources.pages:
         if entry.endswith("figure-gallery"):
             continue
-        shown |= set(
-            re.findall(r"show\(\s*[\"'](fig-[\w-]+)", page.path.read_text(encoding="utf-8"))
-        )
+        shown |= set(re.findall(r"show\(\s*[\"'](fig-[\w-]+)", sources.text(f"{entry}.md")))
     # A translated handout shows its figures' variants in its language (<id>-<language>).
     for english_doc, language in sources.translations.values():
         page = sources.pages.get(english_doc)
         if page is not None:
             source = translations.spanish_source(
-                page.path.read_text(encoding="utf-8"), english_doc, language
+                sources.text(f"{english_doc}.md"), english_doc, language
             )
             shown |= set(re.findall(r"show\(\s*[\"'](fig-[\w-]+)", source))
     for spec in FIGURES:
@@ -235,8 +211,9 @@ def check_figures_used(sources: Sources) -> Iterator[Problem]:
             )
 
 
-def check_tracked_files(root: Path) -> Iterator[Problem]:
+def check_tracked_files(sources: Sources) -> Iterator[Problem]:
     """No notebooks with outputs (.ipynb) or build output in the repository."""
+    root = sources.root
     result = subprocess.run(["git", "-C", str(root), "ls-files"], capture_output=True, text=True)
     if result.returncode != 0:  # not a git checkout: look at the book folder instead
         names = [p.relative_to(root).as_posix() for p in (root / "book").rglob("*.ipynb")]

@@ -1,0 +1,62 @@
+"""The book's sources are read once per command (``content/sources.py``): the table of
+contents is parsed once per build in the build's process, and not again by the Sphinx
+extension, which uses the site map sphinx-external-toc already parsed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sphinx_external_toc import parsing
+
+from addictionbook.content.sources import Sources
+from addictionbook.pipeline import build
+from addictionbook.settings import Settings
+from addictionbook.sphinx_ext.book import sources as extension_sources
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def toc_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every parse of a ``_toc.yml`` in this process, by path."""
+    calls: list[Path] = []
+    real = parsing.parse_toc_yaml
+
+    def counted(path, *args, **kwargs):
+        calls.append(Path(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(parsing, "parse_toc_yaml", counted)
+    return calls
+
+
+def test_one_sources_object_parses_the_toc_once(toc_parses: list[Path]) -> None:
+    sources = Sources(ROOT)
+    for _ in range(3):
+        assert sources.toc_entries[0] == "book/index"
+        assert sources.handouts and sources.printed_handouts and sources.translations
+        assert sources.chapters and sources.part_captions and sources.notebooks
+    assert toc_parses == [ROOT / "_toc.yml"]
+
+
+def test_the_extension_parses_no_toc(toc_parses: list[Path]) -> None:
+    """Inside Sphinx the sources come from sphinx-external-toc's own site map."""
+    site_map = parsing.parse_toc_yaml(ROOT / "_toc.yml")
+    toc_parses.clear()
+    app = SimpleNamespace(srcdir=str(ROOT), config=SimpleNamespace(external_site_map=site_map))
+    sources = extension_sources(app)
+    assert sources is extension_sources(app), "made once per Sphinx run"
+    assert sources.printed_handouts == Sources(ROOT, site_map).printed_handouts
+    assert toc_parses == []
+
+
+def test_a_pdf_build_parses_the_toc_once(book_copy: Path, toc_parses: list[Path]) -> None:
+    """A whole PDF build (preflight, the notebook step's plan, Sphinx's singlehtml, every PDF)
+    parses ``_toc.yml`` once in the build's process (it was eight times or more)."""
+    with (book_copy / "book" / "glossary.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more sentence.\n")
+    assert build.build(book_copy, book_copy / "_build", "pdf", Settings()) == 0
+    assert (book_copy / "_build" / "pdf" / "book.pdf").is_file()
+    assert toc_parses == [book_copy / "_toc.yml"]
