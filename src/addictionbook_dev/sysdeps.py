@@ -3,7 +3,7 @@
 ``addictionbook sysdeps pdf`` exits 0 when every package of the ``pdf`` group is
 installed; when some are missing it installs them if running as root (containers, CI), and
 otherwise prints the exact ``apt-get install`` line and exits 1. The groups are the single list
-of system packages in the project (see DESIGN.md).
+of system packages in the project (README.md, "Two commands").
 """
 
 from __future__ import annotations

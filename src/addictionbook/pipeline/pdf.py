@@ -11,7 +11,7 @@ language, the title shown in the window, bookmarks from the headings, fonts embe
 Unicode maps. ``addictionbook.upstream`` marks the running heads and footers as artifacts.
 
 Why WeasyPrint rather than xelatex: TeX Live 2022's tagging gives no headings and no PDF/UA
-identification (see the repository's design document).
+identification (ARCHITECTURE.md, and README.md's Performance section for the timings).
 """
 
 from __future__ import annotations

@@ -34,9 +34,9 @@ def jupyter_book() -> str:
 
 def sphinx_command(root: Path, work: Path, builder: str) -> list[str]:
     cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder"]
-    # Jupyter Book 1.x names its own builders; any other Sphinx builder (epub, gettext) goes
-    # through ``--builder custom``.
-    cmd += [builder] if builder in ("html", "pdflatex") else ["custom", "--custom-builder", builder]
+    # Jupyter Book 1.x names its own builders; any other Sphinx builder (singlehtml, epub,
+    # gettext) goes through ``--builder custom``.
+    cmd += [builder] if builder == "html" else ["custom", "--custom-builder", builder]
     return cmd + STRICT
 
 
