@@ -27,7 +27,7 @@ from ..settings import Settings
 from .epub import normalize_epub
 from .fingerprint import inputs_fingerprint, inputs_stamp, up_to_date
 from .job import Job
-from .publish import downloads, downloads_dir, publish_dir, publish_file
+from .publish import downloads, downloads_dir, one_build_at_a_time, publish_dir, publish_file
 from .report import Reporter
 from .sphinx_run import run_jupyter_book
 
@@ -139,10 +139,19 @@ def build(
     stream=None,
 ) -> int:
     """Build ``target`` of the book at ``root`` into ``out`` and report; return the exit status
-    (0 built or up to date, 1 failed). ``make serve`` calls it too."""
+    (0 built or up to date, 1 failed). ``make serve`` calls it too. One build at a time per
+    output folder: a second one waits for the first (:func:`.publish.one_build_at_a_time`)."""
     settings = settings or Settings.from_environment()
-    sources = sources or Sources(root)
     stream = stream or sys.stdout
+
+    def say(text: str) -> None:
+        print(f"build {target}: {text}", file=stream, flush=True)
+
+    with one_build_at_a_time(out, f"build {target}", say):
+        return _build(root, out, target, settings, sources or Sources(root), stream)
+
+
+def _build(root: Path, out: Path, target: str, settings: Settings, sources: Sources, stream) -> int:
     started = time.perf_counter()
     fingerprint = inputs_fingerprint(root, target, settings, out)
     if up_to_date(out, target, fingerprint):

@@ -10,6 +10,7 @@ through the reporter into the log.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import threading
 from pathlib import Path
 
 from .. import problems
+from ..content.page import parse_page
 from ..execution import cache as notebook_cache
 from ..problems import Problem, ProblemsFound
 from ..upstream.sphinx import forget_environment_after_failure
@@ -45,13 +47,18 @@ def run_jupyter_book(job: Job, builder: str) -> None:
     every problem either found (each named once) when the build cannot be published."""
     reporter = job.reporter
     found_file = job.work / f"problems-{builder}.jsonl"
+    notebook_file = job.work / f"problems-{builder}-notebooks.jsonl"
     found_file.parent.mkdir(parents=True, exist_ok=True)
-    found_file.unlink(missing_ok=True)
+    for stale in (found_file, notebook_file):
+        stale.unlink(missing_ok=True)
     env = job.settings.but(problems_file=found_file).child_environment(job.root)
+    notebook_env = job.settings.but(problems_file=notebook_file).child_environment(job.root)
     reporter.begin("run notebooks, start Sphinx")
     read_end, write_end = os.pipe()
     try:
-        notebooks = notebook_cache.start_pre_execution(job.sources, job.work, env, write_end)
+        notebooks = notebook_cache.start_pre_execution(
+            job.sources, job.work, notebook_env, write_end
+        )
     finally:
         os.close(write_end)
     reader = threading.Thread(
@@ -89,7 +96,8 @@ def run_jupyter_book(job: Job, builder: str) -> None:
         reporter.finished(
             "execute notebooks", f"{done}, {ran.get('kernels', 1)} at a time", ran["seconds"]
         )
-    found = problems.read(found_file)
+    failed = problems.read(notebook_file)
+    found = failed + without_lost_figures(job, problems.read(found_file), failed)
     if proc.returncode == 0 and not found:
         return
     # Sphinx does not re-read a page whose warnings failed the build (nor one read without
@@ -108,3 +116,32 @@ def run_jupyter_book(job: Job, builder: str) -> None:
             )
         ]
     raise ProblemsFound(found)
+
+
+#: Sphinx's warning for a reference to a label no page defines.
+UNDEFINED_LABEL = re.compile(r"^undefined label: '([^']+)'")
+
+
+def without_lost_figures(job: Job, found: list[Problem], failed: list[Problem]) -> list[Problem]:
+    """Sphinx's problems, less the references to figures a failed notebook did not draw: a
+    notebook that failed is read without its outputs, so every reference to its figures is
+    undefined; the notebook's own problem is the one to fix (and the only one reported)."""
+    lost: set[str] = set()
+    for path in {p.path for p in failed}:
+        try:
+            page = parse_page(job.root, job.root / path, text=job.sources.text(path))
+        except (OSError, UnicodeDecodeError):
+            continue
+        for name, _, options, _, _ in page.directives:
+            cell = options.get("mystnb") if name == "code-cell" else None
+            figure = (cell or {}).get("figure") if isinstance(cell, dict) else None
+            if isinstance(figure, dict) and figure.get("name"):
+                lost.add(str(figure["name"]))
+    if not lost:
+        return found
+    kept = []
+    for problem in found:
+        match = UNDEFINED_LABEL.match(problem.message)
+        if not (match and match.group(1) in lost):
+            kept.append(problem)
+    return kept
