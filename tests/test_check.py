@@ -95,6 +95,11 @@ If you are in crisis, call or text 988.
 - **After a break, your usual amount can kill.** Do not use alone. Carry naloxone. Call 911.
 - **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. A
   doctor or nurse can help.
+- **Overdose.** Street pills can have fentanyl. Opioids mixed with alcohol can stop your
+  breathing. If someone will not wake up, give naloxone.
+- **Danger.** Get help at once if you are thinking about suicide. If you or someone else is in
+  danger right now, call 911.
+- **Before you cut down.** If you drink every day, talk to a doctor or nurse before you cut down.
 """
 
 #: For each message in client_safety.yml, the fixture text that carries it (and only it).
@@ -110,6 +115,18 @@ SAFETY_SENTENCES = {
     "no-sudden-stop-of-alcohol-or-sedatives": (
         "- **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. "
         "A\n  doctor or nurse can help.\n"
+    ),
+    "overdose-named": (
+        "- **Overdose.** Street pills can have fentanyl. Opioids mixed with alcohol can stop your\n"
+        "  breathing. If someone will not wake up, give naloxone.\n"
+    ),
+    "crisis-triggers-and-911": (
+        "- **Danger.** Get help at once if you are thinking about suicide. If you or someone else "
+        "is in\n  danger right now, call 911.\n"
+    ),
+    "talk-to-a-doctor-or-nurse-before-cutting-down": (
+        "- **Before you cut down.** If you drink every day, talk to a doctor or nurse before you "
+        "cut down.\n"
     ),
 }
 
@@ -396,6 +413,34 @@ def test_client_safety_message_needs_all_its_parts(book: Path) -> None:
     edit(book, "book/handout.md", "Do not use alone. ", "")
     found = only(findings(book))
     assert "'overdose-after-a-break'" in found.message and "use alone" in found.message
+
+
+@pytest.mark.parametrize(
+    ("message", "old", "new"),
+    [
+        # the word itself: a handout that only hints at it ("too much") fails
+        ("overdose-named", "- **Overdose.** Street", "- **Too much.** Street"),
+        ("overdose-named", "can have fentanyl", "can be strong"),
+        ("overdose-named", "give naloxone", "call for help"),
+        # the crisis box names its trigger, and 911 is for danger right now
+        ("crisis-triggers-and-911", "if you are thinking about suicide", "if you are in crisis"),
+        ("crisis-triggers-and-911", "If you or someone else is in\n  danger right now, ", ""),
+        # "a doctor or nurse can help" is not enough: the talk comes before cutting down
+        (
+            "talk-to-a-doctor-or-nurse-before-cutting-down",
+            "talk to a doctor or nurse before you cut down",
+            "cut down slowly on your own",
+        ),
+        ("talk-to-a-doctor-or-nurse-before-cutting-down", "every day", "a lot"),
+    ],
+)
+def test_client_handout_missing_part_of_a_new_safety_message(
+    book: Path, message: str, old: str, new: str
+) -> None:
+    edit(book, "book/handout.md", old, new)
+    found = only(findings(book))
+    assert found.path == "book/handout.md"
+    assert f"without the safety message '{message}'" in found.message
 
 
 def test_safety_messages_are_not_required_of_clinician_pages(book: Path) -> None:
