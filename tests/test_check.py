@@ -353,6 +353,42 @@ def test_british_spelling_in_own_voice(book: Path, british: str, us: str) -> Non
     assert f"'{british}' is British spelling" in found.message and us.split()[0] in found.message
 
 
+@pytest.mark.parametrize(
+    ("british", "flagged"),
+    [
+        ("Lee misses sessions before a two-week holiday.", "two-week holiday"),
+        ("The counselor says the holiday is not about Lee.", "the holiday"),
+        ("Routines such as waiting lists and staff rotas matter.", "waiting lists"),
+        ("He was left with relatives at short notice.", "at short notice"),
+        ("The client agrees a new time.", "agrees a new time"),
+        ("At home, after a row, nobody came back.", "after a row"),
+        ("His father read out his school reports.", "school reports"),
+        ("She sets limits on her bank card.", "bank card"),
+        ("Mark for formulation across all five layers.", "Mark for formulation"),
+        ("The caregiver adjusts, not the other way round.", "the other way round"),
+        ("Have the support information to hand.", "information to hand"),
+        ("Clinicians in training on placement read it.", "on placement"),
+        ("She stayed in hospital for a week.", "in hospital"),
+    ],
+)
+def test_british_usage_in_own_voice(book: Path, british: str, flagged: str) -> None:
+    edit(book, "book/chapter.md", "Attunement matters", f"{british} Attunement matters")
+    messages = [f.message for f in findings(book)]
+    assert any(f"'{flagged}' is British spelling" in m for m in messages), messages
+
+
+def test_us_senses_of_the_british_usage_words_are_not_flagged(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "Attunement matters",
+        "The holidays are hard. Read the last row of the table. Hand in the worksheet. "
+        "She went to the hospital. Mark the row where a clinician could step in. "
+        'Lee said "a two-week holiday" in the quoted note. Attunement matters',
+    )
+    assert findings(book) == []
+
+
 def test_british_spelling_in_a_figure_caption(book: Path) -> None:
     cell = (
         "```{code-cell} ipython3\n:tags: [remove-input]\n:mystnb:\n:  figure:\n"
