@@ -97,6 +97,11 @@ If you are in crisis, call or text 988.
 - **After a break, your usual amount can kill.** Do not use alone. Carry naloxone. Call 911.
 - **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. A
   doctor or nurse can help.
+- **Overdose.** Street pills can have fentanyl. Opioids mixed with alcohol can stop your
+  breathing. If someone will not wake up, give naloxone.
+- **Danger.** Get help at once if you are thinking about suicide. If you or someone else is in
+  danger right now, call 911.
+- **Before you cut down.** If you drink every day, talk to a doctor or nurse before you cut down.
 """
 
 #: For each message in client_safety.yml, the fixture text that carries it (and only it).
@@ -112,6 +117,18 @@ SAFETY_SENTENCES = {
     "no-sudden-stop-of-alcohol-or-sedatives": (
         "- **Do not stop alcohol, benzos or other sedatives all at once.** It can cause seizures. "
         "A\n  doctor or nurse can help.\n"
+    ),
+    "overdose-named": (
+        "- **Overdose.** Street pills can have fentanyl. Opioids mixed with alcohol can stop your\n"
+        "  breathing. If someone will not wake up, give naloxone.\n"
+    ),
+    "crisis-triggers-and-911": (
+        "- **Danger.** Get help at once if you are thinking about suicide. If you or someone else "
+        "is in\n  danger right now, call 911.\n"
+    ),
+    "talk-to-a-doctor-or-nurse-before-cutting-down": (
+        "- **Before you cut down.** If you drink every day, talk to a doctor or nurse before you "
+        "cut down.\n"
     ),
 }
 
@@ -339,6 +356,42 @@ def test_british_spelling_in_own_voice(book: Path, british: str, us: str) -> Non
     assert f"'{british}' is British spelling" in str(found) and us.split()[0] in str(found)
 
 
+@pytest.mark.parametrize(
+    ("british", "flagged"),
+    [
+        ("Lee misses sessions before a two-week holiday.", "two-week holiday"),
+        ("The counselor says the holiday is not about Lee.", "the holiday"),
+        ("Routines such as waiting lists and staff rotas matter.", "waiting lists"),
+        ("He was left with relatives at short notice.", "at short notice"),
+        ("The client agrees a new time.", "agrees a new time"),
+        ("At home, after a row, nobody came back.", "after a row"),
+        ("His father read out his school reports.", "school reports"),
+        ("She sets limits on her bank card.", "bank card"),
+        ("Mark for formulation across all five layers.", "Mark for formulation"),
+        ("The caregiver adjusts, not the other way round.", "the other way round"),
+        ("Have the support information to hand.", "information to hand"),
+        ("Clinicians in training on placement read it.", "on placement"),
+        ("She stayed in hospital for a week.", "in hospital"),
+    ],
+)
+def test_british_usage_in_own_voice(book: Path, british: str, flagged: str) -> None:
+    edit(book, "book/chapter.md", "Attunement matters", f"{british} Attunement matters")
+    messages = [f.message for f in findings(book)]
+    assert any(f"'{flagged}' is British spelling" in m for m in messages), messages
+
+
+def test_us_senses_of_the_british_usage_words_are_not_flagged(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "Attunement matters",
+        "The holidays are hard. Read the last row of the table. Hand in the worksheet. "
+        "She went to the hospital. Mark the row where a clinician could step in. "
+        'Lee said "a two-week holiday" in the quoted note. Attunement matters',
+    )
+    assert findings(book) == []
+
+
 def test_british_spelling_in_a_figure_caption(book: Path) -> None:
     cell = (
         "```{code-cell} ipython3\n:tags: [remove-input]\n:mystnb:\n:  figure:\n"
@@ -397,6 +450,34 @@ def test_client_safety_message_needs_all_its_parts(book: Path) -> None:
     edit(book, "book/handout.md", "Do not use alone. ", "")
     found = only(findings(book))
     assert "'overdose-after-a-break'" in str(found) and "use alone" in str(found)
+
+
+@pytest.mark.parametrize(
+    ("message", "old", "new"),
+    [
+        # the word itself: a handout that only hints at it ("too much") fails
+        ("overdose-named", "- **Overdose.** Street", "- **Too much.** Street"),
+        ("overdose-named", "can have fentanyl", "can be strong"),
+        ("overdose-named", "give naloxone", "call for help"),
+        # the crisis box names its trigger, and 911 is for danger right now
+        ("crisis-triggers-and-911", "if you are thinking about suicide", "if you are in crisis"),
+        ("crisis-triggers-and-911", "If you or someone else is in\n  danger right now, ", ""),
+        # "a doctor or nurse can help" is not enough: the talk comes before cutting down
+        (
+            "talk-to-a-doctor-or-nurse-before-cutting-down",
+            "talk to a doctor or nurse before you cut down",
+            "cut down slowly on your own",
+        ),
+        ("talk-to-a-doctor-or-nurse-before-cutting-down", "every day", "a lot"),
+    ],
+)
+def test_client_handout_missing_part_of_a_new_safety_message(
+    book: Path, message: str, old: str, new: str
+) -> None:
+    edit(book, "book/handout.md", old, new)
+    found = only(findings(book))
+    assert found.path == "book/handout.md"
+    assert f"without the safety message '{message}'" in found.message
 
 
 def test_safety_messages_are_not_required_of_clinician_pages(book: Path) -> None:

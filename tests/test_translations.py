@@ -147,6 +147,8 @@ def test_make_check_fails_on_a_fuzzy_entry(book: Path, capsys) -> None:
         ("Está limpio desde mayo.", "Está limpio"),
         ("La prueba salió sucia.", "salió sucia"),
         ("Los alcohólicos también.", "Los alcohólicos"),
+        ("Los consumidores de drogas merecen ayuda.", "consumidores de drogas"),
+        ("Las personas que usan drogas merecen ayuda.", None),
     ],
 )
 def test_stigmatising_spanish_in_the_books_voice(book: Path, spanish: str, flagged) -> None:
@@ -167,8 +169,14 @@ def test_stigmatising_spanish_inside_quotations_is_allowed(book: Path) -> None:
 SPANISH_SAFETY = {
     # message id -> (a text in the real catalogue, what takes it away)
     "medication-is-treatment": ("La metadona, la buprenorfina", "La metadona, la otra"),
-    "overdose-after-a-break": ("No use drogas a solas.", "Tenga cuidado."),
+    "overdose-after-a-break": ("a solas", "con cuidado"),  # every "no use ... a solas"
     "no-sudden-stop-of-alcohol-or-sedatives": ("puede causar convulsiones", "puede ser malo"),
+    "overdose-named": ("sobredosis", "reacción"),
+    "crisis-triggers-and-911": ("está en peligro ahora mismo", "necesita ayuda"),
+    "talk-to-a-doctor-or-nurse-before-cutting-down": (
+        "hable con un médico o una enfermera antes de",
+        "pida ayuda para",
+    ),
     "crisis-line-in-spanish": ("llame al 988 y marque 2", "llame al 988"),
 }
 

@@ -65,8 +65,8 @@ FIGURES: tuple[FigureSpec, ...] = (
             f"{CONCEPTUAL}"
         ),
         alt=(
-            "Attunement is linked with a larger dopamine-system shape and the wish to be seen; "
-            "shame with a smaller one, the wish to be unseen."
+            "In the article's account, attunement goes with a larger dopamine system and being "
+            "seen; shame with a smaller one and hiding."
         ),
         params=MappingProxyType({"state": "both"}),
     ),
@@ -74,8 +74,8 @@ FIGURES: tuple[FigureSpec, ...] = (
         id="fig-opioid-attunement",
         function=opioid_attunement_figure,
         caption=(
-            "The opioid system in the attuned moment (after Schore, 2003, as reported by Daily, "
-            "n.d.): a hypothesis that caregiver and child both experience opioid-system "
+            "The opioid system in the attuned moment (after Schore, 2003a, 2003b, as reported by "
+            "Daily, n.d.): a hypothesis that caregiver and child both experience opioid-system "
             "activity, which reinforces the attachment bond between them; the evidence comes "
             f"mainly from animal research. {CONCEPTUAL}"
         ),
@@ -153,7 +153,8 @@ FIGURES: tuple[FigureSpec, ...] = (
         id="fig-working-model-lens",
         function=working_model_lens_figure,
         caption=(
-            "The internal working model as a lens (after Daily, n.d.): the same experience, "
+            "The internal working model as a lens (after Daily, n.d.; the concept after Bowlby, "
+            "1969): the same experience, "
             "read through a secure model, brings safety, trust and a kind inner voice; through "
             "an insecure model, fear, mistrust, avoidance and a negative inner voice. "
             f"{CONCEPTUAL}"
