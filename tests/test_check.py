@@ -17,7 +17,7 @@ from addictionbook.content import lint
 from addictionbook.content.frontmatter import split_front_matter
 from addictionbook.content.lint import language, readability, rules, safety, structure
 from addictionbook.content.sources import Sources
-from addictionbook.problems import Problem
+from addictionbook.problems import Problem, ProblemsFound
 
 from .conftest import ROOT
 
@@ -176,6 +176,7 @@ CHECKS = (
     language.check_language,
     language.check_spelling,
     safety.check_client_handouts,
+    safety.check_treatment_chapters,
     readability.check_readability,
     structure.check_vignettes,
 )
@@ -543,3 +544,137 @@ def test_split_front_matter_reads_the_yaml_block_only() -> None:
     assert front == {"audience": "client"} and rest == "# Title\n\n---\nmore\n"
     assert split_front_matter("# No front matter\n") == ({}, "# No front matter\n")
     assert split_front_matter("---\n: [unclosed\n---\n# T\n")[0] == {}
+
+
+@pytest.mark.parametrize(
+    ("title", "word"),
+    [
+        ("{dropdown} What is labelled a relapse?", "labelled"),
+        ("{admonition} Behaviour", "Behaviour"),
+    ],
+)
+def test_british_spelling_in_a_title_is_caught(book: Path, title: str, word: str) -> None:
+    """The titles of dropdowns and admonitions are text a reader sees: checked like prose."""
+    edit(book, "book/chapter.md", "{dropdown} What is attunement?", title)
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", title)
+    assert f"'{word}' is British spelling" in str(found)
+
+
+def test_stigmatising_word_in_a_title_is_caught(book: Path) -> None:
+    edit(
+        book,
+        "book/chapter.md",
+        "{dropdown} What is attunement?",
+        "{dropdown} Why do addicts relapse?",
+    )
+    found = only(findings(book))
+    assert "'addicts' is stigmatising" in str(found)
+
+
+#: The Safety box of a treatment chapter, one sentence per message of treatment_safety.yml.
+TREATMENT_BOX = {
+    "overdose-after-a-break": "Tolerance falls after a break, so the usual amount can kill; "
+    "pills can hold fentanyl.",
+    "mixing": "Mixing opioids with alcohol or benzodiazepines can stop breathing.",
+    "naloxone-and-not-using-alone": "Carry naloxone, call 911, and never use alone.",
+    "medically-supervised-stops": "Daily sedatives are stopped with a doctor: seizures.",
+    "medication-first-line": "Medication for opioid use disorder is first-line.",
+}
+
+
+def treatment_chapter(book: Path, box: dict[str, str] | None = TREATMENT_BOX) -> None:
+    """Mark the fixture chapter ``safety: treatment`` and give it a Safety box of ``box``."""
+    edit(book, "book/chapter.md", "---\nmyst:", "---\nsafety: treatment\nmyst:")
+    if box is not None:
+        text = "\n".join(f"- {sentence}" for sentence in box.values())
+        admonition = f"```{{admonition}} Safety\n:class: warning safety\n{text}\n```\n\n"
+        edit(book, "book/chapter.md", "## Teaching\n", f"## Teaching\n\n{admonition}")
+
+
+def test_every_treatment_safety_message_has_a_fixture() -> None:
+    found = rules.safety_messages("en", rules.TREATMENT_SAFETY_FILE)
+    assert [m.id for m in found] == list(TREATMENT_BOX)
+
+
+def test_a_treatment_chapter_with_its_safety_box_passes(book: Path) -> None:
+    treatment_chapter(book)
+    assert findings(book) == []
+
+
+def test_a_treatment_chapter_without_a_safety_box_fails(book: Path) -> None:
+    treatment_chapter(book, box=None)
+    found = only(findings(book))
+    assert (found.path, found.line) == ("book/chapter.md", 1)
+    assert "without its Safety box" in str(found) and "{admonition} titled Safety" in str(found)
+
+
+@pytest.mark.parametrize("message", list(TREATMENT_BOX))
+def test_a_safety_box_missing_one_message_fails(book: Path, message: str) -> None:
+    treatment_chapter(book, {k: v for k, v in TREATMENT_BOX.items() if k != message})
+    found = only(findings(book))
+    assert found.line == line_of(book, "book/chapter.md", "{admonition} Safety")
+    assert f"lacks the message '{message}'" in str(found)
+    assert "treatment_safety.yml" in str(found)
+
+
+def test_an_unknown_safety_kind_is_named(book: Path) -> None:
+    edit(book, "book/chapter.md", "---\nmyst:", "---\nsafety: treatmnt\nmyst:")
+    found = only(findings(book))
+    assert "'safety: treatmnt' is not a kind of page" in str(found)
+
+
+def test_the_books_treatment_chapters_are_marked() -> None:
+    marked = {
+        d for d, page in Sources(ROOT).pages.items() if page.front.get("safety") == "treatment"
+    }
+    assert {"book/in-session", "book/layered-model", "book/translating-to-treatment"} <= marked
+
+
+def test_a_malformed_rule_names_its_file_and_line(tmp_path: Path) -> None:
+    """The linter's data are validated by their JSON Schemas: a rule without its 'instead' is
+    a problem at that rule's line, not a KeyError in the middle of a check."""
+    broken = tmp_path / "language.yml"
+    broken.write_text(
+        "- pattern: '\\baddicts?\\b'\n  instead: 'a person with ...'\n"
+        "- pattern: '\\bjunkies?\\b'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProblemsFound) as stopped:
+        rules.load(broken)
+    (problem,) = stopped.value.problems
+    assert problem.line == 3 and "'instead' is a required property" in problem.message
+    assert "language.schema.json" in problem.hint
+
+
+def test_an_unknown_key_in_a_safety_message_is_named(tmp_path: Path) -> None:
+    broken = tmp_path / "client_safety.yml"
+    broken.write_text(
+        "- id: one\n  description: d\n  require:\n    en: ['x']\n  requires: typo\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ProblemsFound) as stopped:
+        rules.load(broken)
+    assert "'requires' was unexpected" in stopped.value.problems[0].message
+
+
+def test_a_rule_that_is_not_a_regular_expression_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "spelling.yml"
+    broken.write_text("spellings:\n  - pattern: '(colour'\n    instead: color\n", encoding="utf-8")
+    monkeypatch.setattr(rules, "DATA", tmp_path)
+    rules.spelling_rules.cache_clear()
+    try:
+        with pytest.raises(ProblemsFound) as stopped:
+            rules.spelling_rules()
+    finally:
+        rules.spelling_rules.cache_clear()
+    (problem,) = stopped.value.problems
+    assert problem.line == 2 and "'(colour' is not a regular expression" in problem.message
+
+
+def test_the_books_rule_files_are_valid() -> None:
+    for name in ("language.yml", "language.es.yml", "spelling.yml", "client_safety.yml"):
+        rules.load(rules.DATA / name)
+    rules.load(rules.TREATMENT_SAFETY_FILE)

@@ -409,6 +409,7 @@ FINDING_PHRASES = {
     "check_citations": ["citation key"],
     "check_language": ["is stigmatising"],
     "check_client_handouts": ["crisis-help line", "safety message"],
+    "check_treatment_chapters": ["without its Safety box", "the Safety box lacks the message"],
     "check_readability": ["reading grade", "Szigriszt-Pazos"],
     "check_spelling": ["is British spelling"],
     "check_translations": [

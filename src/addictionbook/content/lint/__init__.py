@@ -10,8 +10,9 @@ checked for stigmatising language.
 
 The checks live by what they look at: ``structure`` (front matter, sections, alt text, terms,
 citations, vignettes, figures, tracked files), ``language`` (person-first words, US
-spelling), ``safety`` (client handouts), ``readability``, ``translations`` (complete
-catalogues). ``rules`` reads their data files, ``texts`` gives them every text a reader sees,
+spelling), ``safety`` (client handouts, and the Safety box of treatment chapters),
+``readability``, ``translations`` (complete catalogues). ``rules`` reads their data files,
+``texts`` gives them every text a reader sees (titles of admonitions and dropdowns too),
 English and translated, so each rule is written once for both.
 """
 
@@ -34,6 +35,7 @@ CHECKS = (
     language.check_language,
     language.check_spelling,
     safety.check_client_handouts,
+    safety.check_treatment_chapters,
     readability.check_readability,
     translations.check_translations,
     structure.check_vignettes,

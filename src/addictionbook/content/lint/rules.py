@@ -23,6 +23,8 @@ from ...problems import Problem, ProblemsFound
 
 DATA = Path(__file__).resolve().parents[1]
 SCHEMAS = DATA / "schemas"
+#: Data files that share a schema: the file's first name -> the schema's.
+SCHEMA_OF = {"client_safety": "safety_messages", "treatment_safety": "safety_messages"}
 
 
 def shown(path: Path) -> str:
@@ -66,7 +68,9 @@ def load(path: Path) -> tuple[object, yaml.Node | None]:
         raise ProblemsFound(
             [Problem(name, mark.line + 1 if mark else 1, f"not valid YAML: {error}")]
         ) from error
-    schema_path = SCHEMAS / f"{path.name.split('.')[0]}.schema.json"
+    schema_path = (
+        SCHEMAS / f"{SCHEMA_OF.get(path.name.split('.')[0], path.name.split('.')[0])}.schema.json"
+    )
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     problems = [
         Problem(
@@ -151,18 +155,21 @@ class SafetyMessage:
 
 
 SAFETY_FILE = DATA / "client_safety.yml"
+#: What the Safety box of a chapter marked ``safety: treatment`` says.
+TREATMENT_SAFETY_FILE = DATA / "treatment_safety.yml"
 
 
 @functools.cache
-def safety_messages(language: str = "en") -> tuple[SafetyMessage, ...]:
-    """The client-safety messages required in ``language``, compiled."""
-    entries, tree = load(SAFETY_FILE)
+def safety_messages(language: str = "en", path: Path = SAFETY_FILE) -> tuple[SafetyMessage, ...]:
+    """The safety messages of ``path`` (the client handouts', by default) required in
+    ``language``, compiled."""
+    entries, tree = load(path)
     return tuple(
         SafetyMessage(
             e["id"],
             " ".join(e["description"].split()),
             tuple(
-                compile_pattern(SAFETY_FILE, tree, [i, "require", language, n], p)
+                compile_pattern(path, tree, [i, "require", language, n], p)
                 for n, p in enumerate(e["require"][language])
             ),
         )

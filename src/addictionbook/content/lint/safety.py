@@ -44,3 +44,63 @@ def check_client_handouts(sources: Sources, messages=None) -> Iterator[Problem]:
                     f"add it in plain words; the text lacks "
                     f"{' and '.join(repr(m) for m in missing)} (see {data})",
                 )
+
+
+#: The front-matter key that marks a chapter that teaches treatment, and its value.
+TREATMENT_KEY, TREATMENT = "safety", "treatment"
+
+
+def safety_box(page) -> tuple[int, str] | None:
+    """The line and running text of a page's Safety box (an ``{admonition}`` titled
+    "Safety"), or None when it has none."""
+    for name, argument, _, start, end in page.directives:
+        if name == "admonition" and argument.strip().lower() == "safety":
+            text = " ".join(t for t, line, _ in page.prose if start < line <= end)
+            return start, " ".join(re.sub(r"[*`\\]", "", text).split())
+    return None
+
+
+def check_treatment_chapters(sources: Sources, messages=None) -> Iterator[Problem]:
+    """A chapter that teaches treatment (front matter ``safety: treatment``) carries a Safety
+    box with every treatment-safety message (``treatment_safety.yml``): tolerance and overdose
+    after a break, fentanyl, mixing, naloxone and not using alone, medically supervised stops,
+    medication as first-line treatment."""
+    data = rules.shown(rules.TREATMENT_SAFETY_FILE)
+    for page in sources.pages.values():
+        marked = page.front.get(TREATMENT_KEY)
+        if marked is None:
+            continue
+        if marked != TREATMENT:
+            yield Problem(
+                page.rel,
+                page.front_line or 1,
+                f"'{TREATMENT_KEY}: {marked}' is not a kind of page the linter knows",
+                f"write '{TREATMENT_KEY}: {TREATMENT}' for a chapter that teaches treatment, or "
+                "remove the key",
+            )
+            continue
+        box = safety_box(page)
+        if box is None:
+            yield Problem(
+                page.rel,
+                page.front_line or 1,
+                "a chapter that teaches treatment without its Safety box",
+                "add an {admonition} titled Safety (:class: warning safety) after the key terms, "
+                f"as in book/in-session.md (what it must say: {data})",
+            )
+            continue
+        line, text = box
+        wanted = (
+            messages
+            if messages is not None
+            else rules.safety_messages("en", rules.TREATMENT_SAFETY_FILE)
+        )
+        for message in wanted:
+            missing = [p.pattern for p in message.require if not p.search(text)]
+            if missing:
+                yield Problem(
+                    page.rel,
+                    line,
+                    f"the Safety box lacks the message '{message.id}': {message.description}",
+                    f"add it; the box lacks {' and '.join(repr(m) for m in missing)} (see {data})",
+                )

@@ -15,13 +15,16 @@ from .. import translations
 from ..page import Page
 from ..sources import Sources
 
+#: Directives whose argument is a title a reader sees (an admonition's, a dropdown's...).
+TITLED_DIRECTIVES = {"admonition", "dropdown", "card", "tab-item", "topic", "sidebar"}
+
 
 @dataclass(frozen=True)
 class Text:
     line: int
     text: str
     quoted: bool = False  # in quotation marks, a block quote or an epigraph: another's voice
-    kind: str = "prose"  # prose, or what else a reader sees: caption, alt, description
+    kind: str = "prose"  # prose, or what else a reader sees: title, caption, alt, description
 
 
 @dataclass
@@ -43,8 +46,12 @@ class Document:
 
 
 def page_texts(page: Page) -> list[Text]:
-    """A page's prose, figure captions, alt text and description."""
+    """A page's prose, the titles of its admonitions and dropdowns, figure captions, alt text
+    and description: every text a reader sees."""
     texts = [Text(line, text, quoted) for text, line, quoted in page.prose]
+    for name, argument, _, line, _ in page.directives:
+        if name in TITLED_DIRECTIVES and argument.strip():
+            texts.append(Text(line, argument.strip(), kind="title"))
     meta = (page.front.get("myst") or {}).get("html_meta") or {}
     if meta.get("description"):
         texts.append(Text(page.front_line or 1, str(meta["description"]), kind="description"))
