@@ -179,6 +179,7 @@ CHECKS = (
     safety.check_treatment_chapters,
     readability.check_readability,
     structure.check_vignettes,
+    structure.check_figure_texts,
 )
 
 
@@ -678,3 +679,29 @@ def test_the_books_rule_files_are_valid() -> None:
     for name in ("language.yml", "language.es.yml", "spelling.yml", "client_safety.yml"):
         rules.load(rules.DATA / name)
     rules.load(rules.TREATMENT_SAFETY_FILE)
+
+
+FIGURE_CELL = (
+    "```{{code-cell}} ipython3\n:tags: [remove-input]\n:mystnb:\n:  figure:\n"
+    ':    name: fig-x\n:    caption: "{caption}"\n:  image:\n:    alt: "{alt}"\n\n'
+    'from addictionbook.figures import show\n\nshow("fig-three-systems")\n```\n'
+)
+
+
+def test_a_figure_cell_copies_the_registrys_caption_and_alt_text(book: Path) -> None:
+    """The registry is the one source of a figure's caption and alt text: a copy that lost a
+    hedge is caught at the cell's line; the registry's own text passes."""
+    from addictionbook.figures.registry import BY_ID
+
+    spec = BY_ID["fig-three-systems"]
+    assert '"' not in spec.caption + spec.alt, "the fixture quotes them in double quotes"
+    exact = FIGURE_CELL.format(caption=spec.caption, alt=spec.alt)
+    edit(book, "book/chapter.md", "## Discussion questions", exact + "\n## Discussion questions")
+    assert [f for f in findings(book) if "registry" in str(f)] == []
+    hedged = spec.caption.split(". ")[0] + "."  # the simplification sentence dropped
+    (book / "book/chapter.md").write_text(
+        (book / "book/chapter.md").read_text().replace(spec.caption, hedged), encoding="utf-8"
+    )
+    found = [f for f in findings(book) if "registry" in str(f)]
+    assert len(found) == 1 and "the caption of fig-three-systems differs" in str(found[0])
+    assert found[0].line == line_of(book, "book/chapter.md", "{code-cell}")

@@ -28,6 +28,7 @@ from .style import (
     SIZE_SINGLE,
     SMALL_PT,
     arrow,
+    fit_widths,
     house_style,
     label,
     new_axes,
@@ -79,7 +80,7 @@ CLIENT_LABELS_BY_LANGUAGE: dict[str, dict[str, str]] = {
     "es": {
         "drug": "Lo que más uso",
         "switching": "Otras drogas que uso en su lugar",
-        "process": "Cosas que hago para sentirme distinto",
+        "process": "Cosas que hago para cambiar cómo me siento",
         "affect": "Sentimientos difíciles",
         "core": "Enfrentar lo que siento\ncon otras personas",
     },
@@ -162,6 +163,7 @@ def draw_layered_model(
     ax.set_ylim(0, 7)
     ax.set_axis_off()
     band = 0.9  # height of each ring's label strip
+    fits = []  # each label and the width it must fit in
     inset_x = 0.4
     for depth, layer in enumerate(LAYERS):
         is_core = depth == len(LAYERS) - 1
@@ -187,7 +189,7 @@ def draw_layered_model(
         name = names.get(layer.key, layer.label)
         text = name + (texts["peeled"] if is_peeled else "")
         text_y = y0 + height / 2 if is_core else y0 + height - band / 2
-        ax.text(
+        written = ax.text(
             x0 + width / 2,
             text_y,
             text,
@@ -201,6 +203,7 @@ def draw_layered_model(
             zorder=depth + 0.5,
             gid=f"label-{layer.key}",
         )
+        fits.append((written, width - 0.2))
 
     label(
         ax,
@@ -211,6 +214,7 @@ def draw_layered_model(
         gid="peeling-label",
     )
     arrow(ax, (9.15, 5.2), (9.15, 1.0), linewidth=ARROW_PT, gid="peeling-arrow")
+    fit_widths(ax, fits)
     return ax
 
 

@@ -34,6 +34,9 @@ class FigureSpec:
     caption: str
     alt: str
     params: Mapping[str, object] = field(default_factory=dict)
+    #: The caption a client handout shows, in plain words ("": the caption above). Chapters
+    #: and handouts copy the caption and alt text from here; ``make check`` compares them.
+    client_caption: str = ""
 
     @property
     def language(self) -> str:
@@ -112,6 +115,9 @@ FIGURES: tuple[FigureSpec, ...] = (
             "feelings, and people at the center."
         ),
         params=MappingProxyType({"peeled": 0, "highlight": None, "labels": "client"}),
+        client_caption=(
+            "The layers, from outside to center. A picture of an idea, not a measurement."
+        ),
     ),
     # The Spanish worksheet's figure (book/handouts/es/peeling-the-layers): the same drawing
     # with the Spanish client labels; the Spanish page shows it in place of the one above.

@@ -304,3 +304,14 @@ def person(
     ax.add_patch(body)
     ax.add_patch(head)
     return head, body
+
+
+def fit_widths(ax: Axes, fits: list[tuple[Text, float]]) -> None:
+    """Make each text no wider than its width (data units) by setting it smaller, half a point
+    at a time, never below ``MIN_FONT_PT``: a longer label (a translation) still fits its box
+    and stays legible on paper. Measured once the figure's layout is final."""
+    ax.figure.draw_without_rendering()
+    for text, width in fits:
+        (left, _), (right, _) = ax.transData.transform([(0, 0), (width, 0)])
+        while text.get_window_extent().width > right - left and text.get_fontsize() > MIN_FONT_PT:
+            text.set_fontsize(max(MIN_FONT_PT, text.get_fontsize() - 0.5))

@@ -211,6 +211,54 @@ def check_figures_used(sources: Sources) -> Iterator[Problem]:
             )
 
 
+#: A figure cell's call that shows a registered figure as registered (no other arguments).
+SHOW_AS_REGISTERED = re.compile(r"^\s*show\(\s*[\"'](fig-[\w-]+)[\"']\s*\)\s*$", re.MULTILINE)
+
+
+def check_figure_texts(sources: Sources) -> Iterator[Problem]:
+    """A figure cell that shows a registered figure as registered gives it the registry's
+    caption and alt text, word for word (``figures/registry.py`` is the one source: a hedge
+    dropped from a copy is a problem). A client handout may show the registry's plain-words
+    ``client_caption`` instead; a cell that draws a variant (``show(id, peeled=3)``) has text
+    of its own."""
+    from ...figures.registry import BY_ID
+
+    def same(a: object, b: str) -> bool:
+        return " ".join(str(a or "").split()) == " ".join(b.split())
+
+    for entry, page in sources.pages.items():
+        lines = sources.text(f"{entry}.md").split("\n")
+        client = page.front.get("audience") == "client"
+        for name, _, options, start, end in page.directives:
+            if name != "code-cell" or not isinstance(options.get("mystnb"), dict):
+                continue
+            shown = SHOW_AS_REGISTERED.search("\n".join(lines[start:end]))
+            spec = BY_ID.get(shown.group(1)) if shown else None
+            if spec is None:
+                continue
+            cell = options["mystnb"]
+            caption = (cell.get("figure") or {}).get("caption")
+            allowed = [spec.caption] + (
+                [spec.client_caption] if client and spec.client_caption else []
+            )
+            where = "src/addictionbook/figures/registry.py"
+            if caption is not None and not any(same(caption, text) for text in allowed):
+                yield Problem(
+                    page.rel,
+                    start,
+                    f"the caption of {spec.id} differs from the registry's",
+                    f"copy it word for word from {where} (or change it there, for every page)",
+                )
+            alt = (cell.get("image") or {}).get("alt")
+            if alt is not None and not same(alt, spec.alt):
+                yield Problem(
+                    page.rel,
+                    start,
+                    f"the alt text of {spec.id} differs from the registry's",
+                    f"copy it word for word from {where} (or change it there, for every page)",
+                )
+
+
 def check_tracked_files(sources: Sources) -> Iterator[Problem]:
     """No notebooks with outputs (.ipynb) or build output in the repository."""
     root = sources.root
