@@ -147,7 +147,7 @@ def test_every_client_handout_has_a_spanish_pdf() -> None:
 def test_spanish_handouts_have_the_spanish_title_crisis_lines_and_footer(pdf_dir: Path) -> None:
     """Title from the catalogue; 988 in Spanish (press 2) and SAMHSA's line; on every page a
     footer in Spanish with the edition, the licence and the translation status the catalogue
-    gives (date, English commit, "revisión clínica pendiente" or the reviewer)."""
+    gives (date, English edition, "revisión clínica pendiente" or the reviewer)."""
     for docname, (english, language) in TRANSLATED.items():
         assert language == "es"
         path = pdf_dir / "handouts" / f"{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
@@ -157,7 +157,9 @@ def test_spanish_handouts_have_the_spanish_title_crisis_lines_and_footer(pdf_dir
         text = " ".join(pdf_text(path).split())
         assert text.startswith(title), f"{path.name} does not start with {title!r}"
         assert "llame al 988 y marque 2" in text and "1-800-662-4357" in text, path.name
-        status = " ".join(translations.status_line(catalogue).split())
+        if "show(" in BOOK.text(f"{english}.md"):
+            assert "Figura 1" in text and "Fig. " not in text, path.name
+        status = " ".join(translations.status_line(catalogue, BOOK.text(f"{english}.md")).split())
         for number, page in enumerate(page_texts(path), 1):
             page_text = " ".join(page.split())
             for expected in ("Edición", "CC BY-SA 4.0", status):

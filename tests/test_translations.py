@@ -247,20 +247,41 @@ def test_make_check_reports_spanish_readability_beside_the_english_grades(capsys
 # --- status line and page source ------------------------------------------------------------
 
 
+def english_text(book: Path) -> str:
+    return (book / f"book/handouts/{NAME}.md").read_text(encoding="utf-8")
+
+
 def test_status_line_says_date_english_edition_and_pending_review(book: Path) -> None:
+    """What a client can use: the date and the English edition, never a commit id."""
     catalogue = translations.read_catalogue(book / PO)
     assert catalogue.reviewer == ""
-    line = translations.status_line(catalogue)
-    commit = catalogue.english_source.split("@")[1].strip()
-    assert re.fullmatch(r"[0-9a-f]{7,}", commit)
-    assert line.startswith("Traducido el ") and f"commit {commit}" in line
+    source = catalogue.english_source
+    assert source is not None and source.path == f"book/handouts/{NAME}.md"
+    assert source.edition == Sources(book).edition == "0.1.0"
+    line = translations.status_line(catalogue, english_text(book))
+    assert line.startswith("Traducido el ") and " de la edición 0.1.0 en inglés." in line
+    assert "commit" not in line and "cambió" not in line
     assert line.endswith("Revisión clínica pendiente.")
+
+
+def test_the_books_catalogues_follow_the_current_english() -> None:
+    for english in CLIENT_HANDOUTS:
+        catalogue = translations.read_catalogue(translations.catalogue_path(ROOT, english))
+        assert not translations.out_of_date(catalogue, BOOK.text(f"{english}.md")), english
+
+
+def test_status_line_says_when_the_english_changed_since(book: Path) -> None:
+    catalogue = translations.read_catalogue(book / PO)
+    changed = english_text(book) + "\nA new English sentence.\n"
+    assert translations.out_of_date(catalogue, changed)
+    line = translations.status_line(catalogue, changed)
+    assert "El texto en inglés cambió después" in line
 
 
 def test_status_line_names_the_reviewer_recorded_in_the_catalogue(book: Path) -> None:
     reviewer = "Ana Pérez, LCSW (bilingüe), 2027-01-15"
     edit_po(book, "# Clinical-Review:", f"# Clinical-Review: {reviewer}")
-    line = translations.status_line(translations.read_catalogue(book / PO))
+    line = translations.status_line(translations.read_catalogue(book / PO), english_text(book))
     assert f"Revisión clínica: {reviewer}." in line and "pendiente" not in line
 
 
@@ -309,7 +330,8 @@ def test_spanish_page_is_translated_with_status_and_safety_lines(site: Path, eng
     for word in ("Methadone", "Stay safe", "Need help now?", "Do not use alone"):
         assert word not in main, f"{word!r} left in English on {spanish}"
     assert "marque 2" in main and "AYUDA" in main and "naloxona" in main
-    assert es.select_one("p.translation-status").get_text() == translations.status_line(catalogue)
+    status = translations.status_line(catalogue, BOOK.text(f"{english}.md"))
+    assert es.select_one("p.translation-status").get_text() == status
     (download,) = es.select("p.pdf-download a")  # its own PDF (tests/test_pdf.py opens it)
     assert download["href"].endswith(f"pdf/handouts/{spanish.removeprefix(HANDOUT_PREFIX)}.pdf")
     description = es.find("meta", attrs={"name": "description"})["content"]
@@ -374,3 +396,13 @@ def test_spanish_titles_are_read_in_spanish_on_every_page(site: Path) -> None:
                 marked = link.get("lang") == "es" or link.find(attrs={"lang": "es"})
                 assert marked or link.find_parent(attrs={"lang": "es"}), f"{entry}: {link}"
     assert seen >= len(BOOK.toc_entries) * len(titles), "the titles were not found in sidebars"
+
+
+def test_the_spanish_worksheet_numbers_its_figure_in_spanish_from_1(site: Path) -> None:
+    """ "Figura 1" for the Spanish worksheet's own figure (it said "Fig. 2", numbered on from
+    the English handouts); the English pages keep "Fig."."""
+    spanish = page(site, "book/handouts/es/peeling-the-layers")
+    numbers = [s.get_text().strip() for s in spanish.select("span.caption-number")]
+    assert numbers == ["Figura 1"], numbers
+    english = page(site, "book/handouts/peeling-the-layers")
+    assert [s.get_text().strip() for s in english.select("span.caption-number")] == ["Fig. 1"]

@@ -100,6 +100,17 @@ class Sources:
         """``_config.yml`` (Jupyter Book's configuration), parsed once."""
         return load_yaml(self.text("_config.yml")) or {}
 
+    @cached_property
+    def edition(self) -> str:
+        """The book's edition: ``release`` in ``_config.yml``'s Sphinx settings (else the
+        package's version)."""
+        release = ((self.config.get("sphinx") or {}).get("config") or {}).get("release")
+        if release:
+            return str(release)
+        from importlib.metadata import version
+
+        return version("addictionbook")
+
     # --- the table of contents ---------------------------------------------------------------
 
     @cached_property

@@ -11,7 +11,7 @@ catalogue's entries fuzzy or untranslated (``make translations``), and the linte
 The catalogue records its own status in its header comment (babel, which sphinx-intl uses to
 update catalogues, keeps the comment but drops unknown ``X-`` header fields)::
 
-    # English-Source: book/handouts/<name>.md @ <commit of its last change>
+    # English-Source: book/handouts/<name>.md, edition <edition>, text <fingerprint>
     # Clinical-Review: <bilingual clinician, credentials, date> (empty: not reviewed yet)
 
 and the translation date is the standard ``PO-Revision-Date`` a PO editor sets on saving.
@@ -19,6 +19,7 @@ and the translation date is the standard ``PO-Revision-Date`` a PO editor sets o
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,6 +98,32 @@ def spanish_source(english_text: str, english_doc: str, language: str = "es") ->
 # --- the catalogue -----------------------------------------------------------------------------
 
 
+def text_fingerprint(text: str) -> str:
+    """A short fingerprint of an English page's text (SHA-256, 12 hex digits): what a
+    translation was made from, whatever git says about the working tree."""
+    normalized = text.replace("\r\n", "\n")
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class EnglishSource:
+    """A catalogue's ``English-Source``: the English page, its edition and its text."""
+
+    path: str
+    edition: str
+    text: str
+
+    PATTERN = re.compile(r"^(?P<path>\S+), edition (?P<edition>\S+), text (?P<text>[0-9a-f]{12})$")
+
+    @classmethod
+    def parse(cls, value: str) -> EnglishSource | None:
+        match = cls.PATTERN.match(value.strip())
+        return cls(**match.groupdict()) if match else None
+
+    def __str__(self) -> str:
+        return f"{self.path}, edition {self.edition}, text {self.text}"
+
+
 @dataclass(frozen=True)
 class Entry:
     """One message of a catalogue: the English, its translation, its line in the .po file."""
@@ -120,8 +147,10 @@ class Catalogue:
         return self.fields.get(REVIEW_FIELD, "").strip()
 
     @property
-    def english_source(self) -> str:
-        return self.fields.get(SOURCE_FIELD, "").strip()
+    def english_source(self) -> EnglishSource | None:
+        """Which English edition and text the translation was made from (None: not recorded,
+        or recorded the old way, by commit)."""
+        return EnglishSource.parse(self.fields.get(SOURCE_FIELD, ""))
 
     def text(self) -> str:
         """The translated text as running prose (for readability and the safety checks)."""
@@ -160,20 +189,32 @@ def spanish_date(moment: datetime) -> str:
     return f"{moment.day} de {MONTHS_ES[moment.month - 1]} de {moment.year}"
 
 
-def status_line(catalogue: Catalogue) -> str:
-    """The translation status a Spanish page shows: when, from which English, reviewed or not."""
+def out_of_date(catalogue: Catalogue, english_text: str) -> bool:
+    """Whether the English changed since the translation was made (or it does not say from
+    which English it was made)."""
+    source = catalogue.english_source
+    return source is None or source.text != text_fingerprint(english_text)
+
+
+def status_line(catalogue: Catalogue, english_text: str) -> str:
+    """The translation status a Spanish page shows: when, from which English edition, whether
+    the English has changed since, reviewed or not."""
     when = (
         f"Traducido el {spanish_date(catalogue.revision_date)}"
         if catalogue.revision_date and catalogue.revision_date.year > 1970
         else "Traducción sin fecha"
     )
     source = catalogue.english_source
-    commit = source.partition("@")[2].strip() if "@" in source else ""
-    edition = f" de la versión en inglés del commit {commit}" if commit else " del inglés"
+    edition = f" de la edición {source.edition} en inglés" if source else " del inglés"
+    stale = (
+        " El texto en inglés cambió después: puede haber partes en inglés o sin actualizar."
+        if out_of_date(catalogue, english_text)
+        else ""
+    )
     review = (
         f"Revisión clínica: {catalogue.reviewer}." if catalogue.reviewer else f"{REVIEW_PENDING}."
     )
-    return f"{when}{edition}. {review[0].upper()}{review[1:]}"
+    return f"{when}{edition}.{stale} {review[0].upper()}{review[1:]}"
 
 
 def page_status(root: Path, docname: str) -> str:
@@ -183,4 +224,7 @@ def page_status(root: Path, docname: str) -> str:
     if not found:
         return ""
     po = catalogue_path(root, *found)
-    return status_line(read_catalogue(po)) if po.exists() else ""
+    if not po.exists():
+        return ""
+    english = (root / f"{found[0]}.md").read_text(encoding="utf-8")
+    return status_line(read_catalogue(po), english)

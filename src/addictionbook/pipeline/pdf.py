@@ -32,6 +32,7 @@ from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
 from ..problems import Problem, ProblemsFound
 from ..settings import Settings
 from ..sphinx_ext.pdf import ASSETS, LICENCE
+from ..sphinx_ext.translations import FIGURE_FORMAT
 
 STYLESHEET = ASSETS / "addictionbook-print.css"
 #: Shown on the title page; the book's own subtitle.
@@ -64,7 +65,6 @@ class Book:
 
 
 def book_info(sources: Sources, settings: Settings) -> Book:
-    from importlib.metadata import version
 
     config = sources.config
     sphinx = config.get("sphinx", {}).get("config", {})
@@ -72,7 +72,7 @@ def book_info(sources: Sources, settings: Settings) -> Book:
     return Book(
         title=config["title"],
         author=config.get("author", ""),
-        edition=version("addictionbook"),
+        edition=sources.edition,
         language=sphinx.get("language", "en"),
         site_url=sphinx.get("site_url", "").rstrip("/") + "/",
         date=time.strftime("%Y-%m-%d", time.gmtime(epoch)),
@@ -137,7 +137,21 @@ def load_article(singlehtml: Path, root_doc: str = "book/index") -> BeautifulSou
         found = english_docname(docname)
         if found:
             section["lang"] = found[1]
+            _figure_word(section, found[1])
     return article
+
+
+def _figure_word(section: Tag, language: str) -> None:
+    """ "Figura 1", not "Fig. 1", in a translated handout's section: the singlehtml book is one
+    English page, so Sphinx wrote the English word (``sphinx_ext/translations.py`` does the
+    same for the site's and the EPUB's pages)."""
+    word = FIGURE_FORMAT.get(language)
+    if not word:
+        return
+    for span in section.select("span.caption-number"):
+        number = re.search(r"\d+(?:\.\d+)*", span.get_text())
+        if number:
+            span.string = word % number.group(0) + " "
 
 
 def _documents(article: Tag) -> dict[str, Tag]:

@@ -5,15 +5,16 @@ book (one ``.pot`` per page: ``gettext_compact: false``), then sphinx-intl updat
 ``locales/<language>/LC_MESSAGES/<handout>.po`` for every client handout that has a translated
 page. sphinx-intl marks the entries whose English changed ``fuzzy`` and adds new ones
 untranslated; ``make check`` then names each until a translator has dealt with it. The header
-comment's ``English-Source`` line is set to the English file's last commit, so the Spanish
-page says which English it was made from (see ``addictionbook.content.translations``).
+comment's ``English-Source`` line records the English page, the book's edition and a
+fingerprint of the English text (never a working-tree state such as "uncommitted edits"), so
+the Spanish page says which English it was made from, and the build knows when the English
+has changed since (see ``addictionbook.content.translations``).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,21 +25,6 @@ from ..settings import Settings
 from .job import Job
 from .report import Reporter
 from .sphinx_run import run_jupyter_book
-
-
-def english_commit(root: Path, english: Path) -> str:
-    """The short commit that last changed ``english`` (marked when it has uncommitted edits)."""
-    rel = english.relative_to(root).as_posix()
-    log = subprocess.run(
-        ["git", "-C", str(root), "log", "-1", "--format=%h", "--", rel],
-        capture_output=True,
-        text=True,
-    )
-    commit = log.stdout.strip() or "uncommitted"
-    dirty = subprocess.run(
-        ["git", "-C", str(root), "diff", "--quiet", "HEAD", "--", rel], capture_output=True
-    )
-    return f"{commit} + uncommitted edits" if dirty.returncode == 1 else commit
 
 
 def set_header_fields(po: Path, fields: dict[str, str]) -> None:
@@ -89,8 +75,12 @@ def update_catalogues(sources: Sources, settings: Settings, out: Path) -> list[P
         shutil.copyfile(pot, pots / pot.name)
         update(str(root / tr.LOCALES), str(pots), (language,), jobs=1)
         po = tr.catalogue_path(root, english_doc, language)
-        commit = english_commit(root, root / f"{english_doc}.md")
-        fields = {tr.SOURCE_FIELD: f"{english_doc}.md @ {commit}"}
+        english = tr.EnglishSource(
+            f"{english_doc}.md",
+            sources.edition,
+            tr.text_fingerprint(sources.text(f"{english_doc}.md")),
+        )
+        fields = {tr.SOURCE_FIELD: str(english)}
         if tr.REVIEW_FIELD not in tr.read_catalogue(po).fields:
             fields[tr.REVIEW_FIELD] = ""
         set_header_fields(po, fields)

@@ -200,6 +200,39 @@ def page_language(app: Sphinx, pagename, templatename, context, doctree) -> None
         context["metatags"] = _translate_meta(context["metatags"], translated)
 
 
+#: How a translated page numbers its figures ("Figura 1"), by language.
+FIGURE_FORMAT = {"es": "Figura %s"}
+
+
+def number_figures_per_page(app: Sphinx, env) -> list[str]:
+    """A translated handout numbers its own figures from 1 ("Figura 1"), not on from the
+    English handouts' shared counter ("Fig. 2" under a Spanish title). Runs after Sphinx has
+    numbered the figures (its collector's ``env-get-updated``)."""
+    if not upstream.applies("translated-figure-numbers"):
+        return []
+    for docname, kinds in env.toc_fignumbers.items():
+        if english_docname(docname) and "figure" in kinds:
+            ordered = sorted(kinds["figure"].items(), key=lambda item: item[1])
+            kinds["figure"] = {ident: (n,) for n, (ident, _) in enumerate(ordered, 1)}
+    return []
+
+
+def figure_word_of_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Before Sphinx writes a page, set the figure numbers' word to the page's language
+    ("Figura 1" on a Spanish handout, "Fig. 1" elsewhere): the HTML writer reads
+    ``numfig_format`` as it writes each page, and pages are written one by one after this
+    event. (The singlehtml book the PDFs come from is one page: ``pipeline/pdf.py`` says
+    "Figura" in the Spanish sections.)"""
+    formats = app.config.numfig_format
+    english = getattr(app, "addictionbook_numfig_format", None)
+    if english is None:
+        english = app.addictionbook_numfig_format = dict(formats)  # type: ignore[attr-defined]
+    found = english_docname(docname)
+    formats.update(english)
+    if found and found[1] in FIGURE_FORMAT and upstream.applies("translated-figure-numbers"):
+        formats["figure"] = FIGURE_FORMAT[found[1]]
+
+
 def _translate_meta(metatags: str, translated: dict[str, str]) -> str:
     def swap(match: re.Match[str]) -> str:
         english = html.unescape(match.group(2))
@@ -217,4 +250,7 @@ def setup(app: Sphinx) -> None:
     # After the download links (priority 500), so "En español" comes first under the title.
     app.connect("doctree-resolved", add_language_links, priority=600)
     app.connect("doctree-resolved", mark_links_to_translations)
+    # After Sphinx's own numbering of the figures (its collector, priority 500).
+    app.connect("env-get-updated", number_figures_per_page, priority=800)
+    app.connect("doctree-resolved", figure_word_of_page, priority=900)
     app.connect("html-page-context", page_language)

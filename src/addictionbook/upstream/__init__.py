@@ -394,6 +394,22 @@ WORKAROUNDS: dict[str, Workaround] = {
             where="sphinx_ext/translations.py",
         ),
         Workaround(
+            name="translated-figure-numbers",
+            package="sphinx",
+            verified="7.4.7",
+            applies_to=">=7.4,<7.5",
+            upstream="https://github.com/sphinx-doc/sphinx/issues/366"
+            " (no per-document language: one numfig_format and one figure counter per part)",
+            relies_on=(
+                "sphinx.writers.html5.HTML5Translator.add_fignumber",
+                "sphinx.environment.collectors.toctree.TocTreeCollector.assign_figure_numbers",
+            ),
+            source_sha256="662574226dde04a23c5a09818a1ac75633ab9fa3e1777e4d5338b9559da61526",
+            gain='a Spanish handout says "Figura 1" for its own figure (it said "Fig. 2", '
+            "numbered on from the English handouts)",
+            where="sphinx_ext/translations.py",
+        ),
+        Workaround(
             name="weasyprint-margin-artifacts",
             package="weasyprint",
             verified="70.0",
