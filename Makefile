@@ -18,7 +18,7 @@ AB    := $(VENV)/bin/addictionbook
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps book html pdf handouts epub figures translations serve test test-fast check linkcheck new-chapter bench clean lock
+.PHONY: help venv sysdeps sysdeps-test book html pdf handouts epub figures translations serve test test-fast check linkcheck new-chapter bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,7 +35,12 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 
-sysdeps: $(STAMP) ## Install the Debian packages the PDF, browser and EPUB tests need (as root) or print the apt-get line
+sysdeps: $(STAMP) ## Install the Debian packages the PDFs need (as root) or print the apt-get line
+	$(AB) sysdeps pdf
+
+# The tests also drive a browser (chromium) and validate the EPUB (epubcheck): installed for
+# make test only, so a machine that only builds the book does not get them.
+sysdeps-test: $(STAMP) ## Install the Debian packages the PDFs and the tests need (chromium, epubcheck)
 	$(AB) sysdeps pdf browser epub
 
 # The site is built last: it carries (and links) the PDFs and EPUB that exist when it is built.
@@ -63,7 +68,7 @@ translations: $(STAMP) ## Refresh the Spanish handouts' catalogues (locales/es/L
 serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
 	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)
 
-test: sysdeps ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
+test: sysdeps-test ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 # test: one test at a time to whichever worker is free, in the suite's order (tests/conftest.py

@@ -65,7 +65,7 @@ LIGHT = 0.75
 pytestmark = pytest.mark.build
 
 if not Path(CHROMIUM).exists():
-    message = f"Chromium is not installed at {CHROMIUM}: run `make sysdeps` (Debian: chromium)"
+    message = f"Chromium is not installed at {CHROMIUM}: run `make sysdeps-test` (Debian: chromium)"
     if os.environ.get("CI"):
         raise RuntimeError(message)
     pytest.skip(message, allow_module_level=True)
