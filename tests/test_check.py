@@ -705,3 +705,23 @@ def test_a_figure_cell_copies_the_registrys_caption_and_alt_text(book: Path) -> 
     found = [f for f in findings(book) if "registry" in str(f)]
     assert len(found) == 1 and "the caption of fig-three-systems differs" in str(found[0])
     assert found[0].line == line_of(book, "book/chapter.md", "{code-cell}")
+
+
+@pytest.mark.parametrize(("line", "said"), [("", ""), ("page_limit: two\n", "'two'")])
+def test_a_handout_without_a_page_limit(book: Path, line: str, said: str) -> None:
+    """Every page under book/handouts/ says how many pages it may have in print."""
+    (book / "book" / "handouts").mkdir()
+    text = (book / "book" / "handout.md").read_text(encoding="utf-8")
+    (book / "book" / "handouts" / "guide.md").write_text(
+        text.replace("audience: client\n", f"audience: clinician\n{line}"), encoding="utf-8"
+    )
+    edit(
+        book,
+        "_toc.yml",
+        "      - file: book/handout\n",
+        "      - file: book/handout\n      - file: book/handouts/guide\n",
+    )
+    found = [f for f in lint.run(Sources(book)) if "page limit" in str(f)]
+    assert len(found) == 1 and found[0].path == "book/handouts/guide.md"
+    assert "a handout without its page limit" in str(found[0]) and said in str(found[0])
+    assert "page_limit: 2" in found[0].hint

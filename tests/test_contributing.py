@@ -419,6 +419,7 @@ FINDING_PHRASES = {
         "no catalogue",
     ],
     "check_vignettes": ["label the vignette as fiction"],
+    "check_handout_page_limits": ["a handout without its page limit"],
     "check_figures_used": ["is registered", "no chapter shows it"],
     "check_figure_texts": ["differs from the registry's"],
     "check_tracked_files": ["must not be in the repository"],

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from addictionbook.content import translations
 from addictionbook.content.frontmatter import split_front_matter
-from addictionbook.content.sources import HANDOUT_PREFIX, Sources
+from addictionbook.content.sources import HANDOUT_PREFIX, Sources, english_docname
 from addictionbook.settings import SettingError, Settings
 
 from .conftest import ROOT, run_build
@@ -99,11 +99,38 @@ def pdf_dir(book_pdf: Path) -> Path:
     return book_pdf.parent
 
 
-def test_every_handout_page_has_a_pdf_of_at_most_two_pages(pdf_dir: Path) -> None:
+def test_every_handout_page_has_a_pdf_within_its_page_limit(pdf_dir: Path) -> None:
+    """One or two pages each, as each handout's front matter says (page_limit)."""
     assert HANDOUTS, "no handout pages under book/handouts/"
-    for name in HANDOUTS:
+    for docname in BOOK.printed_handouts:
+        english = (english_docname(docname) or (docname, "en"))[0]
+        limit = front_matter(english)["page_limit"]
+        assert limit in (1, 2), f"{english}: page_limit {limit}"
+        name = docname.removeprefix(HANDOUT_PREFIX)
         pages = len(PdfReader(pdf_dir / "handouts" / f"{name}.pdf").pages)
-        assert 1 <= pages <= 2, f"{name}.pdf has {pages} pages"
+        assert 1 <= pages <= limit, f"{name}.pdf has {pages} pages, its limit {limit}"
+
+
+def test_a_handout_that_outgrows_its_page_limit_is_not_published(
+    book_copy_with_pdfs: Path,
+) -> None:
+    """A dozen paragraphs added to a two-page client handout: make pdf fails, naming the
+    handout, its page count and its limit; the last good PDFs stay."""
+    book = book_copy_with_pdfs
+    out = book / "_build"
+    before = {p: p.read_bytes() for p in (out / "pdf").rglob("*.pdf")}
+    handout = book / "book" / "handouts" / "drug-free-is-a-start.md"
+    paragraph = "Talk with someone you trust about the day you had and the day ahead. " * 6
+    with handout.open("a", encoding="utf-8") as handle:
+        handle.write("".join(f"\n{paragraph}\n" for _ in range(12)))
+    result = run_build("pdf", book, out)
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert re.search(
+        r"book/handouts/drug-free-is-a-start\.md: drug-free-is-a-start\.pdf is \d pages; its "
+        r"limit is 2 \(page_limit: in the handout's front matter\)",
+        result.stderr,
+    ), result.stderr[-2000:]
+    assert {p: p.read_bytes() for p in (out / "pdf").rglob("*.pdf")} == before
 
 
 def test_clinician_guides_fit_on_one_page(pdf_dir: Path) -> None:

@@ -317,11 +317,14 @@ def handout_document(
     )
 
 
-def write_pdf(html: str, base: Path, target: Path, source: str = "") -> Path:
+def write_pdf(
+    html: str, base: Path, target: Path, source: str = "", page_limit: int | None = None
+) -> Path:
     """Lay out ``html`` (its relative links resolved against ``base``) with the print
     stylesheet and write a tagged PDF/UA-1 to ``target``; :class:`ProblemsFound` names
-    ``source`` (the page it was made from) for each error WeasyPrint reports."""
-    from weasyprint import CSS, HTML
+    ``source`` (the page it was made from) for each error WeasyPrint reports, and when the
+    layout has more pages than ``page_limit`` (then nothing is written)."""
+    from weasyprint import CSS, DEFAULT_OPTIONS, HTML
 
     from ..upstream.weasyprint import patch_weasyprint_tagging
 
@@ -332,14 +335,29 @@ def write_pdf(html: str, base: Path, target: Path, source: str = "") -> Path:
     errors = _Errors()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(errors)
+    options = {
+        **DEFAULT_OPTIONS,
+        "stylesheets": [CSS(filename=str(STYLESHEET))],
+        "pdf_variant": "pdf/ua-1",
+        # The same input gives the same bytes (no random file identifier).
+        "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
+    }
     try:
-        HTML(string=html, base_url=f"{base.resolve()}/").write_pdf(
-            target,
-            stylesheets=[CSS(filename=str(STYLESHEET))],
-            pdf_variant="pdf/ua-1",
-            # The same input gives the same bytes (no random file identifier).
-            pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
-        )
+        document = HTML(string=html, base_url=f"{base.resolve()}/").render(**options)
+        if page_limit is not None and len(document.pages) > page_limit:
+            raise ProblemsFound(
+                [
+                    Problem(
+                        source or target.name,
+                        0,
+                        f"{target.name} is {len(document.pages)} pages; its limit is "
+                        f"{page_limit} (page_limit: in the handout's front matter)",
+                        "shorten the handout (or, if it is meant to be longer, raise its "
+                        "page_limit); the last good PDFs were kept",
+                    )
+                ]
+            )
+        document.write_pdf(target, **{k: options[k] for k in DEFAULT_OPTIONS})
     finally:
         logger.removeHandler(errors)
     if errors.messages:
@@ -393,6 +411,17 @@ def images_without_alt(article: Tag, root_doc: str = "book/index") -> list[Probl
     return found
 
 
+#: The front-matter key of a handout's page limit, and the limit when a handout sets none.
+PAGE_LIMIT_KEY, DEFAULT_PAGE_LIMIT = "page_limit", 2
+
+
+def page_limit(sources: Sources, docname: str) -> int:
+    """How many pages the handout ``docname`` may have in print (its front matter's
+    ``page_limit``; its translations share the English page's)."""
+    value = sources.front(docname).get(PAGE_LIMIT_KEY, DEFAULT_PAGE_LIMIT)
+    return value if isinstance(value, int) and value > 0 else DEFAULT_PAGE_LIMIT
+
+
 def make_pdfs(
     sources: Sources, settings: Settings, singlehtml: Path, target: Path, progress=None
 ) -> list[Path]:
@@ -428,7 +457,8 @@ def make_pdfs(
             if found
             else f"{docname}.md"
         )
-        made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf", source))
+        limit = page_limit(sources, english)
+        made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf", source, limit))
         if progress:
             progress(len(made), total)
     return made

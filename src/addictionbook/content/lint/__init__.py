@@ -39,6 +39,7 @@ CHECKS = (
     readability.check_readability,
     translations.check_translations,
     structure.check_vignettes,
+    structure.check_handout_page_limits,
     structure.check_figures_used,
     structure.check_figure_texts,
     structure.check_tracked_files,

@@ -171,6 +171,25 @@ def check_citations(sources: Sources) -> Iterator[Problem]:
                     )
 
 
+def check_handout_page_limits(sources: Sources) -> Iterator[Problem]:
+    """Every handout says in its front matter how many pages it may have in print
+    (``page_limit: 2``): the PDF step refuses a handout that outgrows it."""
+    for docname in sources.handouts:
+        page = sources.pages.get(docname)
+        if page is None:
+            continue
+        limit = page.front.get("page_limit")
+        if not (isinstance(limit, int) and not isinstance(limit, bool) and limit >= 1):
+            yield Problem(
+                page.rel,
+                page.front_line or 1,
+                "a handout without its page limit"
+                + ("" if limit is None else f" ({limit!r} is not a number of pages)"),
+                "add 'page_limit: 2' (or 1) to its front matter: the pages it may have in "
+                "print, which the PDF step enforces",
+            )
+
+
 def check_vignettes(sources: Sources) -> Iterator[Problem]:
     """Case vignettes say they are fictional composites."""
     for page in sources.pages.values():
