@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from addictionbook.content import lint as check
+from addictionbook.content import lint
 from addictionbook.content.scaffold import new_chapter, slugify
+from addictionbook.content.sources import Sources
 
 from .conftest import ROOT, build_ok
 
@@ -32,7 +33,7 @@ def test_scaffolded_chapter_is_listed_checked_and_builds(book_copy: Path) -> Non
     original_toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert original_toc.splitlines()[0] in (book / "_toc.yml").read_text(encoding="utf-8")
 
-    assert check.run(book) == []
+    assert lint.run(Sources(book)) == []
     build_ok("html", book)
     html = (book / "_build" / "html" / "book" / "shame-and-repair.html").read_text(encoding="utf-8")
     assert "Shame and repair" in html and "Learning objectives" in html

@@ -122,6 +122,6 @@ def test_an_edit_under_a_running_preview_is_served(preview: Preview) -> None:
         handle.write("\nSee {numref}`fig-no-such-figure`.\n")
     wait_for(lambda: "FAILED" in preview.log.read_text(), 180, "failure report", preview.proc)
     report = preview.log.read_text()
-    assert re.search(r"book/glossary\.md:\d+: WARNING: undefined label", report), report[-2000:]
+    assert re.search(r"book/glossary\.md:\d+: undefined label", report), report[-2000:]
     assert "Traceback" not in report
     assert b"written while the preview runs" in preview.page("book/glossary.html")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -406,3 +408,53 @@ def test_the_spanish_worksheet_numbers_its_figure_in_spanish_from_1(site: Path) 
     assert numbers == ["Figura 1"], numbers
     english = page(site, "book/handouts/peeling-the-layers")
     assert [s.get_text().strip() for s in english.select("span.caption-number")] == ["Fig. 1"]
+
+
+def test_the_documented_translation_workflow_runs_end_to_end(book_copy: Path) -> None:
+    """A contributor changes an English sentence of a client handout (not committed), then
+    follows CONTRIBUTING: make html, make translations, make html. Every step passes (the
+    gettext builder no longer breaks the site's environment, nor the site its); the catalogue
+    records the English edition and text, never a working-tree state; and the Spanish page
+    says, in Spanish and where the English shows through, that the text is not translated yet,
+    with the English words marked as English."""
+    book = book_copy
+    english = book / "book" / "handouts" / f"{NAME}.md"
+    changed = "A new sentence about calling a friend before the hard hour of the day."
+    text = english.read_text(encoding="utf-8")
+    english.write_text(text.replace("\n## ", f"\n{changed}\n\n## ", 1), encoding="utf-8")
+    steps = [
+        ["build", "html"],
+        ["translations", "--out", str(book / "_build")],
+        ["build", "html"],
+        ["translations", "--out", str(book / "_build")],
+    ]
+    for step in steps:
+        result = subprocess.run(
+            [sys.executable, "-m", "addictionbook.cli", *step, "--root", str(book)],
+            capture_output=True,
+            text=True,
+        )
+        said = result.stdout + result.stderr
+        assert result.returncode == 0, said[-3000:]
+        assert "incompatible" not in said and "Traceback" not in said, said[-3000:]
+    catalogue = translations.read_catalogue(book / PO)
+    assert str(catalogue.english_source) == (
+        f"book/handouts/{NAME}.md, edition 0.1.0, "
+        f"text {translations.text_fingerprint(english.read_text(encoding='utf-8'))}"
+    )
+    assert "uncommitted" not in (book / PO).read_text(encoding="utf-8")
+    assert any(e.msgid == changed and not e.msgstr for e in catalogue.entries)
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "addictionbook.cli", "build", "html", "--root", str(book)],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+    spanish = page(book / "_build" / "html", translated_docname(f"book/handouts/{NAME}"))
+    (note,) = spanish.select(".untranslated-note")
+    assert note.get_text().strip() == "Texto en inglés, aún sin traducir:"
+    words = note.find_next_sibling()
+    assert words.get("lang") == "en" and words.get_text().strip() == changed
+    status = spanish.select_one("p.translation-status").get_text()
+    assert "El texto en inglés cambió después" in status

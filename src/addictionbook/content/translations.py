@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .frontmatter import split_front_matter
 from .sources import HANDOUT_PREFIX, LANGUAGES, english_docname
 
 #: Where the catalogues live, relative to the book's root (Sphinx's default ``locale_dirs``).
@@ -100,8 +101,9 @@ def spanish_source(english_text: str, english_doc: str, language: str = "es") ->
 
 def text_fingerprint(text: str) -> str:
     """A short fingerprint of an English page's text (SHA-256, 12 hex digits): what a
-    translation was made from, whatever git says about the working tree."""
-    normalized = text.replace("\r\n", "\n")
+    translation was made from, whatever git says about the working tree. The front matter is
+    left out (a page limit or a review record is not text a translator translates)."""
+    normalized = split_front_matter(text.replace("\r\n", "\n"))[1]
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:12]
 
 
@@ -190,10 +192,13 @@ def spanish_date(moment: datetime) -> str:
 
 
 def out_of_date(catalogue: Catalogue, english_text: str) -> bool:
-    """Whether the English changed since the translation was made (or it does not say from
-    which English it was made)."""
+    """Whether the translation is behind the English: the English changed since the catalogue
+    was last brought up to it (or it does not say from which English it was made), or the
+    catalogue has entries not translated yet (new or changed English: empty or fuzzy)."""
     source = catalogue.english_source
-    return source is None or source.text != text_fingerprint(english_text)
+    if source is None or source.text != text_fingerprint(english_text):
+        return True
+    return any(entry.fuzzy or not entry.msgstr.strip() for entry in catalogue.entries)
 
 
 def status_line(catalogue: Catalogue, english_text: str) -> str:

@@ -11,6 +11,19 @@ from ..settings import Settings
 from .report import Reporter
 
 
+def share_notebook_cache(work: Path, shared_work: Path) -> None:
+    """Let the work area ``work`` use ``shared_work``'s notebook cache (a link), so that a
+    notebook executed by one build is not executed again by the other; each keeps its own
+    Sphinx environment (the preview's, the translations' gettext run)."""
+    shared = shared_work / "_build" / ".jupyter_cache"
+    link = work / "_build" / ".jupyter_cache"
+    if link.is_symlink() or link.exists():
+        return
+    shared.mkdir(parents=True, exist_ok=True)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(shared, target_is_directory=True)
+
+
 @dataclass
 class Job:
     sources: Sources
@@ -18,6 +31,9 @@ class Job:
     out: Path  # the output folder (``_build``): published targets, logs, the work area
     target: str  # html, pdf or epub
     reporter: Reporter
+    #: The work area's name in ``out``: the book's builds share ``.work``; a builder whose
+    #: environment Sphinx cannot share with them (gettext) has one of its own.
+    work_name: str = ".work"
 
     @property
     def root(self) -> Path:
@@ -26,7 +42,7 @@ class Job:
     @property
     def work(self) -> Path:
         """Jupyter Book's ``--path-output``: Sphinx's environment and the notebook cache."""
-        return self.out / ".work"
+        return self.out / self.work_name
 
     def shown(self, path: Path) -> str:
         """``path`` relative to the book when inside it (as problems name files)."""

@@ -4,7 +4,7 @@ or the new one, never a mix and never missing.
 
 - :func:`one_build_at_a_time`: builds into the same output folder share Sphinx's environment
   and the notebook cache (``.work``), so a second build waits for the first, saying so (an
-  exclusive ``flock`` on ``<out>/.build.lock``, released by the kernel if a build dies).
+  exclusive ``flock`` on ``<out>/.work/build.lock``, released by the kernel if a build dies).
 - :func:`publish_dir`: the new folder is made beside the old one and the two are exchanged by
   ``renameat2(RENAME_EXCHANGE)`` (Linux 3.15+, glibc 2.28+), one atomic step; where the file
   system cannot exchange, a rename replaces the old folder (the name is briefly absent, never
@@ -113,10 +113,10 @@ def publish_file(built: Path, target: Path) -> None:
 
 @contextlib.contextmanager
 def one_build_at_a_time(out: Path, what: str, say) -> Iterator[None]:
-    """Hold ``<out>/.build.lock`` for the block; if another build holds it, ``say`` so and
+    """Hold ``<out>/.work/build.lock`` for the block; if another build holds it, ``say`` so and
     wait for it. ``what``: this build, as the other one's message names it."""
-    out.mkdir(parents=True, exist_ok=True)
-    lock = out / ".build.lock"
+    lock = out / ".work" / "build.lock"  # with the environment and cache it protects
+    lock.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:

@@ -22,22 +22,12 @@ from functools import partial
 from pathlib import Path
 
 from ..settings import Settings
+from .job import share_notebook_cache
 
 #: What the preview watches, relative to the book's folder (the helper package: by its path).
 WATCHED = ("book", "_config.yml", "_toc.yml", "_static", "_templates", "figures")
 #: Editor swap and backup files, caches: never a reason to rebuild.
 IGNORED = (r"(^|/)(\.#|#)[^/]*$", r"(~|\.swp|\.swx|\.tmp)$", r"/__pycache__/", r"/\.")
-
-
-def share_notebook_cache(out: Path, build_dir: Path) -> None:
-    """Point the preview's notebook cache at ``make html``'s (``<build_dir>/.work/...``)."""
-    shared = build_dir / ".work" / "_build" / ".jupyter_cache"
-    link = out / ".work" / "_build" / ".jupyter_cache"
-    if link.is_symlink() or link.exists():
-        return
-    shared.mkdir(parents=True, exist_ok=True)
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(shared, target_is_directory=True)
 
 
 def rebuild(root: Path, out: Path, settings: Settings, changed_paths: Sequence[Path] = ()) -> int:
@@ -104,7 +94,7 @@ def serve(root: Path, build_dir: Path, out: Path, host: str, port: int, settings
     import uvicorn
 
     settings = settings.but(downloads=build_dir)
-    share_notebook_cache(out, build_dir)
+    share_notebook_cache(out / ".work", build_dir / ".work")
     rebuild(root, out, settings)
     if not (out / "html" / "index.html").exists():
         placeholder(out / "html")

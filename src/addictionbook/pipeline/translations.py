@@ -22,7 +22,8 @@ from ..content import translations as tr
 from ..content.sources import Sources
 from ..problems import Problem, ProblemsFound
 from ..settings import Settings
-from .job import Job
+from .job import Job, share_notebook_cache
+from .publish import one_build_at_a_time
 from .report import Reporter
 from .sphinx_run import run_jupyter_book
 
@@ -49,9 +50,14 @@ def update_catalogues(sources: Sources, settings: Settings, out: Path) -> list[P
 
     root = sources.root
     reporter = Reporter(out / "logs" / "translations.log", verbose=True)
-    job = Job(sources, settings, out, "gettext", reporter)
+    # Sphinx's gettext builder cannot share the site's environment ("This environment is
+    # incompatible with the selected builder"): it runs in a work area of its own, sharing
+    # only the notebook cache, so make translations and make html never break each other.
+    job = Job(sources, settings, out, "gettext", reporter, work_name=".work-gettext")
+    share_notebook_cache(job.work, out / ".work")
     try:
-        run_jupyter_book(job, "gettext")
+        with one_build_at_a_time(out, "make translations", reporter.stream.write):
+            run_jupyter_book(job, "gettext")
     finally:
         reporter.close()
     built = job.work / "_build" / "gettext"

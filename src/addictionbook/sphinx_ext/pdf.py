@@ -30,7 +30,8 @@ def configure_pdfs(app: Sphinx, config) -> None:
     from importlib.metadata import version
 
     settings(app)
-    if not config.release:
-        config.release = config.version = version("addictionbook")
+    if not config.release:  # the edition: _config.yml's release (content/sources.py)
+        config.release = version("addictionbook")
+    config.version = config.version or config.release  # the EPUB's package needs one
     # Jupyter Book passes the book's title as html_title (``project`` keeps Sphinx's default).
     config.project = config.html_title or config.project

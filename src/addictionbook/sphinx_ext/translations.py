@@ -105,6 +105,31 @@ class TranslateHandout(Locale):
         sphinx.locale.translators.pop(("general", domain), None)  # never a stale catalogue
         super().apply(**kwargs)
         mark_title_language(self.document, found[1])
+        mark_untranslated(self.document, found[1])
+
+
+#: What a translated page says where its catalogue has no translation (yet) and the English
+#: shows through: new or changed English text, or a fuzzy entry.
+UNTRANSLATED_NOTE = {"es": "Texto en inglés, aún sin traducir:"}
+#: The nodes whose text a reader reads as a paragraph, a heading or a caption.
+READ_AS_TEXT = (nodes.paragraph, nodes.title, nodes.caption, nodes.term, nodes.rubric)
+
+
+def mark_untranslated(doctree: nodes.document, language: str) -> None:
+    """Where the catalogue has no translation for a paragraph (the English changed after the
+    translation, or the entry is fuzzy), the English words are marked as English (read aloud
+    in English: WCAG 3.1.2) and preceded by a note, in the page's language, that says so: a
+    client is never handed a Spanish page with an English sentence in it unannounced."""
+    from sphinx.util.nodes import extract_messages
+
+    for node, _ in list(extract_messages(doctree)):
+        if node.get("translated", True) or not isinstance(node, READ_AS_TEXT):
+            continue
+        english = nodes.inline("", "", *node.children, classes=["language-en"])
+        note = nodes.inline("", UNTRANSLATED_NOTE[language] + " ", classes=["untranslated-note"])
+        node.children = []
+        node += [note, english]
+        node["classes"].append("untranslated")
 
 
 def mark_title_language(doctree: nodes.document, language: str) -> None:
