@@ -35,19 +35,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from requirements.lock (safe to re-run)
 
-sysdeps: $(STAMP) ## Install the Debian packages the PDFs need (as root) or print the apt-get line
-	$(AB) sysdeps pdf
+sysdeps: $(STAMP) ## Install the Debian packages the builds need (as root) or print the apt-get line
+	$(AB) sysdeps build pdf
 
 # The tests also drive a browser (chromium) and validate the EPUB (epubcheck): installed for
 # make test only, so a machine that only builds the book does not get them.
 sysdeps-test: $(STAMP) ## Install the Debian packages the PDFs and the tests need (chromium, epubcheck)
-	$(AB) sysdeps pdf browser epub
+	$(AB) sysdeps build pdf browser epub
 
 # The site is built last: it carries (and links) the PDFs and EPUB that exist when it is built.
 book: pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked from the site)
 	@$(MAKE) --no-print-directory html
 
-html: $(STAMP) ## Build the website into $(BUILDDIR)/html
+html: sysdeps ## Build the website into $(BUILDDIR)/html
 	$(AB) build html --out $(BUILDDIR)
 
 pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf and handouts/*.pdf (PAPER=letter or a4)
@@ -55,17 +55,17 @@ pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf and handouts/*.pdf (PAPER=letter 
 
 handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/ (with the book PDF)
 
-# Building the EPUB needs no system package; checking it (make test) needs epubcheck.
-epub: $(STAMP) ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by epubcheck in make test)
+# Building the EPUB needs only the build's packages (gettext); checking it (make test) needs epubcheck.
+epub: sysdeps ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by epubcheck in make test)
 	$(AB) build epub --out $(BUILDDIR)
 
 figures: $(STAMP) ## Export every registered figure to figures/ (SVG, PDF, PNG)
 	$(AB) figures figures
 
-translations: $(STAMP) ## Refresh the Spanish handouts' catalogues (locales/es/LC_MESSAGES/*.po) from the English
+translations: sysdeps ## Refresh the Spanish handouts' catalogues (locales/es/LC_MESSAGES/*.po) from the English
 	$(AB) translations --out $(BUILDDIR)
 
-serve: $(STAMP) ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
+serve: sysdeps ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
 	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)
 
 test: sysdeps-test ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
@@ -77,7 +77,7 @@ test: sysdeps-test ## Run the whole test suite on JOBS workers (builds the book 
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
 	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
-check: $(STAMP) ## Fast static checks: code style and book sources
+check: sysdeps ## Fast static checks: code style and book sources
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
 	$(AB) check

@@ -16,7 +16,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from bs4 import BeautifulSoup
 
-from addictionbook.content import translations
+from addictionbook.content import lint, translations
 from addictionbook.content.lint import language, readability, rules, safety
 from addictionbook.content.lint import translations as lint_translations
 from addictionbook.content.lint.report import check_book
@@ -458,3 +458,17 @@ def test_the_documented_translation_workflow_runs_end_to_end(book_copy: Path) ->
     assert words.get("lang") == "en" and words.get_text().strip() == changed
     status = spanish.select_one("p.translation-status").get_text()
     assert "El texto en inglés cambió después" in status
+
+
+def test_a_catalogue_with_a_syntax_error_fails_check_and_names_its_line(book: Path) -> None:
+    """An unclosed quote inside the medication message's msgstr: babel reads it without a
+    word, and the Spanish page lost half a sentence. The catalogue is read strictly (GNU
+    gettext's msgfmt): make check, and every build's preflight, name the .po file and line."""
+    lines = (book / PO).read_text(encoding="utf-8").split("\n")
+    at = next(i for i, text in enumerate(lines) if text.startswith('msgstr "') and len(text) > 12)
+    lines[at] = lines[at][:-1]  # drop the closing quote
+    (book / PO).write_text("\n".join(lines), encoding="utf-8")
+    found = [p for p in lint.run(Sources(book)) if p.path == PO]
+    assert len(found) == 1, found
+    assert found[0].line == at + 1 and "not a well-formed PO file" in found[0].message
+    assert "double quotes" in found[0].hint

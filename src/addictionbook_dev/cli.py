@@ -87,9 +87,9 @@ def lighthouse(
 
 
 @click.command(context_settings=CONTEXT)
-@click.argument("groups", nargs=-1, type=click.Choice(["pdf", "browser", "epub", "bench"]))
+@click.argument("groups", nargs=-1, type=click.Choice(["build", "pdf", "browser", "epub", "bench"]))
 def sysdeps(groups: tuple[str, ...]) -> None:
-    """Install (as root) or name the Debian packages of GROUPS (default: pdf)."""
+    """Install (as root) or name the Debian packages of GROUPS (default: build pdf)."""
     from .sysdeps import ensure
 
-    sys.exit(ensure(list(groups) or ["pdf"]))
+    sys.exit(ensure(list(groups) or ["build", "pdf"]))

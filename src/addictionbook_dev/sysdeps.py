@@ -14,6 +14,8 @@ import subprocess
 import sys
 
 PACKAGES: dict[str, tuple[str, ...]] = {
+    # Every build: GNU gettext's msgfmt checks the translations' catalogues strictly.
+    "build": ("gettext",),
     # WeasyPrint's libraries (Pango with FreeType and HarfBuzz, fontconfig; harfbuzz-subset
     # keeps embedded fonts small), the fonts the PDFs use; poppler-utils reads PDFs in the tests.
     "pdf": (

@@ -321,11 +321,74 @@ def check_bibliographies(sources: Sources) -> list[Problem]:
 
 def run(sources: Sources, for_pdf: bool = False) -> list[Problem]:
     """What every build checks before Sphinx starts, and ``make check`` first: the table of
-    contents, unreadable, empty or binary sources, broken images, the bibliography, and for a
-    PDF the characters its fonts lack. Sorted by file and line."""
+    contents, unreadable, empty or binary sources, broken images, the bibliography, the
+    translations' catalogues, and for a PDF the characters its fonts lack. Sorted by file and
+    line."""
     problems = check_toc(sources) + check_sources(sources)
     if not problems:
-        problems += check_bibliographies(sources)
+        problems += check_bibliographies(sources) + check_catalogues(sources)
     if for_pdf and not problems:
         problems += check_glyphs(sources)
     return sorted(set(problems))
+
+
+# --- the translations' catalogues ---------------------------------------------------------
+
+#: msgfmt's report of a syntax error: ``FILE:LINE: message``.
+MSGFMT_ERROR = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.+)$", re.M)
+
+
+def check_catalogues(sources: Sources) -> list[Problem]:
+    """Every translation catalogue is a well-formed PO file, as GNU gettext's ``msgfmt
+    --check`` reads it (the reference implementation; babel and polib read an unclosed quote
+    without a word, and a client would get a Spanish page missing half a sentence)."""
+    import shutil
+    import subprocess
+
+    from .translations import catalogue_path
+
+    catalogues = [catalogue_path(sources.root, *found) for found in sources.translations.values()]
+    catalogues = [po for po in catalogues if po.is_file()]  # a missing one: the linter's
+    if not catalogues:
+        return []
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return [
+            Problem(
+                _rel(sources.root, po),
+                0,
+                "the catalogue cannot be checked: msgfmt (GNU gettext) is not installed",
+                "run make sysdeps (Debian package gettext)",
+            )
+            for po in catalogues
+        ]
+    problems = []
+    for po in catalogues:
+        result = subprocess.run(
+            [msgfmt, "--check", "--output-file=/dev/null", str(po)],
+            capture_output=True,
+            text=True,
+            env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},
+        )
+        if result.returncode == 0:
+            continue
+        found = [
+            m
+            for m in MSGFMT_ERROR.finditer(result.stderr)
+            if Path(m.group("file")).resolve() == po.resolve()
+        ]
+        for match in found or [None]:
+            line = int(match.group("line")) if match else 0
+            if match and match.group("message") == "end-of-line within string":
+                line -= 1  # msgfmt names the line after the one it read the string on
+            problems.append(
+                Problem(
+                    _rel(sources.root, po),
+                    line,
+                    f"the catalogue is not a well-formed PO file: "
+                    f"{match.group('message') if match else result.stderr.strip()}",
+                    "each line of a msgid or msgstr is one string in double quotes (a quote "
+                    'inside is written \\"); fix it in a PO editor or by hand, then build again',
+                )
+            )
+    return problems

@@ -97,7 +97,10 @@ def run_jupyter_book(job: Job, builder: str) -> None:
             "execute notebooks", f"{done}, {ran.get('kernels', 1)} at a time", ran["seconds"]
         )
     failed = problems.read(notebook_file)
-    found = failed + without_lost_figures(job, problems.read(found_file), failed)
+    found = failed + [
+        at_the_citation(job, p)
+        for p in without_lost_figures(job, problems.read(found_file), failed)
+    ]
     if proc.returncode == 0 and not found:
         return
     # Sphinx does not re-read a page whose warnings failed the build (nor one read without
@@ -145,3 +148,40 @@ def without_lost_figures(job: Job, found: list[Problem], failed: list[Problem]) 
         if not (match and match.group(1) in lost):
             kept.append(problem)
     return kept
+
+
+#: sphinxcontrib-bibtex's warning for a citation key the bibliography does not have.
+UNKNOWN_KEY = re.compile(r'^could not find bibtex key "([^"]+)"')
+
+
+def at_the_citation(job: Job, problem: Problem) -> Problem:
+    """A citation key the bibliography lacks, said at the key's own line (sphinxcontrib-bibtex
+    names the first line of the paragraph) with the closest key it has."""
+    match = UNKNOWN_KEY.match(problem.message)
+    if not match or not problem.path:
+        return problem
+    key = match.group(1)
+    line = problem.line
+    try:
+        lines = job.sources.text(problem.path).splitlines()
+        line = next(
+            (n for n in range(max(problem.line, 1), len(lines) + 1) if key in lines[n - 1]),
+            problem.line,
+        )
+    except (OSError, UnicodeDecodeError):
+        pass
+    return Problem(problem.path, line, problem.message, suggest_key(job.sources, key))
+
+
+def suggest_key(sources, key: str) -> str:
+    """What to do about an unknown citation key: the closest existing key, if one is close."""
+    import difflib
+
+    bibliographies = " or ".join(sources.bibliographies) or "the bibliography"
+    try:
+        close = difflib.get_close_matches(key, sorted(sources.bib_keys), n=1, cutoff=0.6)
+    except Exception:  # noqa: BLE001 - a bibliography preflight already named
+        close = []
+    if close:
+        return f"did you mean `{close[0]}`? (the keys are in {bibliographies})"
+    return f"check the spelling, or add the checked entry to {bibliographies}"

@@ -3,6 +3,7 @@ glossary terms, citation keys, vignette labels, figures shown, and what git trac
 
 from __future__ import annotations
 
+import difflib
 import re
 import subprocess
 from collections.abc import Iterator
@@ -163,11 +164,14 @@ def check_citations(sources: Sources) -> Iterator[Problem]:
             keys = re.sub(r"\{[^{}]*\}", "", role.content)
             for key in (k.strip() for k in keys.split(",")):
                 if key and key not in sources.bib_keys:
+                    close = difflib.get_close_matches(key, sorted(sources.bib_keys), n=1)
                     yield Problem(
                         page.rel,
                         role.line,
-                        f"the citation key '{key}' is not in "
-                        "book/references.bib; check the spelling or add the checked entry",
+                        f"the citation key '{key}' is not in book/references.bib",
+                        f"did you mean `{close[0]}`?"
+                        if close
+                        else "check the spelling or add the checked entry",
                     )
 
 
