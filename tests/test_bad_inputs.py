@@ -92,8 +92,24 @@ def hanging_cell(book: Path) -> str:
 
 PNG = "figures/fig-layered-model.png"
 
+
+def break_catalogue(book: Path) -> str:
+    """An unclosed quote in a Spanish catalogue's translation (babel reads it silently)."""
+    po = "locales/es/LC_MESSAGES/drug-free-is-a-start.po"
+    lines = (book / po).read_text(encoding="utf-8").split("\n")
+    at = next(i for i, text in enumerate(lines) if text.startswith('msgstr "') and len(text) > 12)
+    lines[at] = lines[at][:-1]
+    (book / po).write_text("\n".join(lines), encoding="utf-8")
+    return po
+
+
 #: Broken inputs caught before Sphinx (``content.preflight``): cheap, so tried on every target.
 PREFLIGHT_CASES = {
+    "bibliography with a syntax error": (
+        append("book/references.bib", "\n@article{broken-entry,\n  title = {An unclosed title,\n"),
+        "the bibliography cannot be read",
+    ),
+    "catalogue with an unclosed quote": (break_catalogue, "not a well-formed PO file"),
     "invalid UTF-8 in a chapter": (
         append_bytes("book/attunement.md", b"\nThe caf\xe9 where the group met.\n"),
         "is not UTF-8",
@@ -293,3 +309,44 @@ def test_a_fixed_build_passes_again_and_publishes(book_copy: Path, tmp_path: Pat
     result = run_build("html", book, book / "_build")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr
     assert "A new sentence." in (book / "_build" / "html" / "book" / "references.html").read_text()
+
+
+def test_a_hanging_cell_waits_out_its_time_limit_once(book_copy: Path) -> None:
+    """A cell that never returns is stopped by the notebook step at the time limit, reported
+    once with its file and line, and not run again by myst-nb (it waited twice: 248 s for a
+    120 s limit)."""
+    book = book_copy
+    hanging_cell(book)
+    page = book / "book" / "layered-model.md"
+    marker = book / "ran.txt"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "import time\ntime.sleep(300)",
+            f"import time\nopen({str(marker)!r}, 'a').write('ran\\n')\ntime.sleep(300)",
+        ),
+        encoding="utf-8",
+    )
+    result = run_build("html", book, book / "_build")
+    assert result.returncode == 1
+    assert marker.read_text() == "ran\n", "the hanging cell ran more than once"
+    named = [line for line in result.stderr.splitlines() if "time limit" in line]
+    assert len(named) == 1 and named[0].startswith("book/layered-model.md:"), result.stderr
+    assert "did not finish within the 3 s time limit" in named[0]
+
+
+def test_a_wrong_citation_key_is_named_at_its_line_with_the_closest_key(book_copy: Path) -> None:
+    book = book_copy
+    paragraph = (
+        "\nA paragraph whose first line has no citation,\nand whose second line has none,\n"
+        "but whose third line cites {cite:p}`siegel-1998`.\n"
+    )
+    append("book/references.md", paragraph)(book)
+    lines = (book / "book" / "references.md").read_text(encoding="utf-8").splitlines()
+    key_line = next(n for n, text in enumerate(lines, 1) if "siegel-1998" in text)
+    result = run_build("html", book, book / "_build")
+    assert result.returncode == 1
+    named = [line for line in result.stderr.splitlines() if "siegel-1998" in line]
+    assert named == [
+        f'book/references.md:{key_line}: could not find bibtex key "siegel-1998"; did you mean '
+        "`siegel-1999`? (the keys are in book/references.bib)"
+    ], result.stderr

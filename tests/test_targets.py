@@ -6,12 +6,14 @@ fixture, checked by test_site and test_pdf.)"""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from bs4 import BeautifulSoup
 
+from addictionbook.content.sources import Sources
 from addictionbook.settings import Settings
 
 from .conftest import ROOT, published, run_build, tree_digest
@@ -81,6 +83,9 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
         result = run_build(target, book, out, env=env)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr
         assert tree_digest(out / "html") == site, f"make {target} rewrote the site"
+        if target == "pdf":  # laying out the PDFs is a step of its own, with its count
+            total = 1 + len(Sources(book).printed_handouts)
+            assert re.search(rf"^  lay out PDFs +{total} PDFs +\d+\.\d s$", result.stdout, re.M)
     result = run_build("html", book, out, env=env)
     assert result.returncode == 0 and "nothing changed" not in result.stdout
     links = download_links(out / "html")
