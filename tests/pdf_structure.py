@@ -39,6 +39,8 @@ class Structure:
     #: Text-showing operations outside both the structure tree and artifacts.
     untagged_text: int = 0
     th_cells: int = 0
+    #: The /Scope of each header cell (``None``: none), in document order.
+    th_scopes: list[str | None] = field(default_factory=list)
     #: Link annotations to local files (``file:``): a path of the build machine.
     local_links: list[str] = field(default_factory=list)
     links: int = 0
@@ -220,6 +222,11 @@ def inspect(path: Path) -> Structure:
                 structure.figures.append(None if alt is None else str(alt))
             if tag == "TH":
                 structure.th_cells += 1
+                attributes = element.get("/A")
+                scope = (
+                    attributes.get("/Scope") if isinstance(attributes, pikepdf.Dictionary) else None
+                )
+                structure.th_scopes.append(None if scope is None else str(scope).lstrip("/"))
             if tag == "Link":
                 structure.links += 1
             for kid in items:

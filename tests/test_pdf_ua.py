@@ -222,3 +222,33 @@ def test_margin_boxes_become_artifacts_and_body_text_stays_tagged(tmp_path: Path
     assert [squash(text) for text in pdf.artifact_text] == expected
     assert pdf.orphan_mcids == 0 and pdf.untagged_text == 0
     assert pdf.tags["P"] == 120 and pdf.headings == [(1, "Title")]
+
+
+@pytest.mark.parametrize("name", PDFS)
+def test_every_table_header_cell_has_its_scope(structures: dict[str, Structure], name: str) -> None:
+    """A screen reader ties each data cell to its headers: every /TH carries /Scope, Column
+    for a header row, Row for a stub column (Matterhorn 15-003, veraPDF rule 7.5-1)."""
+    scopes = structures[name].th_scopes
+    assert all(scope in ("Column", "Row") for scope in scopes), (name, scopes)
+
+
+def test_the_books_tables_have_column_headers(structures: dict[str, Structure]) -> None:
+    assert structures["book.pdf"].th_scopes.count("Column") >= 20
+
+
+def test_an_independent_pdfua_checker_finds_nothing_in_any_pdf(book_pdf: Path) -> None:
+    """A second, independent reader of the same rules (the pdfua package, pikepdf-based, the
+    machine-checkable part of the Matterhorn Protocol, pinned in requirements.lock): no error
+    and no warning in the book PDF or any handout."""
+    from pdfua import Severity, validate
+
+    pdfs = sorted(book_pdf.parent.rglob("*.pdf"))
+    assert len(pdfs) == len(PDFS)
+    for pdf in pdfs:
+        report = validate(str(pdf))
+        found = [
+            f"{f.rule_id} {f.severity.name}: {f.message}"
+            for f in report.findings
+            if f.severity >= Severity.WARNING
+        ]
+        assert found == [], f"{pdf.name}: {found[:3]}"

@@ -218,4 +218,8 @@ def test_an_out_of_range_weasyprint_stops_the_pdf_step(monkeypatch, tmp_path: Pa
 
 def test_required_workarounds_are_the_ones_the_pdf_tags_depend_on() -> None:
     required = {w.name for w in WORKAROUNDS if w.required_for}
-    assert required == {"weasyprint-margin-artifacts", "weasyprint-element-language"}
+    assert required == {
+        "weasyprint-margin-artifacts",
+        "weasyprint-element-language",
+        "weasyprint-table-header-scope",
+    }

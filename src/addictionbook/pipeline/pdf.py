@@ -126,6 +126,10 @@ def load_article(singlehtml: Path, root_doc: str = "book/index") -> BeautifulSou
             link.unwrap()  # a figure's link to its own image file: a local path in a PDF
     for details in article.select("details"):
         details["open"] = ""
+    for header in article.select("thead th"):  # a header row's cells head their columns
+        header["scope"] = "col"
+    for header in article.select("tbody th"):  # docutils writes a stub column's cells as <th>
+        header["scope"] = "row"
     seen: set[str] = set()
     for node in article.select("[id]"):
         ident, n = node["id"], 1

@@ -441,5 +441,19 @@ WORKAROUNDS: dict[str, Workaround] = {
             required_for="a Spanish handout inside the book PDF would be read aloud with "
             "English pronunciation",
         ),
+        Workaround(
+            name="weasyprint-table-header-scope",
+            package="weasyprint",
+            verified="70.0",
+            applies_to=">=70,<71",
+            upstream="https://github.com/Kozea/WeasyPrint/issues/2482"
+            " (PDF/UA support improvements; TH cells get no /Scope)",
+            relies_on=("weasyprint.pdf.tags._build_box_tree",),
+            source_sha256="f716251a83e7096e9cae972b63e633aab21c664d200582166dd0d5096780f9c4",
+            gain="every table header cell carries /Scope (Column or Row): a screen reader ties "
+            "data cells to their headers (Matterhorn 15-003; 20 tables of the book PDF had none)",
+            where="upstream/weasyprint.py (called by pipeline/pdf.py)",
+            required_for="the PDFs' tables would fail PDF/UA-1 (header cells without /Scope)",
+        ),
     )
 }

@@ -1,6 +1,7 @@
 """WeasyPrint (the PDF step, ``pipeline/pdf.py``): running heads and footers drawn as artifacts
 (``weasyprint-margin-artifacts``), and each structure element given its HTML element's language
-(``weasyprint-element-language``)."""
+(``weasyprint-element-language``), and each table header cell given its /Scope
+(``weasyprint-table-header-scope``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def patch_weasyprint_tagging() -> None:
     for name, patch in (
         ("weasyprint-margin-artifacts", _mark_page_margins_as_artifacts),
         ("weasyprint-element-language", _tag_element_languages),
+        ("weasyprint-table-header-scope", _scope_table_headers),
     ):
         if applies(name) and name not in _PATCHED:
             patch()
@@ -96,6 +98,31 @@ def _tag_element_languages() -> None:
         for struct in original_tree(box, *args, **kwargs):
             if lang and "Lang" not in struct:
                 struct["Lang"] = pydyf.String(lang)
+            yield struct
+
+    tags._build_box_tree = build_box_tree
+
+
+def _scope_table_headers() -> None:
+    """Give each table header cell (``/TH``) its ``/Scope``: ``/Row`` for a header of its row
+    (``<th scope="row">``, a stub column), ``/Column`` otherwise (a header row).
+
+    WeasyPrint 70 gives data cells ``/Headers`` but their header cells no ``/Scope``; PDF/UA-1
+    (Matterhorn 15-003, veraPDF rule 7.5-1) asks for one of the two on the headers, so a screen
+    reader can tie each data cell to its headers. ``pipeline/pdf.py`` writes ``scope`` on the
+    book's ``<th>`` elements (a header row's ``col``, a stub's ``row``) before layout.
+    """
+    from weasyprint.pdf import tags
+
+    original_tree = tags._build_box_tree
+
+    @wraps(original_tree)
+    def build_box_tree(box, *args, **kwargs):
+        header = getattr(box, "element_tag", None) == "th"
+        for struct in original_tree(box, *args, **kwargs):
+            if header and struct.get("S") == "/TH" and "A" in struct:
+                row = box.element.get("scope") == "row"
+                struct["A"]["Scope"] = "/Row" if row else "/Column"  # PDF names
             yield struct
 
     tags._build_box_tree = build_box_tree
