@@ -583,3 +583,50 @@ def test_a_printed_page_is_the_text_alone_in_black_on_white(browser: Browser, ba
     assert shown[".bd-article"] and shown[".bd-footer-content"]
     background, text = (luminance(css_color(c)[0]) for c in colours)
     assert background > 0.95 and text < 0.05, f"printed colours: {colours}"
+
+
+#: Each region of a page and the language the browser resolves for it (``lang`` of the region
+#: or its nearest ancestor), as a screen reader reads it.
+REGION_LANGUAGES = """() => {
+  // the language of an element's words: its own words' element if it wraps them in one
+  const words = (el) => (el && el.querySelector(':scope > [lang]')) || el;
+  const lang = (el) => {
+    const at = words(el);
+    return at && at.closest('[lang]') ? at.closest('[lang]').lang : null;
+  };
+  const one = (selector) => lang(document.querySelector(selector));
+  return {
+    page: document.documentElement.lang,
+    skip: one('#pst-skip-link a'),
+    search: one('#pst-header button, #pst-header .search-button'),
+    sidebar: one('#pst-primary-sidebar nav'),
+    english_chapter: lang([...document.querySelectorAll('#pst-primary-sidebar a')]
+      .find((a) => a.textContent.includes('Attunement'))),
+    spanish_handout: lang([...document.querySelectorAll('#pst-primary-sidebar a')]
+      .find((a) => a.textContent.includes('Quitar las capas'))),
+    contents_label: one('#pst-secondary-sidebar'),
+    contents_entry: one('#pst-page-toc-nav a'),
+    back_to_top: one('#pst-back-to-top'),
+    footer: one('footer.bd-footer'),
+    article: one('article.bd-article p'),
+  };
+}"""
+
+
+def test_a_spanish_page_reads_its_english_furniture_as_english(
+    browser: Browser, base_url: str
+) -> None:
+    """WCAG 2.1 SC 3.1.2: on a Spanish handout (<html lang="es">) the site's English words (the
+    skip link, search, the sidebar's English chapter titles, "Contents", "Back to top", the
+    footer) resolve to English, while the text, the page's own contents and the Spanish titles
+    resolve to Spanish."""
+    page = browser.new_page()
+    page.goto(base_url + "book/handouts/es/peeling-the-layers.html", wait_until="networkidle")
+    regions = page.evaluate(REGION_LANGUAGES)
+    page.close()
+    assert regions["page"] == "es" and regions["article"] == "es", regions
+    for english in ("skip", "search", "sidebar", "english_chapter", "contents_label"):
+        assert regions[english] == "en", (english, regions)
+    for english in ("back_to_top", "footer"):
+        assert regions[english] == "en", (english, regions)
+    assert regions["spanish_handout"] == "es" and regions["contents_entry"] == "es", regions

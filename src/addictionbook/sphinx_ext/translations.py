@@ -258,6 +258,52 @@ def figure_word_of_page(app: Sphinx, doctree: nodes.document, docname: str) -> N
         formats["figure"] = FIGURE_FORMAT[found[1]]
 
 
+#: The site's furniture on every page, in English whatever the page's language: the skip link,
+#: the back-to-top button, the search dialog, the header, the navigation, the article's
+#: header and footers, the page's table of contents and the footers (pydata-sphinx-theme's
+#: layout.html, as sphinx-book-theme uses it).
+ENGLISH_CHROME = (
+    "#pst-skip-link",
+    "#pst-back-to-top",
+    "#pst-search-dialog",
+    "#pst-header",
+    "#pst-primary-sidebar",
+    ".bd-header-article",
+    ".bd-footer-article",
+    ".prev-next-footer",
+    "#pst-secondary-sidebar",
+    ".bd-footer-content",
+    ".bd-footer",
+)
+
+
+def mark_english_chrome(app: Sphinx, exception: Exception | None) -> None:
+    """On a translated page (``<html lang="es">``), mark the site's English furniture as
+    English (``lang="en"``), so a screen reader reads "Skip to main content", the sidebar's
+    English chapter titles and the footer with English rules (WCAG 2.1 SC 3.1.2, language of
+    parts); the page's own table of contents lists its Spanish headings, marked Spanish. The
+    written page is edited once Sphinx has written every page: the theme's layout has no place
+    for a per-region language (registered: translated-page-chrome-language)."""
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
+        return
+    if not upstream.applies("translated-page-chrome-language"):
+        return
+    from bs4 import BeautifulSoup
+
+    for docname in sorted(app.env.found_docs):
+        found = english_docname(docname)
+        page = Path(app.outdir) / app.builder.get_target_uri(docname)
+        if not found or not page.is_file():
+            continue
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for selector in ENGLISH_CHROME:
+            for region in soup.select(selector):
+                region["lang"] = "en"
+        for contents in soup.select("#pst-page-toc-nav > ul"):
+            contents["lang"] = found[1]
+        page.write_text(str(soup), encoding="utf-8")
+
+
 def _translate_meta(metatags: str, translated: dict[str, str]) -> str:
     def swap(match: re.Match[str]) -> str:
         english = html.unescape(match.group(2))
@@ -278,4 +324,5 @@ def setup(app: Sphinx) -> None:
     # After Sphinx's own numbering of the figures (its collector, priority 500).
     app.connect("env-get-updated", number_figures_per_page, priority=800)
     app.connect("doctree-resolved", figure_word_of_page, priority=900)
+    app.connect("build-finished", mark_english_chrome)
     app.connect("html-page-context", page_language)

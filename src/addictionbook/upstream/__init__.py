@@ -410,6 +410,20 @@ WORKAROUNDS: dict[str, Workaround] = {
             where="sphinx_ext/translations.py",
         ),
         Workaround(
+            name="translated-page-chrome-language",
+            package="pydata-sphinx-theme",
+            verified="0.17.1",
+            applies_to=">=0.17.1,<0.18",
+            upstream="https://github.com/pydata/pydata-sphinx-theme/blob/v0.17.1/src/"
+            "pydata_sphinx_theme/theme/pydata_sphinx_theme/layout.html"
+            " (no issue filed: the layout has no per-region language)",
+            relies_on=("pydata_sphinx_theme:theme/pydata_sphinx_theme/layout.html",),
+            source_sha256="fe5c35806042db60aacb114cbe8ae2a2601721ff7376f500961b2ce0fc456d3e",
+            gain="on a Spanish page the site's English furniture (skip link, header, sidebar, "
+            "footers) is marked lang=\"en\": read with English rules (WCAG 2.1 SC 3.1.2)",
+            where="sphinx_ext/translations.py",
+        ),
+        Workaround(
             name="weasyprint-margin-artifacts",
             package="weasyprint",
             verified="70.0",
