@@ -725,3 +725,10 @@ def test_a_handout_without_a_page_limit(book: Path, line: str, said: str) -> Non
     assert len(found) == 1 and found[0].path == "book/handouts/guide.md"
     assert "a handout without its page limit" in str(found[0]) and said in str(found[0])
     assert "page_limit: 2" in found[0].hint
+
+
+def test_a_blank_of_underscores_is_named(book: Path) -> None:
+    edit(book, "book/chapter.md", "Ten minutes.", "Your answer: \\_\\_\\_\\_\\_\\_\\_\\_")
+    found = [f for f in lint.run(Sources(book)) if "underscores" in str(f)]
+    assert len(found) == 1 and found[0].line == line_of(book, "book/chapter.md", "Your answer")
+    assert "{answer}`1`" in found[0].hint

@@ -420,6 +420,7 @@ FINDING_PHRASES = {
     ],
     "check_vignettes": ["label the vignette as fiction"],
     "check_handout_page_limits": ["a handout without its page limit"],
+    "check_answer_blanks": ["a blank drawn with underscores"],
     "check_figures_used": ["is registered", "no chapter shows it"],
     "check_figure_texts": ["differs from the registry's"],
     "check_tracked_files": ["must not be in the repository"],

@@ -400,3 +400,11 @@ def test_figures_print_with_text_at_least_min_font(pdf_dir: Path) -> None:
             )
             checked += 1
     assert checked >= 6, f"only {checked} figures found in the PDFs"
+
+
+def test_worksheets_print_ruled_lines_not_underscores(pdf_dir: Path) -> None:
+    """On paper a place to answer is ruled lines drawn by the stylesheet: no underscore reaches
+    the PDF's text (a screen reader would read each one)."""
+    for name in HANDOUTS:
+        text = pdf_text(pdf_dir / "handouts" / f"{name}.pdf")
+        assert "___" not in text, name

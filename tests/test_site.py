@@ -256,3 +256,40 @@ def test_gallery_figures_are_svg_files_with_their_shape_not_inline_data(site: Pa
         assert target.suffix == ".svg" and target.is_file(), img["src"]
         assert target.read_bytes().lstrip().startswith(b"<?xml"), img["src"]
         assert int(img["width"]) > 300 and int(img["height"]) > 200, img
+
+
+def test_worksheets_give_each_question_a_labelled_place_to_answer(site: Path) -> None:
+    """No blank is drawn with underscores (read aloud one by one); each place to answer is a
+    text box whose accessible name is the question it answers, and the ruled lines for paper
+    are hidden from assistive technology."""
+    from bs4 import BeautifulSoup
+
+    pages = ["peeling-the-layers", "es/peeling-the-layers", "two-filters-worksheet"]
+    pages.append("case-formulation-worksheet")
+    for name in pages:
+        soup = BeautifulSoup(
+            (site / "book" / "handouts" / f"{name}.html").read_text(encoding="utf-8"),
+            "html.parser",
+        )
+        article = soup.select_one("article")
+        assert "___" not in article.get_text(), name
+        boxes = article.select("textarea.answer-place")
+        assert boxes, name
+        for box in boxes:
+            assert len(box.get("aria-label", "")) > 8, (name, box)
+            lines = box.find_next_sibling(class_="answer-lines")
+            assert lines is not None and lines.get("aria-hidden") == "true", name
+    peeling = BeautifulSoup(
+        (site / "book/handouts/peeling-the-layers.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    first = peeling.select_one("textarea.answer-place")["aria-label"]
+    assert first.startswith("What do I use most?") and first.endswith("(1. What I use)"), first
+    two = BeautifulSoup(
+        (site / "book/handouts/two-filters-worksheet.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    labels = [box["aria-label"] for box in two.select("td textarea.answer-place")]
+    assert labels[:2] == [
+        "First, fast reading, Through a secure filter",
+        "First, fast reading, Through an insecure filter",
+    ], labels[:2]

@@ -11,7 +11,8 @@ catalogue's entries fuzzy or untranslated (``make translations``), and the linte
 The catalogue records its own status in its header comment (babel, which sphinx-intl uses to
 update catalogues, keeps the comment but drops unknown ``X-`` header fields)::
 
-    # English-Source: book/handouts/<name>.md, edition <edition>, text <fingerprint>
+    # English-Source: book/handouts/<name>.md
+    # English-Text: edition <edition>, text <fingerprint>
     # Clinical-Review: <bilingual clinician, credentials, date> (empty: not reviewed yet)
 
 and the translation date is the standard ``PO-Revision-Date`` a PO editor sets on saving.
@@ -32,6 +33,7 @@ from .sources import HANDOUT_PREFIX, LANGUAGES, english_docname
 LOCALES = "locales"
 #: The header-comment fields of a catalogue (see the module docstring).
 SOURCE_FIELD = "English-Source"
+TEXT_FIELD = "English-Text"
 REVIEW_FIELD = "Clinical-Review"
 #: What the Spanish page says while no bilingual clinician has reviewed the translation.
 REVIEW_PENDING = "revisión clínica pendiente"
@@ -109,18 +111,25 @@ def text_fingerprint(text: str) -> str:
 
 @dataclass(frozen=True)
 class EnglishSource:
-    """A catalogue's ``English-Source``: the English page, its edition and its text."""
+    """What a catalogue translates: the English page (``# English-Source:``), and its edition
+    and text (``# English-Text:``). Two short fields, as babel (which sphinx-intl uses) wraps a
+    header comment longer than 76 characters onto a line of its own."""
 
     path: str
     edition: str
     text: str
 
-    PATTERN = re.compile(r"^(?P<path>\S+), edition (?P<edition>\S+), text (?P<text>[0-9a-f]{12})$")
+    TEXT = re.compile(r"^edition (?P<edition>\S+), text (?P<text>[0-9a-f]{12})$")
 
     @classmethod
-    def parse(cls, value: str) -> EnglishSource | None:
-        match = cls.PATTERN.match(value.strip())
-        return cls(**match.groupdict()) if match else None
+    def parse(cls, path: str, text: str) -> EnglishSource | None:
+        match = cls.TEXT.match(text.strip())
+        return cls(path.strip(), **match.groupdict()) if match and path.strip() else None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The header comment's fields for this source."""
+        return {SOURCE_FIELD: self.path, TEXT_FIELD: f"edition {self.edition}, text {self.text}"}
 
     def __str__(self) -> str:
         return f"{self.path}, edition {self.edition}, text {self.text}"
@@ -152,7 +161,9 @@ class Catalogue:
     def english_source(self) -> EnglishSource | None:
         """Which English edition and text the translation was made from (None: not recorded,
         or recorded the old way, by commit)."""
-        return EnglishSource.parse(self.fields.get(SOURCE_FIELD, ""))
+        return EnglishSource.parse(
+            self.fields.get(SOURCE_FIELD, ""), self.fields.get(TEXT_FIELD, "")
+        )
 
     def text(self) -> str:
         """The translated text as running prose (for readability and the safety checks)."""

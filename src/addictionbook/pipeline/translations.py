@@ -29,7 +29,9 @@ from .sphinx_run import run_jupyter_book
 
 
 def set_header_fields(po: Path, fields: dict[str, str]) -> None:
-    """Set ``# Name: value`` lines in the catalogue's header comment (kept by sphinx-intl)."""
+    """Set ``# Name: value`` lines in the catalogue's header comment (kept by sphinx-intl).
+    A field's old value is replaced with the lines babel wrapped it onto (a comment line that
+    is no ``Name: value`` of its own, right after it)."""
     lines = po.read_text(encoding="utf-8").split("\n")
     # the comment ends where the header's flags (``#, fuzzy``) or its msgid start
     header_end = next(i for i, line in enumerate(lines) if line.startswith(("msgid", "#,")))
@@ -37,7 +39,11 @@ def set_header_fields(po: Path, fields: dict[str, str]) -> None:
         line = f"# {name}: {value}".rstrip()
         found = [i for i in range(header_end) if re.match(rf"#\s*{name}:", lines[i])]
         if found:
-            lines[found[0]] = line
+            end = found[0] + 1
+            while end < header_end and re.match(r"#\s+[^\s:]+$", lines[end]):
+                end += 1  # a wrapped continuation (one word, no field name)
+            lines[found[0] : end] = [line]
+            header_end -= end - found[0] - 1
         else:
             lines.insert(header_end, line)
             header_end += 1
@@ -86,7 +92,7 @@ def update_catalogues(sources: Sources, settings: Settings, out: Path) -> list[P
             sources.edition,
             tr.text_fingerprint(sources.text(f"{english_doc}.md")),
         )
-        fields = {tr.SOURCE_FIELD: str(english)}
+        fields = dict(english.fields)
         if tr.REVIEW_FIELD not in tr.read_catalogue(po).fields:
             fields[tr.REVIEW_FIELD] = ""
         set_header_fields(po, fields)

@@ -2,6 +2,8 @@
 
 - ``problems``: every warning the strict build fails on handed to the build with its file and
   line, as data;
+- ``answers``: a worksheet's place to answer (a labelled text box on screen, ruled lines in
+  print) instead of underscores read aloud;
 - ``freshness``: chapters that import the figure library are re-executed when it changes;
   an edited static file reaches the site;
 - ``pdf``: paper size, edition and handout PDF paths shared with the PDF step;
@@ -22,6 +24,7 @@ from sphinx.application import Sphinx
 from ..upstream import opengraph, pybtex
 from ..upstream import sphinx as sphinx_upstream
 from . import (
+    answers,
     downloads,
     epub,
     freshness,
@@ -38,6 +41,7 @@ def setup(app: Sphinx) -> dict:
     problems.record_problems(app)  # first: every warning after this is the build's problem
     app.connect("build-finished", problems.record_exception)
     sidebar.setup(app)
+    answers.setup(app)
     translations.setup(app)
     pybtex.cache_bibtex_plugin_lookups()
     opengraph.skip_social_card_import(app)

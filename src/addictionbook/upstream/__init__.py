@@ -420,7 +420,7 @@ WORKAROUNDS: dict[str, Workaround] = {
             relies_on=("pydata_sphinx_theme:theme/pydata_sphinx_theme/layout.html",),
             source_sha256="fe5c35806042db60aacb114cbe8ae2a2601721ff7376f500961b2ce0fc456d3e",
             gain="on a Spanish page the site's English furniture (skip link, header, sidebar, "
-            "footers) is marked lang=\"en\": read with English rules (WCAG 2.1 SC 3.1.2)",
+            'footers) is marked lang="en": read with English rules (WCAG 2.1 SC 3.1.2)',
             where="sphinx_ext/translations.py",
         ),
         Workaround(

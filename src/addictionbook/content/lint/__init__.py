@@ -40,6 +40,7 @@ CHECKS = (
     translations.check_translations,
     structure.check_vignettes,
     structure.check_handout_page_limits,
+    structure.check_answer_blanks,
     structure.check_figures_used,
     structure.check_figure_texts,
     structure.check_tracked_files,

@@ -194,6 +194,26 @@ def check_handout_page_limits(sources: Sources) -> Iterator[Problem]:
             )
 
 
+#: Blanks drawn with underscores (Markdown-escaped or not): read aloud as "underscore...".
+UNDERSCORE_BLANK = re.compile(r"(?:\\?_){4,}")
+
+
+def check_answer_blanks(sources: Sources) -> Iterator[Problem]:
+    """A place to answer is ``{answer}`N``` (a labelled text box on screen, ruled lines in
+    print), never a run of underscores, which a screen reader reads aloud character by
+    character and a student who cannot write by hand cannot use."""
+    for entry, page in sources.pages.items():
+        for number, line in enumerate(sources.text(f"{entry}.md").splitlines(), 1):
+            if UNDERSCORE_BLANK.search(line) and not line.lstrip().startswith(("```", "    ")):
+                yield Problem(
+                    page.rel,
+                    number,
+                    "a blank drawn with underscores (a screen reader reads each one aloud)",
+                    "write {answer}`1` (the number of lines) where the answer goes: a "
+                    "labelled text box on the site, ruled lines on paper",
+                )
+
+
 def check_vignettes(sources: Sources) -> Iterator[Problem]:
     """Case vignettes say they are fictional composites."""
     for page in sources.pages.values():
