@@ -54,6 +54,8 @@ def observe(out: Path, stop: threading.Event, seen: list[str]) -> None:
             continue
         try:
             names = sorted(os.listdir(folder))
+            if not names:
+                continue  # an old folder, swapped out and already emptied: not a name's content
             stamps = set()
             for name in names:
                 page = os.open(name, os.O_RDONLY, dir_fd=folder)
