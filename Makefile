@@ -91,9 +91,16 @@ test: sysdeps-test ## Run the whole test suite on JOBS workers (builds the book 
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
 	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
-check: sysdeps ## Fast static checks: code style and book sources
+# deptry (configured in pyproject.toml, [tool.deptry]): every import declared and every declared
+# package used, over all the code; then the book's package alone, where the test and dev extras'
+# packages may not be imported. On GitHub Actions it also writes ::error annotations.
+DEPTRY := $(VENV)/bin/deptry --no-ansi $(if $(GITHUB_ACTIONS),--github-output)
+
+check: sysdeps ## Fast static checks: code style, declared dependencies and book sources
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
+	$(DEPTRY) src tests .github/scripts
+	$(DEPTRY) src/addictionbook --optional-dependencies-dev-groups test,dev
 	$(AB) check
 
 # Jupyter Book writes the linkcheck report to <path-output>/_build/html/output.{txt,json}.
