@@ -94,7 +94,7 @@ test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows)
 # deptry (configured in pyproject.toml, [tool.deptry]): every import declared and every declared
 # package used, over all the code; then the book's package alone, where the test and dev extras'
 # packages may not be imported. On GitHub Actions it also writes ::error annotations.
-DEPTRY := $(VENV)/bin/deptry --no-ansi $(if $(GITHUB_ACTIONS),--github-output)
+DEPTRY := $(strip $(VENV)/bin/deptry --no-ansi $(if $(GITHUB_ACTIONS),--github-output))
 
 check: sysdeps ## Fast static checks: code style, declared dependencies and book sources
 	$(VENV)/bin/ruff check src tests
