@@ -12,6 +12,7 @@ JOBS     ?= 2
 RUNS     ?= 3
 SCALE    ?=
 STEPS    ?=
+UPGRADE  ?=
 
 PY    := $(VENV)/bin/python
 AB    := $(VENV)/bin/addictionbook
@@ -24,11 +25,24 @@ help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The virtual environment is re-created whenever the lock file or pyproject.toml changes.
+# Every file pip installs from requirements.lock must have one of the sha256 hashes listed there
+# (--require-hashes), so a tampered or substituted package stops the install. pip itself goes
+# first, from its own entry of the lock: the pip that `python -m venv` brings (23.x) refuses a
+# dependency's extras (fonttools[woff]) in hash-checking mode. The book's own package, installed
+# from this folder, is the one thing outside the hash check.
+LOCK_FAILED := echo "requirements.lock: pip refused it (see above). A hash that does not \
+match means a downloaded file is not the one that was locked: find out why, do not work around \
+it. A missing hash or pin: run make lock, which writes the lock with every hash (never edit it \
+by hand)." >&2; exit 1
+
 $(STAMP): requirements.lock pyproject.toml
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet --require-virtualenv -r requirements.lock
+	awk '/^[^ #]/ { keep = /^pip==/ } keep' requirements.lock > $(VENV)/pip-from-lock.txt
+	$(VENV)/bin/pip install --quiet --require-virtualenv --require-hashes --no-deps \
+		-r $(VENV)/pip-from-lock.txt || { $(LOCK_FAILED); }
+	$(VENV)/bin/pip install --quiet --require-virtualenv --require-hashes -r requirements.lock \
+		|| { $(LOCK_FAILED); }
 	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
@@ -77,9 +91,16 @@ test: sysdeps-test ## Run the whole test suite on JOBS workers (builds the book 
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
 	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
-check: sysdeps ## Fast static checks: code style and book sources
+# deptry (configured in pyproject.toml, [tool.deptry]): every import declared and every declared
+# package used, over all the code; then the book's package alone, where the test and dev extras'
+# packages may not be imported. On GitHub Actions it also writes ::error annotations.
+DEPTRY := $(strip $(VENV)/bin/deptry --no-ansi $(if $(GITHUB_ACTIONS),--github-output))
+
+check: sysdeps ## Fast static checks: code style, declared dependencies and book sources
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
+	$(DEPTRY) src tests .github/scripts
+	$(DEPTRY) src/addictionbook --optional-dependencies-dev-groups test,dev
 	$(AB) check
 
 # Jupyter Book writes the linkcheck report to <path-output>/_build/html/output.{txt,json}.
@@ -98,10 +119,19 @@ bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,
 lighthouse: html ## Lighthouse (mobile): landing page, heaviest chapter, gallery, a handout (ALL=1: every page); a benchmark
 	$(AB) lighthouse --site $(BUILDDIR)/html $(if $(ALL),--all)
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs network)
-	rm -rf /tmp/addictionbook-lock && $(PYTHON) -m venv /tmp/addictionbook-lock
-	/tmp/addictionbook-lock/bin/pip install --quiet -e '.[dev]'
-	/tmp/addictionbook-lock/bin/pip freeze --all --exclude-editable | grep -v -e "^addictionbook" -e "^pip==" > requirements.lock
+# requirements.lock is written by pip-tools' pip-compile (pinned in the lock itself): the
+# field's usual tool for a pip-installed lock, it resolves with pip's own finder and settings,
+# and --generate-hashes lists the sha256 of every file PyPI has for each pinned version (every
+# platform's wheels and the sdist), which `make venv` checks with --require-hashes.
+# --all-extras pins the runtime dependencies and every extra; --allow-unsafe pins pip and
+# setuptools too; --strip-extras writes plain name==version entries. pip-compile keeps the
+# versions already pinned and resolves only what pyproject.toml changed; UPGRADE=1 moves every
+# package to its newest allowed release, UPGRADE=name only that package. Needs the network.
+lock: $(STAMP) ## Pin pyproject.toml's dependencies, with hashes, in requirements.lock (needs network; UPGRADE=1 or UPGRADE=name)
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+		--allow-unsafe --strip-extras --all-extras --no-emit-index-url --no-emit-find-links \
+		$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE))) \
+		--output-file requirements.lock pyproject.toml
 
 clean: ## Remove build output and caches (not figures/, which are committed)
 	rm -rf $(BUILDDIR) .pytest_cache .ruff_cache
