@@ -608,7 +608,7 @@ REGION_LANGUAGES = """() => {
     contents_entry: one('#pst-page-toc-nav a'),
     back_to_top: one('#pst-back-to-top'),
     footer: one('footer.bd-footer'),
-    article: one('article.bd-article p'),
+    article: one('article.bd-article section p:not([class])'),
   };
 }"""
 
