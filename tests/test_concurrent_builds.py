@@ -90,7 +90,7 @@ def test_two_builds_at_varied_offsets_publish_one_complete_output(
         for process in builds:
             process.start()
         for process in builds:
-            process.join(timeout=60)
+            process.join(timeout=300)
     finally:
         stop.set()
         reader.join()
