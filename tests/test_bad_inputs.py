@@ -16,7 +16,7 @@ import pytest
 
 from addictionbook.settings import Settings
 
-from .conftest import run_build, tree_digest
+from .helpers import run_build, tree_digest
 
 
 def append(path: str, text: str) -> Callable[[Path], str]:

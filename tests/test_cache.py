@@ -24,7 +24,7 @@ from jupyter_cache import get_cache
 
 from addictionbook.pipeline.fingerprint import inputs_stamp
 
-from .conftest import ROOT, build_ok
+from .helpers import ROOT, build_ok
 
 CACHE = Path("_build/.work/_build/.jupyter_cache")
 PLAIN_NOTEBOOK = """\

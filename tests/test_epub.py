@@ -31,7 +31,7 @@ from addictionbook.figures.style import SIZE_HANDOUT
 from addictionbook.pipeline.epub import normalize_epub
 from addictionbook.settings import Settings
 
-from .conftest import ROOT, run_build, tree_digest
+from .helpers import ROOT, run_build, tree_digest
 
 #: The repository's book, as the build reads it.
 BOOK = Sources(ROOT)

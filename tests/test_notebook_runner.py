@@ -29,7 +29,7 @@ from addictionbook.content.sources import Sources
 from addictionbook.execution.cache import failed_marker, plan_for, summary
 from addictionbook.problems import Problem
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 FRONT = """\
 ---

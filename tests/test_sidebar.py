@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import build_ok
+from .helpers import build_ok
 
 NAV = '<nav class="bd-links bd-docs-nav"'
 

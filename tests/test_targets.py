@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from addictionbook.content.sources import Sources
 from addictionbook.settings import Settings
 
-from .conftest import ROOT, published, run_build, tree_digest
+from .helpers import ROOT, published, run_build, tree_digest
 
 DOWNLOAD_LINKS = "p.pdf-download a[href], p.epub-download a[href]"
 
