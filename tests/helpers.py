@@ -1,5 +1,6 @@
 """Helpers the test modules import: run a build as ``make`` does, copy the book, compare trees,
-hold a lock, install a pinned npm tool, and make the run's shared build.
+hold a lock, install a pinned npm tool; and the run's build of the book (``build_book``, which
+``make test`` runs as ``python -m tests.helpers <folder>`` before the tests).
 
 Fixtures live in ``conftest.py``; the figure tests' helpers in ``figure_helpers.py``, the PDF
 structure reader in ``pdf_structure.py``.
@@ -37,6 +38,8 @@ BUILD_FIXTURES = {
 
 #: The shared build's targets, in the order ``make book`` builds them.
 SHARED_TARGETS = ("pdf", "epub", "html")
+#: Names the folder where ``make test`` built the book before the tests (``build_out``).
+BUILD_ENV = "ADDICTIONBOOK_TEST_BUILD"
 
 #: The test running now (set by ``conftest.py``), for :func:`run_build`'s check of its marker.
 _current: dict[str, pytest.Item | None] = {"item": None}
@@ -112,15 +115,6 @@ def npm_install(folder: Path, installed: Path, *flags: str, env: dict | None = N
             )
 
 
-def _marker(out: Path, target: str, state: str) -> Path:
-    return out.with_name(f"{out.name}.{target}.{state}")
-
-
-def _lock(out: Path) -> Path:
-    """The file whose lock the shared build holds while it builds ``out``."""
-    return out.with_name(f"{out.name}.lock")
-
-
 def published(out: Path) -> list[str]:
     """What a build left in its output folder for readers: every name but the hidden work."""
     return sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
@@ -132,43 +126,26 @@ def check_pdf_stands_alone(out: Path) -> None:
     assert left == ["logs", "pdf"], f"make pdf from empty left {left}"
 
 
-def build_shared(out: Path) -> None:
-    """Build the shared targets into ``out`` in ``make book``'s order, each once per run,
-    marking each done (or failed, with its output) beside ``out``. Run under the lock."""
+def build_book(out: Path, show: bool = False) -> None:
+    """Build the book into the empty folder ``out`` as ``make book`` does: the PDFs, the EPUB,
+    then the site (which carries and links them). ``show``: the builds print to the terminal
+    (``make test``, ``python -m tests.helpers``) instead of into the failure message."""
     for target in SHARED_TARGETS:
-        if _marker(out, target, "done").exists():
-            continue
-        try:
+        if show:
+            command = [sys.executable, "-m", "addictionbook.cli", "build", target]
+            shown = subprocess.run(command + ["--root", str(ROOT), "--out", str(out)])
+            if shown.returncode:
+                raise SystemExit(shown.returncode)
+        else:
             result = run_build(target, ROOT, out)
             assert result.returncode == 0, (
                 f"{target} build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
             )
-            if target == "pdf":
-                check_pdf_stands_alone(out)
-        except Exception as error:
-            _marker(out, target, "failed").write_text(str(error), encoding="utf-8")
-            raise
-        _marker(out, target, "done").write_text("ok\n", encoding="utf-8")
+        if target == "pdf":
+            check_pdf_stands_alone(out)
 
 
-def shared_build(target: str, out: Path) -> None:
-    """Wait for (or make) the shared build up to ``target``; fail with its output if it failed."""
-    with exclusive(_lock(out)):
-        for earlier in SHARED_TARGETS[: SHARED_TARGETS.index(target) + 1]:
-            failed = _marker(out, earlier, "failed")
-            if failed.exists():
-                pytest.fail(failed.read_text(encoding="utf-8"), pytrace=False)
-        if not _marker(out, target, "done").exists():
-            build_shared(out)
-
-
-def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    """A folder all xdist workers of this run share (a worker's own one without xdist)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, above each worker's own
-    return base / name
-
-
-if __name__ == "__main__":  # the background shared build (``conftest._start_shared_build``)
-    build_shared(Path(sys.argv[1]))  # the lock (descriptor sys.argv[2]) is released on exit
+if __name__ == "__main__":  # ``make test``: the run's build, before pytest starts
+    folder = Path(sys.argv[1])
+    shutil.rmtree(folder, ignore_errors=True)
+    build_book(folder, show=True)
