@@ -16,6 +16,8 @@ are in ``helpers.py``).
 - Every test that uses one of these fixtures is marked ``build`` when it is collected, and
   :func:`helpers.run_build` refuses to run in a test that is not: ``make test-fast``
   (``-m "not build"``) can then promise that it builds nothing.
+- ``make_app`` and ``app`` (``sphinx.testing``), with ``rootdir``: Sphinx's own test
+  application, for the in-process tests of the extension on the books in ``tests/roots/``.
 """
 
 from __future__ import annotations
@@ -31,11 +33,15 @@ from filelock import FileLock
 from tests.helpers import (
     BUILD_ENV,
     BUILD_FIXTURES,
+    ROOT,
     _current,
     build_book,
     build_ok,
     copy_book,
 )
+
+#: Sphinx's own test fixtures (``make_app``, ``app``): the in-process tests of the extension.
+pytest_plugins = "sphinx.testing.fixtures"
 
 # The suite's deliberate failures must not become annotations of the CI run that runs it
 # (tests/test_annotations.py sets these itself).
@@ -141,3 +147,10 @@ def book_copy_with_pdfs(book_copy: Path, book_pdf: Path) -> Path:
 def fresh_book(tmp_path: Path) -> Path:
     """This test's own copy of the book's sources, never built."""
     return copy_book(tmp_path / "fresh")
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """The fixture books of the in-process tests: ``tests/roots/test-<name>`` (the folder
+    Sphinx's ``app`` fixture takes a ``testroot`` from)."""
+    return ROOT / "tests" / "roots"
