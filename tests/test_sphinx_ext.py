@@ -42,21 +42,25 @@ Build = Callable[..., SphinxTestApp]
 
 
 @pytest.fixture
-def book(rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This test's own copy of the fixture book, and none of the settings set."""
+def no_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the settings the extension reads from the environment is set."""
     for name in SETTINGS:
         monkeypatch.delenv(name, raising=False)
-    return Path(shutil.copytree(rootdir / "test-book", tmp_path / "book"))
 
 
 @pytest.fixture
-def build(make_app: Callable[..., SphinxTestApp], book: Path) -> Build:
-    """``build(builder, srcdir=book)``: build the book with Sphinx's test application (over the
-    saved environment of an earlier build of the same folder); no warning allowed. Each
-    application is cleaned up once built, so that the next one registers its nodes afresh."""
+def book(rootdir: Path, tmp_path: Path, no_settings: None) -> Path:
+    """This test's own copy of the fixture book, for a test that edits it or sets a setting."""
+    return Path(shutil.copytree(rootdir / "test-book", tmp_path / "book"))
 
-    def run(builder: str = "html", srcdir: Path = book) -> SphinxTestApp:
-        app = make_app(builder, srcdir=srcdir)
+
+def builder(make_app: Callable[..., SphinxTestApp], srcdir: Path) -> Build:
+    """``build(name)``: build ``srcdir`` with Sphinx's test application (over the saved
+    environment of an earlier build of the folder); no warning allowed. Each application is
+    cleaned up once built, so that the next one registers its nodes afresh."""
+
+    def build(name: str = "html", srcdir: Path = srcdir) -> SphinxTestApp:
+        app = make_app(name, srcdir=srcdir)
         try:
             app.build()
         finally:
@@ -64,7 +68,29 @@ def build(make_app: Callable[..., SphinxTestApp], book: Path) -> Build:
         assert app.warning.getvalue() == "", app.warning.getvalue()
         return app
 
-    return run
+    return build
+
+
+@pytest.fixture
+def build(make_app: Callable[..., SphinxTestApp], book: Path) -> Build:
+    """Builds this test's own copy of the book (``book``)."""
+    return builder(make_app, book)
+
+
+@pytest.fixture
+def built(
+    make_app: Callable[..., SphinxTestApp],
+    rootdir: Path,
+    sphinx_test_tempdir: Path,
+    no_settings: None,
+) -> Build:
+    """Builds the book that the tests which only read it share (one per worker, in Sphinx's
+    test folder, as its ``app`` fixture shares a ``testroot``): built in full once, the
+    builds of later tests are incremental and write nothing new."""
+    shared = Path(sphinx_test_tempdir) / "test-book"
+    if not shared.exists():
+        shutil.copytree(rootdir / "test-book", shared)
+    return builder(make_app, shared)
 
 
 def page(app: SphinxTestApp, docname: str) -> BeautifulSoup:
@@ -232,20 +258,20 @@ def test_the_pages_linking_a_new_download_are_written_again(
 # --- epub.py: the EPUB's pages and package ---------------------------------------------------
 
 
-def test_epub_pages_keep_no_script_and_no_dropdown_icon(build: Build) -> None:
+def test_epub_pages_keep_no_script_and_no_dropdown_icon(built: Build) -> None:
     """The chapter's raw ``<script>`` and sphinx-design's chevron icon are left out of the EPUB
     page; the dropdown itself stays (the site keeps both)."""
-    chapter = page(build("epub"), "book/chapter")
+    chapter = page(built("epub"), "book/chapter")
     assert chapter.find("script") is None
     assert chapter.find("details") is not None, "the dropdown is gone"
     assert chapter.select(".sd-summary-state-marker") == []
-    site = page(build("html"), "book/chapter")
+    site = page(built("html"), "book/chapter")
     assert site.find("script", string=re.compile("kernel")) is not None
     assert site.select(".sd-summary-state-marker") != []
 
 
-def test_epub_pages_link_only_the_epub_stylesheets_and_no_script(build: Build) -> None:
-    app = build("epub")
+def test_epub_pages_link_only_the_epub_stylesheets_and_no_script(built: Build) -> None:
+    app = built("epub")
     for docname in PAGES:
         xhtml = page(app, docname)
         sheets = [Path(link["href"]).name for link in xhtml.find_all("link", rel="stylesheet")]
@@ -253,8 +279,8 @@ def test_epub_pages_link_only_the_epub_stylesheets_and_no_script(build: Build) -
         assert xhtml.find("script") is None, docname
 
 
-def test_the_epub_packs_only_its_stylesheets_and_what_they_load(build: Build) -> None:
-    static = Path(build("epub").outdir) / "_static"
+def test_the_epub_packs_only_its_stylesheets_and_what_they_load(built: Build) -> None:
+    static = Path(built("epub").outdir) / "_static"
     files = {p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file()}
     assert set(EPUB_STYLESHEETS) <= files
     loaded = set()
@@ -266,11 +292,11 @@ def test_the_epub_packs_only_its_stylesheets_and_what_they_load(build: Build) ->
 
 
 def test_the_epub_declares_its_accessibility_identifier_languages_and_code_colours(
-    build: Build,
+    built: Build,
 ) -> None:
     """``epub_setup``: the package's accessibility metadata, the book's identifier in the NCX,
     a language on every page, the high-contrast code colours, and not the site's templates."""
-    app = build("epub")
+    app = built("epub")
     out = Path(app.outdir)
     opf = ElementTree.parse(out / "content.opf").getroot()
     declared = [
@@ -288,13 +314,13 @@ def test_the_epub_declares_its_accessibility_identifier_languages_and_code_colou
         assert page(app, docname).find("meta", attrs={"name": "site-template"}) is None
     colours = PygmentsBridge("html", EPUB_PYGMENTS_STYLE).get_stylesheet()
     assert (out / "_static" / "pygments.css").read_text(encoding="utf-8") == colours
-    site = build("html")
+    site = built("html")
     assert page(site, "book/chapter").find("meta", attrs={"name": "site-template"}) is not None
 
 
-def test_epub_part_captions_are_level_2_headings_and_citations_list_items(build: Build) -> None:
+def test_epub_part_captions_are_level_2_headings_and_citations_list_items(built: Build) -> None:
     """``epub_translator``'s two ARIA fixes (Ace reports both as critical otherwise)."""
-    app = build("epub")
+    app = built("epub")
     captions = page(app, "book/index").find_all(attrs={"role": "heading"})
     assert [c.get_text() for c in captions] == ["Foundations", "Handouts"]
     assert all(c.get("aria-level") == "2" for c in captions), captions
@@ -309,32 +335,34 @@ def test_epub_part_captions_are_level_2_headings_and_citations_list_items(build:
 
 
 def test_a_spanish_handout_is_its_english_source_translated_from_the_catalogue(
-    build: Build, book: Path
+    built: Build,
 ) -> None:
     """The stub's page is the English source (its label renamed) in the catalogue's Spanish;
     the catalogue is compiled in the build's work area, never beside the sources."""
-    app = build("html")
+    app = built("html")
     es = page(app, "book/handouts/es/sheet")
     text = es.find("article").get_text(" ", strip=True)
     assert es.find("h1").get_text().strip("#") == "Un comienzo"
     assert "Dejar es un comienzo." in text and "Llame al 988." in text
     assert "Stopping is a start." not in text
     assert es.find(id="sheet-es") is not None, "the label is not renamed"
-    assert [p for p in book.rglob("*.mo") if "_build" not in p.parts] == []
+    sources = Path(app.srcdir)
+    assert [p for p in sources.rglob("*.mo") if "_build" not in p.parts] == []
     assert (Path(app.doctreedir).parent / "locale/es/LC_MESSAGES/sheet.mo").is_file()
 
 
-def test_a_spanish_handout_ends_with_its_translation_status(build: Build, book: Path) -> None:
-    catalogue = translations.read_catalogue(book / "locales/es/LC_MESSAGES/sheet.po")
-    status = page(build("html"), "book/handouts/es/sheet").select("p.translation-status")
+def test_a_spanish_handout_ends_with_its_translation_status(built: Build) -> None:
+    app = built("html")
+    catalogue = translations.read_catalogue(Path(app.srcdir) / "locales/es/LC_MESSAGES/sheet.po")
+    status = page(app, "book/handouts/es/sheet").select("p.translation-status")
     assert [p.get_text() for p in status] == [translations.status_line(catalogue)]
     assert status[0].get_text().endswith("Revisión clínica pendiente.")
 
 
 def test_the_english_and_spanish_handouts_link_each_other_in_their_language(
-    build: Build,
+    built: Build,
 ) -> None:
-    app = build("html")
+    app = built("html")
     for docname, href, text, language in [
         ("book/handouts/es/sheet", "../sheet.html", "In English", "en"),
         ("book/handouts/sheet", "es/sheet.html", "En español", "es"),
@@ -345,23 +373,23 @@ def test_the_english_and_spanish_handouts_link_each_other_in_their_language(
     assert page(app, "book/chapter").select("p.translation-link") == []
 
 
-def test_a_link_to_a_spanish_page_is_marked_spanish(build: Build) -> None:
-    index = page(build("html"), "book/index")
+def test_a_link_to_a_spanish_page_is_marked_spanish(built: Build) -> None:
+    index = page(built("html"), "book/index")
     (link,) = index.select("article p a[href='handouts/es/sheet.html']")
     assert link.get("lang") == "es", link
     (english,) = index.select("article a[href='handouts/sheet.html']")
     assert english.get("lang") is None
 
 
-def test_the_spanish_title_is_marked_spanish_in_every_pages_navigation(build: Build) -> None:
-    app = build("html")
+def test_the_spanish_title_is_marked_spanish_in_every_pages_navigation(built: Build) -> None:
+    app = built("html")
     for docname in SITE_PAGES:
         assert '<span lang="es">Un comienzo</span>' in navigation(app, docname), docname
 
 
-def test_a_spanish_page_is_lang_es_with_its_description_in_spanish(build: Build) -> None:
+def test_a_spanish_page_is_lang_es_with_its_description_in_spanish(built: Build) -> None:
     """On the site and in the EPUB (where the page's ``<html>`` carries the language once)."""
-    site = build("html")
+    site = built("html")
     for docname, language, description in [
         ("book/handouts/es/sheet", "es", "Una hoja para clientes."),
         ("book/handouts/sheet", "en", "A handout for clients."),
@@ -369,6 +397,6 @@ def test_a_spanish_page_is_lang_es_with_its_description_in_spanish(build: Build)
         html = page(site, docname)
         assert html.find("html")["lang"] == language, docname
         assert html.find("meta", attrs={"name": "description"})["content"] == description
-    xhtml = (Path(build("epub").outdir) / "book/handouts/es/sheet.xhtml").read_text("utf-8")
+    xhtml = (Path(built("epub").outdir) / "book/handouts/es/sheet.xhtml").read_text("utf-8")
     (tag,) = re.findall(r"<html[^>]*>", xhtml)
     assert tag.count('lang="es"') == 2 and "en" not in re.findall(r'lang="(\w+)"', tag), tag
