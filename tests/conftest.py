@@ -10,9 +10,9 @@ are in ``helpers.py``).
 - ``good_copy``: a copy of the book with a good ``make html`` build (one per worker), for
   tests that break or extend it; ``book_copy`` gives each test its own copy of that (with the
   build and notebook cache, at the path it was built at, so that builds are incremental as a
-  contributor's are), ``book_copy_with_pdfs`` the same with the run's PDFs published in it
-  (the last good PDFs a failing PDF build must keep), and ``fresh_book`` a copy of the
-  sources alone.
+  contributor's are), ``book_copy_with_pdfs`` and ``book_copy_with_epub`` the same with the
+  run's PDFs or EPUB published in it (the last good output a failing build must keep), and
+  ``fresh_book`` a copy of the sources alone.
 - Every test that uses one of these fixtures is marked ``build`` when it is collected, and
   :func:`helpers.run_build` refuses to run in a test that is not: ``make test-fast``
   (``-m "not build"``) can then promise that it builds nothing.
@@ -140,6 +140,14 @@ def book_copy_with_pdfs(book_copy: Path, book_pdf: Path) -> Path:
     """``book_copy`` with the PDFs this run built published in its ``_build/pdf``, as a
     ``make pdf`` would have left them (built once for the run, not again per test)."""
     shutil.copytree(book_pdf.parent, book_copy / "_build" / "pdf")
+    return book_copy
+
+
+@pytest.fixture
+def book_copy_with_epub(book_copy: Path, book_epub: Path) -> Path:
+    """``book_copy`` with the EPUB this run built published in its ``_build/epub``, as a
+    ``make epub`` would have left it."""
+    shutil.copytree(book_epub.parent, book_copy / "_build" / "epub")
     return book_copy
 
 

@@ -33,6 +33,7 @@ BUILD_FIXTURES = {
     "good_copy",
     "book_copy",
     "book_copy_with_pdfs",
+    "book_copy_with_epub",
     "fresh_book",
 }
 
