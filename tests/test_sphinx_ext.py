@@ -40,6 +40,11 @@ SETTINGS = (DOWNLOADS_ENV, "ADDICTIONBOOK_THEME_NAV", "ADDICTIONBOOK_PAPER")
 
 Build = Callable[..., SphinxTestApp]
 
+#: sphinx-multitoc-numbering 0.1.3 walks doctrees with docutils' deprecated ``traverse``.
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:nodes.Node.traverse:PendingDeprecationWarning:sphinx_multitoc_numbering"
+)
+
 
 @pytest.fixture
 def no_settings(monkeypatch: pytest.MonkeyPatch) -> None:
