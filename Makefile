@@ -8,6 +8,7 @@ PAPER    ?= letter
 HOST     ?= 127.0.0.1
 PORT     ?= 8000
 PYTEST_ARGS ?=
+TESTBUILD ?= $(BUILDDIR)/test
 JOBS     ?= 2
 RUNS     ?= 3
 SCALE    ?=
@@ -68,12 +69,13 @@ translations: sysdeps ## Refresh the Spanish handouts' catalogues (locales/es/LC
 serve: sysdeps ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
 	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)
 
-# test: each test file runs whole on one worker, so its module fixtures (the browser's visits,
-# epubcheck, Ace) run once; the first test that reads the book builds it for the run, under a
-# file lock the other worker waits on (tests/conftest.py, build_out), while that worker goes on.
+# test: the book is built first (make book's order, into an empty $(TESTBUILD)), then the tests
+# read it (tests/conftest.py, build_out); each test file runs whole on one worker, so its
+# module fixtures (the browser's visits, epubcheck, Ace) run once.
 # test-fast: worksteal, or the kernel tests of test_notebook_runner.py queue on one worker.
-test: sysdeps-test ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
-	$(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+test: sysdeps-test ## Build the book into $(TESTBUILD), then run the whole test suite on JOBS workers
+	$(PY) -m tests.helpers $(TESTBUILD)
+	ADDICTIONBOOK_TEST_BUILD=$(TESTBUILD) $(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
 	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)

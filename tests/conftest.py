@@ -3,9 +3,10 @@ are in ``helpers.py``).
 
 - ``build_out`` (and ``site``, ``book_pdf``, ``book_epub`` inside it): the repository's book
   built once for the run, as ``make book`` builds it (the PDFs, the EPUB, then the site) into
-  one empty folder: the first test that asks builds it, under a file lock that the other xdist
-  workers wait on (pytest-xdist's "Making session-scoped fixtures execute only once"), while
-  the other worker goes on with its own tests. Tests only read it.
+  one empty folder. ``make test`` builds it before pytest starts and names the folder in
+  ``ADDICTIONBOOK_TEST_BUILD``; without it (``pytest tests/test_site.py``) the first test that
+  asks builds it, under a file lock that the other xdist workers wait on (pytest-xdist's
+  "Making session-scoped fixtures execute only once"). Tests only read it.
 - ``good_copy``: a copy of the book with a good ``make html`` build (one per worker), for
   tests that break or extend it; ``book_copy`` gives each test its own copy of that (with the
   build and notebook cache, at the path it was built at, so that builds are incremental as a
@@ -30,6 +31,7 @@ import pytest
 from filelock import FileLock
 
 from tests.helpers import (
+    BUILD_ENV,
     BUILD_FIXTURES,
     ROOT,
     _current,
@@ -66,6 +68,13 @@ def _remember_current_test(request: pytest.FixtureRequest) -> Iterator[None]:
 def build_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder holding the run's one build of the book: ``pdf/``, ``epub/``, ``html/``
     (``make book`` from an empty folder) and the work area they share (``.work``)."""
+    given = os.environ.get(BUILD_ENV)
+    if given:
+        out = Path(given).resolve()
+        missing = [t for t in ("pdf", "epub", "html") if not (out / t).is_dir()]
+        if missing:
+            pytest.fail(f"{BUILD_ENV}={given} holds no {', '.join(missing)}", pytrace=False)
+        return out
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's folder, shared by its workers

@@ -1,5 +1,6 @@
 """Helpers the test modules import: run a build as ``make`` does, copy the book, compare trees,
-hold a lock, install a pinned npm tool; and the run's build of the book (``build_book``).
+hold a lock, install a pinned npm tool; and the run's build of the book (``build_book``, which
+``make test`` runs as ``python -m tests.helpers <folder>`` before the tests).
 
 Fixtures live in ``conftest.py``; the figure tests' helpers in ``figure_helpers.py``, the PDF
 structure reader in ``pdf_structure.py``.
@@ -38,6 +39,8 @@ BUILD_FIXTURES = {
 
 #: The shared build's targets, in the order ``make book`` builds them.
 SHARED_TARGETS = ("pdf", "epub", "html")
+#: Names the folder where ``make test`` built the book before the tests (``build_out``).
+BUILD_ENV = "ADDICTIONBOOK_TEST_BUILD"
 
 #: The test running now (set by ``conftest.py``), for :func:`run_build`'s check of its marker.
 _current: dict[str, pytest.Item | None] = {"item": None}
@@ -124,13 +127,26 @@ def check_pdf_stands_alone(out: Path) -> None:
     assert left == ["logs", "pdf"], f"make pdf from empty left {left}"
 
 
-def build_book(out: Path) -> None:
+def build_book(out: Path, show: bool = False) -> None:
     """Build the book into the empty folder ``out`` as ``make book`` does: the PDFs, the EPUB,
-    then the site (which carries and links them)."""
+    then the site (which carries and links them). ``show``: the builds print to the terminal
+    (``make test``, ``python -m tests.helpers``) instead of into the failure message."""
     for target in SHARED_TARGETS:
-        result = run_build(target, ROOT, out)
-        assert result.returncode == 0, (
-            f"{target} build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
-        )
+        if show:
+            command = [sys.executable, "-m", "addictionbook.cli", "build", target]
+            shown = subprocess.run(command + ["--root", str(ROOT), "--out", str(out)])
+            if shown.returncode:
+                raise SystemExit(shown.returncode)
+        else:
+            result = run_build(target, ROOT, out)
+            assert result.returncode == 0, (
+                f"{target} build failed:\n{result.stdout[-4000:]}\n{result.stderr}"
+            )
         if target == "pdf":
             check_pdf_stands_alone(out)
+
+
+if __name__ == "__main__":  # ``make test``: the run's build, before pytest starts
+    folder = Path(sys.argv[1])
+    shutil.rmtree(folder, ignore_errors=True)
+    build_book(folder, show=True)
