@@ -72,7 +72,7 @@ serve: sysdeps ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt
 # test: the book is built first (make book's order, into an empty $(TESTBUILD)), then the tests
 # read it (tests/conftest.py, build_out); each test file runs whole on one worker, so its
 # module fixtures (the browser's visits, epubcheck, Ace) run once.
-# test-fast: worksteal, or the kernel tests of test_notebook_runner.py queue on one worker.
+# test-fast: one test at a time to whichever worker is free (worksteal).
 test: sysdeps-test ## Build the book into $(TESTBUILD), then run the whole test suite on JOBS workers
 	$(PY) -m tests.helpers $(TESTBUILD)
 	ADDICTIONBOOK_TEST_BUILD=$(TESTBUILD) $(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
