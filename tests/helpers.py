@@ -46,20 +46,16 @@ BUILD_ENV = "ADDICTIONBOOK_TEST_BUILD"
 _current: dict[str, pytest.Item | None] = {"item": None}
 
 
-def _refuse_unless_marked_build() -> None:
+def run_build(
+    target: str, root: Path, out: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the project's build command exactly as ``make`` does; capture its output."""
     item = _current["item"]
     if item is not None and item.get_closest_marker("build") is None:
         raise AssertionError(
             f"{item.nodeid} builds the book but is not marked 'build': ask for one of the "
             f"fixtures {sorted(BUILD_FIXTURES)} (conftest.py)"
         )
-
-
-def run_build(
-    target: str, root: Path, out: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the project's build command exactly as ``make`` does; capture its output."""
-    _refuse_unless_marked_build()
     return subprocess.run(
         [sys.executable, "-m", "addictionbook.cli", "build", target]
         + ["--root", str(root), "--out", str(out)],
@@ -67,22 +63,6 @@ def run_build(
         text=True,
         env=env,
     )
-
-
-def run_build_here(target: str, root: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    """:func:`run_build` in this process: the same command (``addictionbook build``, through
-    click's test runner), for builds that stop in the checks before Sphinx starts, where a new
-    Python importing the pipeline would take most of the time."""
-    from click.testing import CliRunner
-
-    from addictionbook.cli import main
-
-    _refuse_unless_marked_build()
-    args = ["build", target, "--root", str(root), "--out", str(out)]
-    result = CliRunner().invoke(main, args)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
 
 
 def build_ok(target: str, book: Path, env: dict[str, str] | None = None) -> str:

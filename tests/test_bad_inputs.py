@@ -16,7 +16,7 @@ import pytest
 
 from addictionbook.settings import Settings
 
-from .helpers import run_build, run_build_here, tree_digest
+from .helpers import run_build, tree_digest
 
 
 def append(path: str, text: str) -> Callable[[Path], str]:
@@ -206,14 +206,13 @@ def test_bad_input_fails_names_the_file_and_keeps_the_last_good_site(
 def test_broken_input_fails_every_target_in_one_line(
     book_copy: Path, tmp_path: Path, case: str, target: str
 ) -> None:
-    """One line names the file, its line and what to do; no traceback; nothing published.
-    (The build runs in this process: it stops before Sphinx starts.)"""
+    """One line names the file, its line and what to do; no traceback; nothing published."""
     breaker, detail = PREFLIGHT_CASES[case]
     book = book_copy
     built = tree_digest(book / "_build", skip=".work")
     offending = breaker(book)
     sources = tree_digest(book)
-    result = run_build_here(target, book, book / "_build")
+    result = run_build(target, book, book / "_build")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-2000:]
     named = [line for line in result.stderr.splitlines() if line.startswith(f"{offending}:")]
