@@ -8,6 +8,7 @@ PAPER    ?= letter
 HOST     ?= 127.0.0.1
 PORT     ?= 8000
 PYTEST_ARGS ?=
+TESTBUILD ?= $(BUILDDIR)/test
 JOBS     ?= 2
 RUNS     ?= 3
 SCALE    ?=
@@ -82,12 +83,14 @@ translations: sysdeps ## Refresh the Spanish handouts' catalogues (locales/es/LC
 serve: sysdeps ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt on save
 	$(AB) serve --host $(HOST) --port $(PORT) --build-dir $(BUILDDIR)
 
-test: sysdeps-test ## Run the whole test suite on JOBS workers (builds the book once, into a temporary folder)
-	$(PY) -m pytest -n $(JOBS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+# test: the book is built first (make book's order, into an empty $(TESTBUILD)), then the tests
+# read it (tests/conftest.py, build_out); each test file runs whole on one worker, so its
+# module fixtures (the browser's visits, epubcheck, Ace) run once.
+# test-fast: one test at a time to whichever worker is free (worksteal).
+test: sysdeps-test ## Build the book into $(TESTBUILD), then run the whole test suite on JOBS workers
+	$(PY) -m tests.helpers $(TESTBUILD)
+	ADDICTIONBOOK_TEST_BUILD=$(TESTBUILD) $(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
-# test: one test at a time to whichever worker is free, in the suite's order (tests/conftest.py
-# orders them around the shared build), a module that reads the shared build on one worker.
-# test-fast: worksteal, or the kernel tests of test_notebook_runner.py queue on one worker.
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
 	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 

@@ -16,7 +16,7 @@ import pytest
 
 from addictionbook.settings import Settings
 
-from .conftest import run_build, tree_digest
+from .helpers import run_build, tree_digest
 
 
 def append(path: str, text: str) -> Callable[[Path], str]:
@@ -148,13 +148,10 @@ PREFLIGHT_CASES = {
 
 #: Broken inputs that only Sphinx or a kernel finds (the preflight ones are tried on every
 #: target in ``test_broken_input_fails_every_target_in_one_line``, which checks the same and
-#: more: one line with the file's line number, nothing published changed).
+#: more: one line with the file's line number, nothing published changed; a broken
+#: cross-reference in ``test_a_broken_reference_fails_again_until_fixed_then_publishes``).
 CASES = {
     "notebook cell that hangs past its time limit": (hanging_cell, "time limit"),
-    "broken cross-reference": (
-        append("book/references.md", "\nSee {numref}`fig-no-such-figure`.\n"),
-        "fig-no-such-figure",
-    ),
     "toc entry for a missing file": (add_toc_entry, "book/no-such-chapter"),
     "notebook cell that raises": (
         append(
@@ -174,12 +171,11 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_bad_input_fails_names_the_file_and_keeps_the_last_good_site(
-    book_copy: Path, tmp_path: Path, case: str
+def assert_fails_naming_the_file_and_keeps_the_last_good_site(
+    book: Path, case: str, breaker: Callable[[Path], str], detail: str
 ) -> None:
-    breaker, detail = CASES[case]
-    book = book_copy
+    """Break the book with ``breaker`` and build: non-zero exit, the offending file named,
+    ``detail`` mentioned, no traceback, the last good site byte for byte, no source rewritten."""
     index = book / "_build" / "html" / "index.html"
     chapter = book / "_build" / "html" / "book" / "layered-model.html"
     before = (index.read_bytes(), chapter.read_bytes())
@@ -195,6 +191,14 @@ def test_bad_input_fails_names_the_file_and_keeps_the_last_good_site(
     assert "Traceback" not in output, f"{case}: a Python traceback:\n{output[-3000:]}"
     assert (index.read_bytes(), chapter.read_bytes()) == before, "the last good site changed"
     assert tree_digest(book) == sources, "the build rewrote a source file"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_fails_names_the_file_and_keeps_the_last_good_site(
+    book_copy: Path, tmp_path: Path, case: str
+) -> None:
+    breaker, detail = CASES[case]
+    assert_fails_naming_the_file_and_keeps_the_last_good_site(book_copy, case, breaker, detail)
 
 
 @pytest.mark.parametrize("target", ["html", "pdf", "epub"])
@@ -297,12 +301,18 @@ def test_output_that_vanishes_while_publishing_is_one_line(
     assert "Traceback" in capsys.readouterr().err, "--verbose shows the traceback"
 
 
-def test_a_fixed_build_passes_again_and_publishes(book_copy: Path, tmp_path: Path) -> None:
-    """After a failure and its fix the next build passes (Sphinx re-reads the failed page)."""
+def test_a_broken_reference_fails_again_until_fixed_then_publishes(
+    book_copy: Path, tmp_path: Path
+) -> None:
+    """A broken cross-reference fails the build as any bad input does (named, no traceback,
+    the last good site kept); a second build without a fix fails again, and after the fix
+    the next build passes (Sphinx re-reads the failed page) and publishes."""
     book = book_copy
     original = (book / "book" / "references.md").read_text(encoding="utf-8")
-    append("book/references.md", "\nSee {numref}`fig-no-such-figure`.\n")(book)
-    assert run_build("html", book, book / "_build").returncode != 0
+    broken = append("book/references.md", "\nSee {numref}`fig-no-such-figure`.\n")
+    assert_fails_naming_the_file_and_keeps_the_last_good_site(
+        book, "broken cross-reference", broken, "fig-no-such-figure"
+    )
     # A second run without a fix must fail again, not pass on stale state.
     assert run_build("html", book, book / "_build").returncode != 0
     (book / "book" / "references.md").write_text(original + "\nA new sentence.\n", encoding="utf-8")

@@ -30,7 +30,7 @@ import yaml
 from addictionbook.content.sources import Sources
 from addictionbook_dev.lighthouse import GzipHandler
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 #: The repository's book, as the build reads it.
 BOOK = Sources(ROOT)

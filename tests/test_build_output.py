@@ -11,7 +11,7 @@ from pathlib import Path
 
 from addictionbook.pipeline.report import LONGEST, for_terminal, shorten
 
-from .conftest import run_build
+from .helpers import run_build
 
 STEP = re.compile(r"^  (\S.*?)\s+(\d+\.\d) s$")
 

@@ -3,9 +3,9 @@
 - nothing changed (and Sphinx run anyway): no notebook executes;
 - a text chapter edited: no notebook executes;
 - one notebook's code edited: exactly that notebook executes;
-- a figure module of the helper package edited: exactly the notebooks that import the package
-  execute (a notebook that does not import it stays cached), and the published figure changes;
-- build tooling in the package edited (check.py): nothing executes.
+- build tooling in the package edited (the linter): nothing executes; then a figure module of
+  the helper package edited: exactly the notebooks that import the package execute (a notebook
+  that does not import it stays cached), and the published figure changes.
 
 The helper-package cases build with a copy of the package first on PYTHONPATH, so the real
 package is never touched.
@@ -24,7 +24,7 @@ from jupyter_cache import get_cache
 
 from addictionbook.pipeline.fingerprint import inputs_stamp
 
-from .conftest import ROOT, build_ok
+from .helpers import ROOT, build_ok
 
 CACHE = Path("_build/.work/_build/.jupyter_cache")
 PLAIN_NOTEBOOK = """\
@@ -130,6 +130,9 @@ def test_editing_one_notebook_executes_only_that_notebook(book: Path) -> None:
 def test_editing_the_helper_re_executes_exactly_the_notebooks_that_import_it(
     book: Path, helper_copy: tuple[Path, dict[str, str]]
 ) -> None:
+    """An edit to build tooling in the package executes nothing; an edit to a figure module
+    executes exactly the notebooks that import the package (not one that does not), and the
+    site shows the figure the edited code draws."""
     package, env = helper_copy
     toc = book / "_toc.yml"
     (book / "book" / "plain-notebook.md").write_text(PLAIN_NOTEBOOK, encoding="utf-8")
@@ -147,6 +150,12 @@ def test_editing_the_helper_re_executes_exactly_the_notebooks_that_import_it(
         .find(id="fig-layered-model")
         .find("img")["src"]
     )
+
+    before = records(book)
+    with (package / "content" / "lint" / "__init__.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# an edit to build tooling\n")
+    build(book, env)
+    assert executed(book, before) == set(), "an edit to build tooling executed notebooks"
 
     before = records(book)
     layers = package / "figures" / "layered_model.py"
@@ -168,15 +177,3 @@ def test_editing_the_helper_re_executes_exactly_the_notebooks_that_import_it(
         .find("img")["src"]
     )
     assert new_figure != old_figure, "the site still shows the figure drawn by the old helper"
-
-
-def test_editing_build_tooling_in_the_package_executes_nothing(
-    book: Path, helper_copy: tuple[Path, dict[str, str]]
-) -> None:
-    package, env = helper_copy
-    build(book, env)
-    before = records(book)
-    with (package / "content" / "lint" / "__init__.py").open("a", encoding="utf-8") as handle:
-        handle.write("\n# an edit to build tooling\n")
-    build(book, env)
-    assert executed(book, before) == set()

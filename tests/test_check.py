@@ -19,7 +19,7 @@ from addictionbook.content.lint import language, readability, rules, safety, str
 from addictionbook.content.sources import Sources
 from addictionbook.problems import Problem, ProblemsFound
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 CHAPTER = """\
 ---

@@ -21,7 +21,7 @@ import pytest
 from addictionbook.content.sources import Sources
 from addictionbook.pipeline.publish import exchange, one_build_at_a_time, publish_dir, publish_file
 
-from .conftest import run_build
+from .helpers import run_build
 
 PAGES = 40
 

@@ -22,7 +22,7 @@ import yaml
 from addictionbook.content.lint import CHECK_MODULES
 from addictionbook.content.lint.structure import REQUIRED_SECTIONS
 
-from .conftest import ROOT, npm_install
+from .helpers import ROOT, npm_install
 
 BIN = Path(sys.executable).parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

@@ -19,7 +19,7 @@ import pytest
 
 from addictionbook.sphinx_ext.epub import ACCESSIBILITY
 
-from .conftest import ROOT, npm_install
+from .helpers import ROOT, npm_install
 from .test_epub import NS, XHTML, Package
 
 ACE = ROOT / "tools" / "ace"

@@ -5,6 +5,9 @@ The reference is nbclient with a real kernel, run on the same notebook in the sa
 jupyter-cache's ``single_nb_execution`` runs it for myst-nb. The step is always driven through
 its real entry point, ``python -m addictionbook.execution.cache`` (what the build starts), in a
 process of its own.
+
+Every test here runs the build's notebook step, each notebook in a Jupyter kernel (seconds a
+test): they are marked ``build``, so ``make test-fast`` leaves them to ``make test``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from unittest.mock import ANY
 
 import nbformat
+import pytest
 from jupyter_cache import get_cache
 from jupyter_cache.cache.db import NbProjectRecord
 from myst_nb.core.read import read_myst_markdown_notebook
@@ -29,7 +33,9 @@ from addictionbook.content.sources import Sources
 from addictionbook.execution.cache import failed_marker, plan_for, summary
 from addictionbook.problems import Problem
 
-from .conftest import ROOT
+from .helpers import ROOT
+
+pytestmark = pytest.mark.build
 
 FRONT = """\
 ---

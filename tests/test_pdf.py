@@ -18,8 +18,8 @@ from addictionbook.content.frontmatter import split_front_matter
 from addictionbook.content.sources import HANDOUT_PREFIX, Sources, english_docname
 from addictionbook.settings import SettingError, Settings
 
-from .conftest import ROOT, run_build
 from .figure_helpers import shown_figures
+from .helpers import ROOT, run_build
 
 #: The repository's book, as the build reads it.
 BOOK = Sources(ROOT)

@@ -17,7 +17,7 @@ from addictionbook.content.sources import HANDOUT_PREFIX, Sources, english_docna
 from addictionbook.figures.registry import FIGURES
 from addictionbook.problems import ProblemsFound
 
-from .conftest import ROOT
+from .helpers import ROOT
 from .pdf_structure import Structure, inspect
 
 #: The repository's book, as the build reads it.

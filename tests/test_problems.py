@@ -15,7 +15,7 @@ from addictionbook.content.sources import Sources
 from addictionbook.problems import Problem, annotate, summary, workflow_command
 from addictionbook.settings import Settings
 
-from .conftest import copy_book, run_build
+from .helpers import copy_book, run_build
 
 ON_GITHUB = Settings(github_actions=True)
 

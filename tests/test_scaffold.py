@@ -13,7 +13,7 @@ from addictionbook.content import lint
 from addictionbook.content.scaffold import new_chapter, slugify
 from addictionbook.content.sources import Sources
 
-from .conftest import ROOT, build_ok
+from .helpers import ROOT, build_ok
 
 
 def test_slugify_makes_a_lowercase_hyphenated_name() -> None:

@@ -1,9 +1,10 @@
 """The sidebar made once per build (addictionbook.sphinx_ext.sidebar) equals the theme's,
-on every page.
+on every page of the book.
 
 The theme's own navigation comes from a second build with ``ADDICTIONBOOK_THEME_NAV=1``; the
-book has parts, numbered chapters, an unnumbered appendix and a section with sub-pages, and a
-synthetic book adds depth (a chapter with sub-pages, pages outside the toc).
+book has parts, numbered chapters, an unnumbered appendix and a section with sub-pages. A
+deeper table of contents, and a renamed page in an incremental build, are tested in process
+on a small book (``tests/test_sphinx_ext.py``).
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
-from .conftest import build_ok
+from .helpers import build_ok
 
 NAV = '<nav class="bd-links bd-docs-nav"'
 
@@ -65,55 +64,6 @@ def test_every_page_of_the_book_has_the_themes_navigation(
     assert compared >= 20  # every chapter, appendix, handout, search and 404
     handout = navigation(site / "book" / "handouts" / "session-guide.html")
     assert '<a class="current reference internal" href="#">' in handout
-
-
-@pytest.fixture
-def deep_book(book_copy: Path) -> Path:
-    """The book with a chapter that has sub-pages two levels down."""
-    book = book_copy
-    (book / "book" / "deep").mkdir()
-    for name, title in [("one", "Deep one"), ("two", "Deep two")]:
-        (book / "book" / "deep" / f"{name}.md").write_text(
-            f'---\nmyst:\n  html_meta:\n    description: "{title}."\n---\n\n# {title}\n\nText.\n',
-            encoding="utf-8",
-        )
-    toc = book / "_toc.yml"
-    toc.write_text(
-        toc.read_text(encoding="utf-8").replace(
-            "      - file: book/glossary\n",
-            "      - file: book/glossary\n        sections:\n"
-            "          - file: book/deep/one\n            sections:\n"
-            "              - file: book/deep/two\n",
-        ),
-        encoding="utf-8",
-    )
-    return book
-
-
-def test_a_deeper_table_of_contents_too(deep_book: Path, tmp_path: Path) -> None:
-    ours, log = build(deep_book, theme_nav=False)
-    used = re.search(r"sidebar navigation: made once, used on (\d+) pages", log)
-    assert used and int(used.group(1)) >= 22, "the pages did not use the template"
-    theirs, _ = build_with_theme_nav(deep_book, tmp_path)
-    assert assert_same_navigation(ours, theirs) >= 22
-    assert 'href="#"' in navigation(ours / "book" / "deep" / "two.html")
-
-
-def test_a_renamed_chapter_is_renamed_in_every_pages_navigation(book_copy: Path) -> None:
-    """An incremental build reads only the renamed page, yet every page's sidebar (and the
-    neighbours' previous/next links) shows the new title (Sphinx alone would leave the old
-    title on the pages it did not read)."""
-    glossary = book_copy / "book" / "glossary.md"
-    glossary.write_text(
-        glossary.read_text(encoding="utf-8").replace("# Glossary\n", "# Words we use\n", 1),
-        encoding="utf-8",
-    )
-    site, log = build(book_copy, theme_nav=False)
-    assert re.search(r"reading sources\.\.\. \[100%\] book/glossary\s", log), "read in full?"
-    pages = [p for p in sorted(site.rglob("*.html")) if navigation(p) is not None]
-    assert len(pages) >= 20
-    stale = [p.relative_to(site).as_posix() for p in pages if "Words we use" not in navigation(p)]
-    assert stale == [], f"pages with the old navigation: {stale}"
 
 
 def test_each_section_toggle_is_named_after_its_section() -> None:

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from addictionbook.content.sources import Sources
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 #: The repository's book, as the build reads it.
 BOOK = Sources(ROOT)

@@ -15,7 +15,7 @@ from addictionbook.pipeline import build
 from addictionbook.settings import Settings
 from addictionbook.sphinx_ext.book import sources as extension_sources
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 
 @pytest.fixture

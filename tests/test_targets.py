@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from addictionbook.content.sources import Sources
 from addictionbook.settings import Settings
 
-from .conftest import ROOT, published, run_build, tree_digest
+from .helpers import ROOT, published, run_build, tree_digest
 
 DOWNLOAD_LINKS = "p.pdf-download a[href], p.epub-download a[href]"
 
@@ -68,17 +68,17 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
     """``make pdf``/``make epub`` leave ``html/`` byte for byte; the next ``make html`` is not
     'up to date' (its stamp counts the downloads) and links exactly what exists.
 
-    Built here, in another folder, from the same commit (its SOURCE_DATE_EPOCH), the PDFs are
-    byte for byte those of the run's shared build: two builds of one commit give the same PDFs,
-    wherever they are built and whatever the notebook cache held. (Not the EPUB: its pages
-    carry each page's last-commit date, and this copy is not a git checkout;
+    The site is the copy's ``make html`` from empty (``good_copy``: no download links, see the
+    test above). Built here, in another folder, from the same commit (its SOURCE_DATE_EPOCH),
+    the PDFs are byte for byte those of the run's shared build: two builds of one commit give
+    the same PDFs, wherever they are built and whatever the notebook cache held. (Not the
+    EPUB: its pages carry each page's last-commit date, and this copy is not a git checkout;
     tests/test_epub.py builds it twice in one checkout.)"""
     book = book_copy
     out = book / "_build"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": Settings.from_environment().epoch(ROOT)}
-    assert run_build("html", book, out, env=env).returncode == 0
     assert download_links(out / "html") == {}
     site = tree_digest(out / "html")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": Settings.from_environment().epoch(ROOT)}
     for target in ("pdf", "epub"):
         result = run_build(target, book, out, env=env)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr
@@ -86,7 +86,7 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
         if target == "pdf":  # laying out the PDFs is a step of its own, with its count
             total = 1 + len(Sources(book).printed_handouts)
             assert re.search(rf"^  lay out PDFs +{total} PDFs +\d+\.\d s$", result.stdout, re.M)
-    result = run_build("html", book, out, env=env)
+    result = run_build("html", book, out)
     assert result.returncode == 0 and "nothing changed" not in result.stdout
     links = download_links(out / "html")
     assert links["book/index.html"] == ["../pdf/book.pdf", "../epub/book.epub"], links
@@ -94,7 +94,7 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
     for name in ("pdf/book.pdf", "epub/book.epub"):
         assert (out / "html" / name).read_bytes() == (out / name).read_bytes(), name
     assert_links_resolve(out / "html")
-    again = run_build("html", book, out, env=env)
+    again = run_build("html", book, out)
     assert "nothing changed" in again.stdout, "the site's stamp is not stable"
     shared = book_pdf.parent
     pdfs = sorted(p.relative_to(shared) for p in shared.rglob("*.pdf"))

@@ -1,7 +1,8 @@
 """The Spanish client handouts: catalogues, the linter's checks on them, and the built pages.
 
 The linter tests run on a small copy of the book (one client handout, its Spanish stub and its
-catalogue) and break one thing each; the build tests read the site built once by conftest.py.
+catalogue) and break one thing each; the build tests read the site built once for the run
+(conftest.py).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import pytest
 from addictionbook.pipeline.fingerprint import inputs_fingerprint
 from addictionbook.settings import Settings
 
-from .conftest import build_ok, copy_book
+from .helpers import build_ok, copy_book
 
 NOTHING = "nothing changed since the last build"
 

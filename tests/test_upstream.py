@@ -7,7 +7,6 @@ left its range, or the upstream code it relies on changed (its source hash).
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -135,63 +134,6 @@ def test_a_failed_build_forgets_the_saved_environment(tmp_path: Path) -> None:
 
     forget_environment_after_failure(tmp_path)
     assert not (tmp_path / ENV_PICKLE_FILENAME).exists()
-
-
-def test_loadgroup_keeps_a_group_on_one_worker(tmp_path: Path) -> None:
-    """Six tests of one ``xdist_group`` on two workers run on one worker (with the suite's own
-    conftest hook, ``upstream.name_xdist_groups``); only they carry the group's name."""
-    (tmp_path / "conftest.py").write_text(
-        textwrap.dedent(
-            """
-            import pytest
-            from tests.xdist_groups import name_xdist_groups
-
-            @pytest.hookimpl(trylast=True)
-            def pytest_collection_modifyitems(config, items):
-                if getattr(config.option, "loadgroup", False):
-                    name_xdist_groups(items)
-            """
-        ),
-        encoding="utf-8",
-    )
-    (tmp_path / "test_groups.py").write_text(
-        textwrap.dedent(
-            """
-            import os, time
-            import pytest
-
-            def record(kind, i):
-                with open(f"{kind}-{i}", "w") as handle:
-                    handle.write(os.environ["PYTEST_XDIST_WORKER"])
-                time.sleep(0.05)
-
-            @pytest.mark.xdist_group("together")
-            @pytest.mark.parametrize("i", range(6))
-            def test_grouped(i):
-                record("grouped", i)
-
-            @pytest.mark.parametrize("i", range(6))
-            def test_free(i):
-                record("free", i)
-            """
-        ),
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-n", "2"]
-        + ["--dist", "loadgroup", "--rootdir", str(tmp_path), str(tmp_path)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(SRC.parents[1])},  # tests.xdist_groups
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr
-    grouped = {p.read_text() for p in tmp_path.glob("grouped-*")}
-    assert len(list(tmp_path.glob("grouped-*"))) == 6 and len(grouped) == 1, grouped
-    passed = [line for line in result.stdout.splitlines() if " PASSED " in line]
-    assert len(passed) == 12, result.stdout
-    for line in passed:
-        assert ("test_grouped[" in line) == line.rstrip().endswith("@together"), line
 
 
 def test_an_out_of_range_weasyprint_stops_the_pdf_step(monkeypatch, tmp_path: Path) -> None:

@@ -223,22 +223,6 @@ WORKAROUNDS: dict[str, Workaround] = {
             where="sphinx_ext/sidebar.py",
         ),
         Workaround(
-            name="xdist-group-ids",
-            package="pytest-xdist",
-            verified="3.8.0",
-            applies_to="==3.8.0",
-            upstream="https://github.com/pytest-dev/pytest-xdist/issues/1386 (fix proposed in"
-            " https://github.com/pytest-dev/pytest-xdist/pull/1388)",
-            relies_on=(
-                "xdist.remote.WorkerInteractor.pytest_collection_modifyitems",
-                "_pytest.nodeid.NodeId.parse",
-            ),
-            source_sha256="5b6e18b9837a149d021eb45aab725daead87bb51e76f6dbddebced86cbcf95d5",
-            gain="the test suite's modules that read the shared build stay on one worker "
-            "(--dist loadgroup), so the browser visits every page once, not once per worker",
-            where="tests/xdist_groups.py (called by tests/conftest.py)",
-        ),
-        Workaround(
             name="sidebar-made-once",
             package="pydata-sphinx-theme",
             verified="0.17.1",
