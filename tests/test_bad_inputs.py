@@ -360,3 +360,18 @@ def test_a_wrong_citation_key_is_named_at_its_line_with_the_closest_key(book_cop
         f'book/references.md:{key_line}: could not find bibtex key "siegel-1998"; did you mean '
         "`siegel-1999`? (the keys are in book/references.bib)"
     ], result.stderr
+
+
+def test_a_truncated_image_is_caught_even_after_weasyprint_is_imported(tmp_path: Path) -> None:
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES when imported: the image check still reads
+    strictly, and leaves the setting as it found it."""
+    import weasyprint  # noqa: F401 - imported for its side effect on Pillow
+    from PIL import ImageFile
+
+    from addictionbook.content.preflight import image_problem
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    data = (Path(__file__).resolve().parents[1] / PNG).read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    assert "truncated" in (image_problem(tmp_path / "cut.png") or "")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

@@ -113,8 +113,11 @@ def image_problem(path: Path) -> str | None:
             return None if handle.read(5) == b"%PDF-" else "is not a PDF"
     if suffix not in RASTER:
         return None  # a kind Sphinx copies as it is; nothing to decode
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    # WeasyPrint, once imported in the same process, lets Pillow load truncated images
+    # (ImageFile.LOAD_TRUNCATED_IMAGES): the check reads strictly whatever ran before it.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(path) as image:
             kind = image.format
@@ -123,6 +126,8 @@ def image_problem(path: Path) -> str | None:
         return f"is not a {RASTER[suffix]} image (its content is not an image)"
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         return f"is damaged ({error})"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
     if kind != RASTER[suffix]:
         return f"is a {kind} image with a {suffix} name; rename it to match (or convert it)"
     return None
