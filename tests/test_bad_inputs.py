@@ -324,15 +324,28 @@ def test_a_broken_reference_fails_again_until_fixed_then_publishes(
 def test_a_hanging_cell_waits_out_its_time_limit_once(book_copy: Path) -> None:
     """A cell that never returns is stopped by the notebook step at the time limit, reported
     once with its file and line, and not run again by myst-nb (it waited twice: 248 s for a
-    120 s limit)."""
+    120 s limit). The notebook is a page of its own with nothing else to run, so that the
+    first cell to reach the 3 s limit is the hanging one on any machine."""
     book = book_copy
-    hanging_cell(book)
-    page = book / "book" / "layered-model.md"
+    config = book / "_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("timeout: 120", "timeout: 3"), encoding="utf-8"
+    )
     marker = book / "ran.txt"
-    page.write_text(
-        page.read_text(encoding="utf-8").replace(
-            "import time\ntime.sleep(300)",
-            f"import time\nopen({str(marker)!r}, 'a').write('ran\\n')\ntime.sleep(300)",
+    (book / "book" / "hang.md").write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
+        'myst:\n  html_meta:\n    description: "A page whose cell hangs."\n---\n\n'
+        "# A page whose cell hangs\n\n```{code-cell} ipython3\nimport time\n"
+        f"with open({str(marker)!r}, 'a') as handle:\n    handle.write('ran\\n')\n"
+        "time.sleep(300)\n```\n",
+        encoding="utf-8",
+    )
+    toc = book / "_toc.yml"
+    toc.write_text(
+        toc.read_text(encoding="utf-8").replace(
+            "      - file: book/glossary\n",
+            "      - file: book/glossary\n      - file: book/hang\n",
         ),
         encoding="utf-8",
     )
@@ -340,7 +353,7 @@ def test_a_hanging_cell_waits_out_its_time_limit_once(book_copy: Path) -> None:
     assert result.returncode == 1
     assert marker.read_text() == "ran\n", "the hanging cell ran more than once"
     named = [line for line in result.stderr.splitlines() if "time limit" in line]
-    assert len(named) == 1 and named[0].startswith("book/layered-model.md:"), result.stderr
+    assert len(named) == 1 and named[0].startswith("book/hang.md:18:")  # 18: ``import time``, result.stderr
     assert "did not finish within the 3 s time limit" in named[0]
 
 
