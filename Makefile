@@ -70,7 +70,7 @@ book: pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked
 html: sysdeps ## Build the website into $(BUILDDIR)/html
 	$(AB) build html --out $(BUILDDIR)
 
-pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf and handouts/*.pdf (PAPER=letter or a4)
+pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf, handouts/*.pdf and chapters/*.pdf (PAPER=letter or a4)
 	ADDICTIONBOOK_PAPER=$(PAPER) $(AB) build pdf --out $(BUILDDIR)
 
 handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/ (with the book PDF)

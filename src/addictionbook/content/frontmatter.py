@@ -26,7 +26,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         return {}, text
     try:
         front = load_yaml(match.group(1))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a date the calendar has not (2027-02-30)
         front = None
     return (front if isinstance(front, dict) else {}), text[match.end() :]
 

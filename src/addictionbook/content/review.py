@@ -202,8 +202,23 @@ def _node_line(node: yaml.Node, where: list) -> int:
     return node.start_mark.line
 
 
+class _RecordLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that leaves dates as the text written (the schema checks them:
+    ``date: 2027-02-30`` is a problem to report, not a ``ValueError`` from the loader)."""
+
+
+_RecordLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load(text: str) -> tuple[yaml.Node | None, object]:
+    return yaml.compose(text, Loader=_RecordLoader), yaml.load(text, Loader=_RecordLoader)
+
+
 def _parse(
-    data: object, tree: yaml.Node | None, path: str, line: int
+    data: object, tree: yaml.Node | None, path: str, line: int, record_line: int = 0
 ) -> tuple[Record | None, list]:
     """A record from its YAML data (``tree``: its node, for lines; ``line``: the file line of
     the node's first line), or the problems that say why it is not one."""
@@ -217,7 +232,10 @@ def _parse(
         problems = []
         for error in errors:
             where = list(error.absolute_path)
-            at = line + (_node_line(tree, where) if tree is not None else 0)
+            if where or not record_line:
+                at = line + (_node_line(tree, where) if tree is not None else 0)
+            else:  # the record as a whole: the line of its key
+                at = record_line
             field = "/".join(map(str, where)) or "the record"
             problems.append(
                 Problem(
@@ -256,7 +274,7 @@ def read_record(sources: Sources, docname: str) -> tuple[Record | None, int, lis
         if not value:
             return None, 0, []
         try:
-            tree, data = yaml.compose(value), yaml.safe_load(value)
+            tree, data = _load(value)
         except yaml.YAMLError as error:
             return (
                 None,
@@ -296,13 +314,12 @@ def read_record(sources: Sources, docname: str) -> tuple[Record | None, int, lis
     front_end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
     front_text = "\n".join(lines[1:front_end])
     try:
-        tree = yaml.compose(front_text)
-        front = yaml.safe_load(front_text)
+        tree, front = _load(front_text)
     except yaml.YAMLError:
         return None, line, []  # the linter names invalid front matter
     node = next((v for k, v in tree.value if k.value == REVIEW_KEY), None)
     # front_text starts on the file's line 2: a node's 0-based line n is the file's n + 2
-    record, problems = _parse(front.get(REVIEW_KEY), node, path, 2)
+    record, problems = _parse(front.get(REVIEW_KEY), node, path, 2, line)
     return record, line, problems
 
 
@@ -545,16 +562,16 @@ def write_record(sources: Sources, page: str, by: str, day: dt.date) -> tuple[Pa
         if fingerprint is None:
             raise ReviewError(f"{path.relative_to(sources.root)} does not exist: translate first")
         catalogue = tr.read_catalogue(path)
-        if tr.out_of_date(catalogue, sources.text(f"{found[0]}.md")):
-            raise ReviewError(
-                f"{path.relative_to(sources.root)} is out of date with the English "
-                f"({found[0]}.md changed since): run `make translations`, translate, then review"
-            )
         unfinished = [e.line for e in catalogue.entries if e.fuzzy or not e.msgstr.strip()]
         if unfinished:
             raise ReviewError(
                 f"{path.relative_to(sources.root)}:{unfinished[0]}: the translation is not "
                 f"finished ({len(unfinished)} fuzzy or empty entries); `make check` lists them"
+            )
+        if tr.out_of_date(catalogue, sources.text(f"{found[0]}.md")):
+            raise ReviewError(
+                f"{path.relative_to(sources.root)} is out of date with the English "
+                f"({found[0]}.md changed since): run `make translations`, translate, then review"
             )
     record, problems = _parse(
         {

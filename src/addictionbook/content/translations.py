@@ -19,7 +19,8 @@ and the translation date is the standard ``PO-Revision-Date`` a PO editor sets o
 ``Clinical-Review`` is empty until a bilingual clinician has reviewed the translation and
 ``make review`` has written the record (``content/review.py`` reads and checks it). babel wraps
 header comments at 76 characters when sphinx-intl rewrites a catalogue, so a field's value may
-go on over the comment lines after it (:func:`header_fields` joins them).
+go on over the comment lines after it (:func:`header_fields` joins them, and ``make
+translations`` writes each field back on one line).
 """
 
 from __future__ import annotations
@@ -215,6 +216,18 @@ def read_catalogue(path: Path) -> Catalogue:
 
 #: A header comment's ``# Name: value`` line.
 FIELD = re.compile(r"#\s*([A-Z][\w-]+):[ \t]*(.*)$")
+#: The width babel wraps a catalogue's header comment at (sphinx-intl's ``line_width``).
+WRAP = 76
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` is the rest of ``previous`` that babel wrapped onto it: a ``# ...``
+    comment line (not a field) whose first word did not fit on ``previous`` (a line babel
+    wrapped is at most :data:`WRAP` long; a field written whole on a longer line is not)."""
+    if not (line.startswith("# ") and line[2:].strip()) or FIELD.match(line):
+        return False
+    word = line[2:].split()[0]
+    return len(previous) <= WRAP < len(previous) + 1 + len(word)
 
 
 def header_comment_end(lines: list[str]) -> int:
@@ -228,8 +241,8 @@ def header_comment_end(lines: list[str]) -> int:
 
 def header_fields(text: str) -> tuple[dict[str, str], dict[str, int]]:
     """The ``# Name: value`` fields of a catalogue's header comment, each with the (1-based)
-    line it starts on. A value babel wrapped goes on over the following ``# ...`` lines up to
-    the next field or an empty ``#`` line: they are joined back with spaces."""
+    line it starts on. A value babel wrapped goes on over the following comment lines
+    (:func:`_continues`): they are joined back with spaces."""
     lines = text.splitlines()
     fields: dict[str, str] = {}
     starts: dict[str, int] = {}
@@ -239,7 +252,7 @@ def header_fields(text: str) -> tuple[dict[str, str], dict[str, int]]:
         if match:
             current = match.group(1)
             fields[current], starts[current] = match.group(2).rstrip(), index + 1
-        elif current and line.startswith("# ") and line[2:].strip():
+        elif current and _continues(lines[index - 1], line):
             fields[current] = f"{fields[current]} {line[2:].strip()}".strip()
         else:
             current = None
@@ -254,9 +267,7 @@ def header_field_lines(lines: list[str], name: str) -> tuple[int, int] | None:
         match = FIELD.match(lines[index])
         if match and match.group(1) == name:
             stop = index + 1
-            while stop < end and lines[stop].startswith("# ") and lines[stop][2:].strip():
-                if FIELD.match(lines[stop]):
-                    break
+            while stop < end and _continues(lines[stop - 1], lines[stop]):
                 stop += 1
             return index, stop
     return None

@@ -318,8 +318,8 @@ def page_document(
     """One page of the book (a handout, a chapter) as a document of its own: its section of
     the book, headings from H1, links to the rest of the book pointing at the website, and on
     every page's foot its title, the book, the edition, the licence and its ``status`` lines
-    (then not repeated in the text; a band at the top of a handout not clinically reviewed
-    stays where it is)."""
+    (the translation status then not repeated in the text; the review status line or band
+    under the title stays, tagged, for a screen reader, which skips the footer)."""
     sections = _documents(article)
     if docname not in sections:
         raise ValueError(f"the singlehtml build has no section for {docname}")
@@ -341,10 +341,11 @@ def page_document(
     )
     edition, licence = FOOTER_WORDS[language]
     footer = f"{title}\n{book.title} | {edition} {book.edition} | {licence}"
-    for line in status or []:  # on every page's foot, so not again in the text
+    for line in status or []:  # on every page's foot
         footer += f"\n{line}"
-    if status:
-        for paragraph in section.select("p.translation-status, p.review-status"):
+    if status:  # the translation status not again at the end of the text; the review status
+        # stays under the title too: the footer is an artifact, which a screen reader skips
+        for paragraph in section.select("p.translation-status"):
             paragraph.decompose()
     css = f"@page {{ size: {book.page_size}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
     what = "a chapter of" if body_class == "chapter" else FROM_THE_BOOK[language]

@@ -88,7 +88,7 @@ def check_clean(root: Path) -> None:
 def check_version(sources: Sources, version: str) -> None:
     if not VERSION.match(version):
         raise Refused(
-            [Problem("_config.yml", 0, f"VERSION={version!r} is not an edition number x.y.z")],
+            [Problem("_config.yml", 0, f"VERSION={version} is not an edition number x.y.z")],
             "give it as three numbers, e.g. make release VERSION=0.2.0",
         )
     current = sources.edition
