@@ -27,7 +27,6 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from ..content import review
-from ..content.sources import english_docname
 from .book import settings, sources
 
 #: The placeholder ``_config.yml``'s footer writes where the edition goes.
@@ -121,15 +120,11 @@ class ReviewStatusList(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        # Read again when a status changes (outdated_by_review), not whenever a page is edited:
+        # the titles in the list are resolved when it is written.
         app = self.env.app
         book = sources(app)
         found = statuses(app)
-        for docname, status in found.items():  # read again when any record or text changes
-            for path in {status.source, f"{docname}.md"}:
-                self.env.note_dependency(str(Path(app.srcdir) / path))
-            english = english_docname(docname)
-            if english:
-                self.env.note_dependency(str(Path(app.srcdir) / f"{english[0]}.md"))
         headers = ["Page", "Language", "Status", "Reviewed by", "Date", "Edition", "Next review"]
 
         def row(status: review.Status) -> list[nodes.entry]:
