@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from addictionbook.content import lint, review
 from addictionbook.content.sources import Sources
 from addictionbook.pipeline import release
 
-from .helpers import tree_digest
+from .helpers import run_build, tree_digest
 from .small_book import commit_all, git, make_small_book
 
 HANDOUT = "book/handouts/drug-free-is-a-start.md"
@@ -245,6 +246,44 @@ def test_a_pull_request_that_changes_a_reviewed_text_says_it_needs_a_new_review(
     assert "2 reviewed text(s)" in result.output
     text = summary.read_text(encoding="utf-8")
     assert "Texts that now need a new clinical review" in text and HANDOUT in text and PO in text
+
+
+# --- a status that changes with the day, not the text ------------------------------------------
+
+
+def epoch(day: str) -> str:
+    return str(int(dt.datetime.fromisoformat(f"{day}T12:00:00+00:00").timestamp()))
+
+
+def test_a_review_falling_due_reaches_the_page_and_the_list_in_an_incremental_build(
+    small_book: Path,
+) -> None:
+    """The text does not change, the day does: the next build says "overdue" on the handout
+    and in the status list, though Sphinx reads only what changed."""
+    review.write_record(Sources(small_book), HANDOUT, "Jane Doe, LCSW", dt.date(2026, 1, 15))
+    commit_all(small_book, "reviewed")
+    out = small_book / "_build"
+    handout = out / "html" / "book" / "handouts" / "drug-free-is-a-start.html"
+    listing = out / "html" / "book" / "review-status.html"
+    for day, words, kind in (
+        ("2026-06-01", "Clinically reviewed by Jane Doe, LCSW on January 15, 2026", "Reviewed"),
+        (
+            "2027-06-01",
+            "Clinical review overdue. Last reviewed by Jane Doe, LCSW",
+            "Review overdue",
+        ),
+    ):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": epoch(day)}
+        result = run_build("html", small_book, out, env=env)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+        page = BeautifulSoup(handout.read_text(encoding="utf-8"), "html.parser")
+        mark = page.select_one("article .review-status, article .review-band")
+        assert mark.get_text(" ", strip=True).startswith(words), (day, mark)
+        table = BeautifulSoup(listing.read_text(encoding="utf-8"), "html.parser")
+        row = next(r for r in table.select("tbody tr") if "Being drug-free" in r.get_text())
+        assert row.select("td")[2].get_text(strip=True) == kind, day
+        when = dt.date.fromisoformat(day)
+        assert f"Statuses as of {when:%B} {when.day}, {when.year}" in table.get_text(" ")
 
 
 # --- a whole release, twice ----------------------------------------------------------------------

@@ -100,7 +100,7 @@ def test_review_writes_only_the_record_and_the_page_is_reviewed(book: Path) -> N
     assert added == [
         "+ clinical-review:",
         f'+   by: "{REVIEWER}"',
-        "+   date: 2027-02-01",
+        '+   date: "2027-02-01"',
         '+   edition: "0.1.0"',
         f'+   fingerprint: "{translations.source_fingerprint(before)}"',
     ]
@@ -249,14 +249,15 @@ def test_only_handouts_not_reviewed_get_a_band_clinicians_handouts_only_in_a_dra
 # --- malformed records ---------------------------------------------------------------------
 
 
-RECORD = f'clinical-review:\n  by: "{REVIEWER}"\n  date: 2027-02-01\n  edition: "0.1.0"\n'
+RECORD = f'clinical-review:\n  by: "{REVIEWER}"\n  date: "2027-02-01"\n  edition: "0.1.0"\n'
 
 
 @pytest.mark.parametrize(
     "old, new, line_of, complaint",
     [
         (f'by: "{REVIEWER}"', 'by: "Jane Doe"', "  by:", "by: 'Jane Doe' does not match"),
-        ("date: 2027-02-01", "date: 2027-02-30", "  date:", "is not a 'date'"),
+        ('date: "2027-02-01"', 'date: "2027-02-30"', "  date:", "is not a 'date'"),
+        ('date: "2027-02-01"', "date: 2027-02-01", "  date:", "date must be in quotes"),
         ('edition: "0.1.0"', "edition: 0.1", "  edition:", "0.1 is not of type 'string'"),
         ("fingerprint: ", "fingerprint: 123456789012 #", "  fingerprint:", "not of type 'string'"),
         ('edition: "0.1.0"', 'edition: "0.1.0"\n  reviewer: me', "clinical-review:", "reviewer"),

@@ -7,14 +7,14 @@ PAGE=... BY="Name, credentials"``, :func:`write_record`):
 
       clinical-review:
         by: "Jane Doe, LCSW, CADC II"
-        date: 2027-01-15
+        date: "2027-01-15"
         edition: "0.2.0"
         fingerprint: "1a2b3c4d5e6f"
 
 - a translated handout: the ``# Clinical-Review:`` header comment of its catalogue
   (``locales/<language>/LC_MESSAGES/<name>.po``), the same record as one YAML line::
 
-      # Clinical-Review: {by: "Ana Pérez, LCSW", date: 2027-01-15, edition: "0.2.0", fingerprint: …}
+      # Clinical-Review: {by: "Ana Pérez, LCSW", date: "2027-01-15", edition: "0.2.0", …}
 
 Who (name and credentials as the reviewer writes them), when, in which edition of the book, and
 a fingerprint of exactly the text reviewed: the page's source without its review record
@@ -84,7 +84,7 @@ class Record:
         return (
             f"{REVIEW_KEY}:\n"
             f"  by: {json.dumps(self.by, ensure_ascii=False)}\n"
-            f"  date: {self.date.isoformat()}\n"
+            f'  date: "{self.date.isoformat()}"\n'
             f"  edition: {json.dumps(self.edition)}\n"
             f"  fingerprint: {json.dumps(self.fingerprint)}\n"
         )
@@ -92,7 +92,7 @@ class Record:
     def as_yaml_line(self) -> str:
         """The record as a catalogue's header comment holds it: one YAML flow mapping."""
         return (
-            f"{{by: {json.dumps(self.by, ensure_ascii=False)}, date: {self.date.isoformat()}, "
+            f'{{by: {json.dumps(self.by, ensure_ascii=False)}, date: "{self.date.isoformat()}", '
             f"edition: {json.dumps(self.edition)}, fingerprint: {json.dumps(self.fingerprint)}}}"
         )
 
@@ -320,6 +320,22 @@ def read_record(sources: Sources, docname: str) -> tuple[Record | None, int, lis
     node = next((v for k, v in tree.value if k.value == REVIEW_KEY), None)
     # front_text starts on the file's line 2: a node's 0-based line n is the file's n + 2
     record, problems = _parse(front.get(REVIEW_KEY), node, path, 2, line)
+    date = (
+        next((v for k, v in node.value if k.value == "date"), None)
+        if isinstance(node, yaml.MappingNode)
+        else None
+    )
+    if record is not None and isinstance(date, yaml.ScalarNode) and date.style is None:
+        # Sphinx keeps a page's front matter: a YAML date there stops the build (it is not JSON)
+        problems.append(
+            Problem(
+                path,
+                2 + date.start_mark.line,
+                f'the clinical review record\'s date must be in quotes: date: "{date.value}"',
+                "write it as make review does (an unquoted date stops the build)",
+            )
+        )
+        record = None
     return record, line, problems
 
 
@@ -506,12 +522,44 @@ def has_band(status: Status, draft: bool, handout: bool) -> bool:
     return not status.reviewed and (status.client or (draft and handout))
 
 
+def _band_detail(status: Status) -> str:
+    """What the band says after its heading: the facts of the status, without repeating it."""
+    r, es = status.record, status.language == "es"
+    if status.kind == "outdated":
+        return (
+            "El texto en inglés cambió después de esta traducción; puede haber partes sin "
+            "actualizar."
+            if es
+            else "The English text changed after this translation was made; parts of it may be "
+            "missing or old."
+        )
+    if r is None or status.kind not in ("changed", "overdue"):
+        return ""
+    when = long_date(r.date, status.language)
+    if status.kind == "changed":
+        return (
+            f"Lo revisó {r.by} el {when}; el texto actual no se ha revisado."
+            if es
+            else f"It was reviewed by {r.by} on {when}; the text as it reads now has not been "
+            "reviewed."
+        )
+    due = long_date(status.due, status.language)
+    return (
+        f"La última revisión fue de {r.by}, el {when} (edición {r.edition}); la siguiente "
+        f"debía hacerse el {due}."
+        if es
+        else f"Last reviewed by {r.by} on {when} (edition {r.edition}); the next review was due "
+        f"{due}."
+    )
+
+
 def band(status: Status, draft: bool) -> tuple[str, str]:
-    """The band's heading and its text (the status and what to do)."""
+    """The band's heading and its text (the facts of the status, and what to do)."""
     words = BAND_HEADINGS[status.language if status.language in BAND_HEADINGS else "en"]
     heading = words["draft" if draft else status.kind]
-    detail = "" if status.kind == "not-reviewed" else status_text(status) + " "
-    return heading, detail + BAND_ADVICE.get(status.language, BAND_ADVICE["en"])
+    detail = _band_detail(status)
+    advice = BAND_ADVICE.get(status.language, BAND_ADVICE["en"])
+    return heading, f"{detail} {advice}" if detail else advice
 
 
 #: The words of the status list (the "Review status" page), in the book's language.

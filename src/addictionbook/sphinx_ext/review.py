@@ -50,15 +50,18 @@ def _shown(app: Sphinx, docname: str) -> bool:
 
 
 def outdated_by_review(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Pages whose status changed though their text did not, and then the status list."""
+    """Pages whose status changed though their text did not, and then the status list (also
+    when the day it is dated by changed)."""
     draft = settings(app).draft
     current = {d: (s.kind, s.record, s.due, draft) for d, s in statuses(app).items()}
+    day = settings(app).day(Path(app.srcdir))  # the status list says "as of" that day
     previous = getattr(env, "addictionbook_review", None)
-    env.addictionbook_review = current
+    previous_day = getattr(env, "addictionbook_review_day", None)
+    env.addictionbook_review, env.addictionbook_review_day = current, day
     if previous is None or not env.all_docs:
         return []
     differ = {d for d in current if previous.get(d) != current[d]}
-    if set(previous) != set(current) or differ:
+    if set(previous) != set(current) or differ or previous_day != day:
         differ |= {d for d in env.found_docs if review.is_generated(sources(app), d)}
     return sorted(d for d in differ - set(added) - set(changed) if d in env.found_docs)
 
@@ -86,7 +89,10 @@ def status_node(status: review.Status, draft: bool, handout: bool) -> nodes.Elem
 
 def add_review_status(app: Sphinx, doctree: nodes.document) -> None:
     """Under the title of a chapter or handout: its review status (a band when it must not be
-    missed)."""
+    missed). Not in the gettext builder's messages: the status is written in each language by
+    the build, never translated from a catalogue."""
+    if app.builder.name == "gettext":
+        return
     docname = app.env.docname
     status = statuses(app).get(docname)
     if status is None or not _shown(app, docname):
