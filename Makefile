@@ -14,13 +14,18 @@ RUNS     ?= 3
 SCALE    ?=
 STEPS    ?=
 UPGRADE  ?=
+# make review PAGE=... BY="Name, credentials"; make release VERSION=x.y.z [DRAFT=1]
+PAGE     ?=
+BY       ?=
+VERSION  ?=
+DRAFT    ?=
 
 PY    := $(VENV)/bin/python
 AB    := $(VENV)/bin/addictionbook
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps sysdeps-test book html pdf handouts epub figures translations serve test test-fast check linkcheck new-chapter bench clean lock
+.PHONY: help venv sysdeps sysdeps-test book html pdf handouts epub figures translations serve test test-fast check linkcheck new-chapter review release bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -65,7 +70,7 @@ book: pdf epub ## Build everything: website, book and handout PDFs, EPUB (linked
 html: sysdeps ## Build the website into $(BUILDDIR)/html
 	$(AB) build html --out $(BUILDDIR)
 
-pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf and handouts/*.pdf (PAPER=letter or a4)
+pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf, handouts/*.pdf and chapters/*.pdf (PAPER=letter or a4)
 	ADDICTIONBOOK_PAPER=$(PAPER) $(AB) build pdf --out $(BUILDDIR)
 
 handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/ (with the book PDF)
@@ -113,6 +118,14 @@ linkcheck: $(STAMP) ## Check every external link (needs network); report in $(BU
 new-chapter: $(STAMP) ## Start a chapter from the template: make new-chapter TITLE="Shame and repair"
 	@test -n "$(TITLE)" || { echo 'Give the title: make new-chapter TITLE="Shame and repair"' >&2; exit 2; }
 	$(AB) new-chapter "$(TITLE)"
+
+review: $(STAMP) ## Record a clinician's review of a page: make review PAGE=book/handouts/<name>.md BY="Name, credentials"
+	@test -n "$(PAGE)" && test -n "$(BY)" || { echo 'Name the page and the reviewer: make review PAGE=book/handouts/<name>.md BY="Name, credentials" (a translation: PAGE=locales/es/LC_MESSAGES/<name>.po)' >&2; exit 2; }
+	$(AB) review "$(PAGE)" --by "$(BY)"
+
+release: sysdeps ## Make an edition and its release files: make release VERSION=x.y.z (DRAFT=1: handouts not reviewed say so)
+	@test -n "$(VERSION)" || { echo 'Give the edition: make release VERSION=x.y.z (see README.md, "Editions")' >&2; exit 2; }
+	ADDICTIONBOOK_PAPER=$(PAPER) ADDICTIONBOOK_DRAFT=$(DRAFT) $(AB) release --version '$(VERSION)' --out $(BUILDDIR)
 
 bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table; STEPS=pdf for one row)
 	$(AB) sysdeps bench

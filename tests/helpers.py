@@ -35,6 +35,8 @@ BUILD_FIXTURES = {
     "book_copy_with_pdfs",
     "book_copy_with_epub",
     "fresh_book",
+    # tests/test_editions.py: a small book of its own (tests/small_book.py), released whole.
+    "small_book",
 }
 
 #: The shared build's targets, in the order ``make book`` builds them.

@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
+from addictionbook.content import review
 from addictionbook.content.sources import Sources
 from addictionbook_dev.lighthouse import GzipHandler
 
@@ -154,6 +155,27 @@ PAGE_INFO = """() => {
     footer: (document.querySelector(".bd-footer-content") || {}).innerText || "",
     background: bg,
     bytes: bytes,
+    band: (() => {
+      const band = document.querySelector("article .review-band");
+      if (!band) return null;
+      const box = band.getBoundingClientRect();
+      const heading = band.querySelector("strong");
+      return {
+        text: band.innerText,
+        width: box.width,
+        height: box.height,
+        top: box.top + window.scrollY,
+        firstAdmonition: (() => {
+          const a = document.querySelector("article .admonition");
+          return a ? a.getBoundingClientRect().top + window.scrollY : null;
+        })(),
+        color: getComputedStyle(band.querySelector("p")).color,
+        headingColor: heading ? getComputedStyle(heading).color : "",
+        background: getComputedStyle(band).backgroundColor,
+        visibility: getComputedStyle(band).visibility,
+        display: getComputedStyle(band).display,
+      };
+    })(),
   };
 }"""
 
@@ -514,12 +536,45 @@ def test_footer_cite_line_matches_citation_cff(phone) -> None:
     assert set(cff["license"]) == {"CC-BY-SA-4.0", "MIT"}
     cite = cff["preferred-citation"]
     assert cite["type"] == "book"
+    assert cff["version"] == SPHINX["release"], "CITATION.cff's version is the edition"
     for name in ("book/index.html", "book/layered-model.html"):
         footer = " ".join(phone[name].info["footer"].split())
         assert "Cite this book" in footer, f"{name}: no citation line"
         for part in (cite["authors"][0]["name"], str(cite["year"]), cite["url"]):
             assert part in footer, f"{name}: the citation line lacks {part!r}"
         assert cite["title"].lower() in footer.lower()
+        assert f"(Edition {cff['version']})" in footer, f"{name}: no edition in the citation"
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG's contrast ratio of two opaque ``rgb()`` colours."""
+    lighter, darker = sorted(
+        (luminance(css_color(foreground)[0]), luminance(css_color(background)[0])), reverse=True
+    )
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_a_client_handout_not_reviewed_shows_its_band_at_the_top_with_strong_contrast(
+    phone, dark
+) -> None:
+    """The band cannot be missed: displayed, full width, above the handout's first box, and
+    its text at least 7:1 (WCAG AAA) on its background, in light mode on a phone and in dark
+    mode on a desktop. (axe checks every page's contrast too.)"""
+    clients = [f"{d}.html" for d in review.client_pages(BOOK)]
+    assert clients
+    for visits in (phone, dark):
+        for name in clients:
+            band = visits[name].info["band"]
+            assert band, f"{name}: no band"
+            assert band["display"] != "none" and band["visibility"] == "visible", name
+            assert band["height"] > 20 and band["width"] > 300, f"{name}: band {band}"
+            assert band["firstAdmonition"] and band["top"] < band["firstAdmonition"], name
+            assert css_color(band["background"])[1] == 1.0, f"{name}: a see-through band"
+            for color in (band["color"], band["headingColor"]):
+                assert contrast(color, band["background"]) >= 7, f"{name}: {color} on band"
+        for name in PAGES:
+            if name not in clients and not name.startswith("book/handouts/"):
+                assert visits[name].info["band"] is None, f"{name}: a band on a page not a handout"
 
 
 def test_sitemap_lists_every_page_at_the_published_address(browser: Browser, base_url) -> None:

@@ -23,6 +23,7 @@ def invoke(*args: str):
 
 def test_every_command_is_listed_with_a_line_of_help() -> None:
     assert {"build", "check", "new-chapter", "figures", "translations", "serve"} <= set(COMMANDS)
+    assert {"review", "release", "needs-review", "fragment-check"} <= set(COMMANDS)
     assert set(LAZY) <= set(COMMANDS)
     result = invoke("--help")
     assert result.exit_code == 0
@@ -50,6 +51,11 @@ def test_each_command_answers_help_with_its_usage(command: str, flag: str) -> No
         (["figures", "--jobs", "0"], "0 is not in the range x>=1"),
         (["check", "--verbose"], "No such option '--verbose'"),
         (["publish"], "No such command 'publish'"),
+        (["review", "book/attunement.md"], "Missing option '--by'"),
+        (["release"], "Missing option '--version'"),
+        (["release", "--version", "0.2.0", "--date", "2027-13-01"], "is not a date YYYY-MM-DD"),
+        (["needs-review"], "Missing option '--base'"),
+        (["fragment-check", "--base", "main", "extra"], "unexpected extra argument (extra)"),
     ],
 )
 def test_a_wrong_argument_exits_2_with_a_usage_line(args: list[str], complaint: str) -> None:

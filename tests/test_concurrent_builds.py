@@ -175,9 +175,13 @@ def test_two_real_builds_at_once_leave_one_complete_output(
     else:
         folder = book / "_build" / "pdf"
         published = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.pdf"))
-        expected = ["book.pdf"] + [
-            f"handouts/{doc.removeprefix('book/handouts/')}.pdf"
-            for doc in Sources(book).printed_handouts
-        ]
+        expected = (
+            ["book.pdf"]
+            + [
+                f"handouts/{doc.removeprefix('book/handouts/')}.pdf"
+                for doc in Sources(book).printed_handouts
+            ]
+            + [f"chapters/{doc.rsplit('/', 1)[-1]}.pdf" for doc in Sources(book).chapters]
+        )
         assert published == sorted(expected)
         assert not list((book / "_build").glob(".pdf.*")), "no half-made folder left behind"

@@ -84,8 +84,13 @@ def section(markdown: str, heading: str) -> str:
 # --- workflows ------------------------------------------------------------------------------
 
 
-def test_the_three_workflows_exist() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"pull-request.yml", "publish.yml", "linkcheck.yml"}
+def test_the_workflows_exist() -> None:
+    assert {p.name for p in WORKFLOWS} >= {
+        "pull-request.yml",
+        "publish.yml",
+        "linkcheck.yml",
+        "release.yml",
+    }
 
 
 @pytest.mark.parametrize(
@@ -246,6 +251,58 @@ def test_publish_workflow_deploys_to_pages_only_on_push_to_main() -> None:
     assert upload["with"]["path"] == "_build/html", "the site, with its PDFs in html/pdf/"
     all_uses = uses(wf)
     assert any(u.startswith("actions/configure-pages@") for u in all_uses)
+
+
+def test_pull_request_workflow_checks_clinical_review_and_the_safety_fragment() -> None:
+    """The reviewed texts a pull request changes go to the run's summary (needs-review), and a
+    changed client text without a clinical-safety fragment fails the run (fragment-check),
+    both against the pull request's base branch."""
+    wf = workflow("pull-request.yml")
+    found = {}
+    for step in steps(wf):
+        for command in ("needs-review", "fragment-check"):
+            if f".venv/bin/addictionbook {command} " in step.get("run", ""):
+                found[command] = step
+    assert set(found) == {"needs-review", "fragment-check"}
+    for step in found.values():
+        assert '--base "origin/$BASE_REF"' in step["run"]
+        assert step["env"]["BASE_REF"] == "${{ github.base_ref }}"
+        assert "steps.venv.outcome == 'success'" in step["if"]
+    checkout = next(s for s in steps(wf) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0, "the base branch must be there to compare with"
+    summary = next(s for s in steps(wf) if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert f"steps.{found['fragment-check']['id']}.outcome" in summary["run"]
+
+
+def test_release_workflow_builds_tests_and_releases_a_version_tag_with_least_privilege() -> None:
+    wf = workflow("release.yml")
+    assert triggers(wf) == {
+        "push": {"tags": ["v[0-9]+.[0-9]+.[0-9]+", "v[0-9]+.[0-9]+.[0-9]+-draft"]}
+    }
+    assert wf["permissions"] == {"contents": "read"}
+    writers = {n: j for n, j in wf["jobs"].items() if j.get("permissions")}
+    assert list(writers) == ["publish"] and writers["publish"]["permissions"] == {
+        "contents": "write"
+    }, "contents: write in the publishing job only"
+    publish, build = wf["jobs"]["publish"], wf["jobs"]["build"]
+    assert publish["needs"] == "build"
+    publishing = "\n".join(s.get("run", "") + s.get("uses", "") for s in publish["steps"])
+    assert "actions/checkout" not in publishing and "make " not in publishing, (
+        "the job that may write runs none of the repository's code"
+    )
+    assert "gh release create" in publishing and '--notes-file "${notes[0]}"' in publishing
+    assert "notes=(release/*-changes.md)" in publishing, "the text is the edition's change log"
+    assert_runs_in_debian_with_caches(wf, "build")
+    commands = [line.strip() for s in build["steps"] for line in s.get("run", "").splitlines()]
+    order = ["make venv", "make check", "make test", "make release"]
+    found = [next((i for i, c in enumerate(commands) if c.startswith(o)), -1) for o in order]
+    assert -1 not in found and found == sorted(found), dict(zip(order, found, strict=True))
+    release = next(s for s in build["steps"] if "make release" in s.get("run", ""))
+    assert release["env"]["VERSION"] == "${{ steps.edition.outputs.version }}"
+    upload = next(s for s in build["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"].startswith("_build/release/")
+    download = next(s for s in publish["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["with"]["name"] == upload["with"]["name"]
 
 
 def test_linkcheck_workflow_runs_weekly_and_keeps_one_issue() -> None:

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from addictionbook.content import translations
+from addictionbook.content import review, translations
 from addictionbook.content.frontmatter import split_front_matter
 from addictionbook.content.sources import Sources, english_docname
 from addictionbook.figures.export import PNG_DPI
@@ -343,6 +343,28 @@ def test_no_web_page_furniture(package: Package) -> None:
     assert not names & {"404.xhtml", "search.xhtml", "index.html", "sitemap.xml"}
     static = sorted(n for n in names if n.startswith("_static/"))
     assert not [n for n in static if n.endswith((".woff", ".woff2", ".svg"))], static
+
+
+def test_every_chapter_and_handout_carries_its_review_status(package: Package) -> None:
+    """The EPUB says, as the site does, each chapter's and handout's clinical review status,
+    and a client handout not reviewed carries the band (issue 22)."""
+    found = review.statuses(BOOK, Settings.from_environment({}).day(ROOT))
+    documents = package.documents()
+    for docname in BOOK.chapters + BOOK.printed_handouts:
+        (path,) = [p for p in documents if p.endswith(f"{docname}.xhtml")]
+        marks = [
+            e
+            for e in documents[path].iter()
+            if {"review-status", "review-band"} & set(e.get("class", "").split())
+        ]
+        assert len(marks) == 1, f"{path}: {len(marks)} review marks"
+        text = " ".join("".join(marks[0].itertext()).split())
+        status = found[docname]
+        if status.client:
+            heading, words = review.band(status, draft=False)
+            assert text == f"{heading}. {words}", path
+        else:
+            assert text == review.status_text(status), path
 
 
 def test_stylesheets_are_the_epub_ones(package: Package) -> None:

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from matplotlib.text import Text
 from pypdf import PdfReader
 
-from addictionbook.content import translations
+from addictionbook.content import review, translations
 from addictionbook.content.frontmatter import split_front_matter
 from addictionbook.content.sources import HANDOUT_PREFIX, Sources, english_docname
 from addictionbook.settings import SettingError, Settings
@@ -90,8 +90,22 @@ def front_matter(doc: str) -> dict:
     return split_front_matter((ROOT / f"{doc}.md").read_text(encoding="utf-8"))[0]
 
 
+#: Every chapter's PDF by name (``book/<name>``).
+CHAPTERS = [doc.rsplit("/", 1)[-1] for doc in BOOK.chapters]
+
+
 def all_pdfs(pdf_dir: Path) -> list[Path]:
-    return [pdf_dir / "book.pdf"] + [pdf_dir / "handouts" / f"{n}.pdf" for n in HANDOUTS]
+    return (
+        [pdf_dir / "book.pdf"]
+        + [pdf_dir / "handouts" / f"{n}.pdf" for n in HANDOUTS]
+        + [pdf_dir / "chapters" / f"{n}.pdf" for n in CHAPTERS]
+    )
+
+
+def review_statuses() -> dict:
+    """Each page's clinical review status as the build computes it (for the day every output
+    is dated by: the last commit's)."""
+    return review.statuses(BOOK, Settings.from_environment({}).day(ROOT))
 
 
 @pytest.fixture(scope="module")
@@ -141,14 +155,49 @@ def test_clinician_guides_fit_on_one_page(pdf_dir: Path) -> None:
         assert len(PdfReader(pdf_dir / "handouts" / f"{name}.pdf").pages) == 1, name
 
 
-def test_handout_has_title_and_footer_with_book_edition_and_licence(pdf_dir: Path) -> None:
-    for doc in BOOK.handouts:
+def test_handout_has_title_and_footer_with_book_edition_licence_and_review_status(
+    pdf_dir: Path,
+) -> None:
+    """Every page's footer: the handout, the book, its edition, the licence, and the handout's
+    clinical review status (also under the title, where a screen reader reads it); a client
+    handout not reviewed says so in a band at its top."""
+    statuses = review_statuses()
+    for doc in BOOK.printed_handouts:
         path = pdf_dir / "handouts" / f"{doc.removeprefix(HANDOUT_PREFIX)}.pdf"
-        text = " ".join(pdf_text(path).split())
-        assert BOOK.title(doc) in text
+        if doc in TRANSLATED:
+            assert f"Edición {BOOK.edition}" in " ".join(pdf_text(path).split())
+        else:
+            assert BOOK.title(doc) in " ".join(pdf_text(path).split())
+        status = review.status_text(statuses[doc])
         for page in page_texts(path):
             footer = " ".join(page.split())
-            assert TITLE in footer and "Edition" in footer and "CC BY-SA 4.0" in footer
+            assert TITLE in footer and "CC BY-SA 4.0" in footer, path.name
+            assert f"Edition {BOOK.edition}" in footer or f"Edición {BOOK.edition}" in footer
+            assert status in footer, f"{path.name}: the footer lacks the status {status!r}"
+        band = " ".join(page_texts(path)[0].split())
+        words = review.band(statuses[doc], draft=False)[0]
+        assert (words in band) == statuses[doc].client, f"{path.name}: the band {words!r}"
+
+
+def test_every_chapter_has_a_pdf_linked_from_its_page_with_edition_and_review_status(
+    site: Path, pdf_dir: Path
+) -> None:
+    statuses = review_statuses()
+    for doc, name in zip(BOOK.chapters, CHAPTERS, strict=True):
+        path = pdf_dir / "chapters" / f"{name}.pdf"
+        texts = page_texts(path)
+        html = BeautifulSoup((site / f"{doc}.html").read_text(encoding="utf-8"), "html.parser")
+        title = " ".join(html.find("h1").get_text(" ", strip=True).rstrip("#").split())
+        first = " ".join(texts[0].split("\n", 1)[0].split())
+        assert first.endswith(title), f"{name}: starts {first!r}, not its title {title!r}"
+        for page in texts:
+            footer = " ".join(page.split())
+            assert f"{TITLE} | Edition {BOOK.edition} | " in footer, f"{name}: no footer"
+            assert review.status_text(statuses[doc]) in footer, name
+        (link,) = html.select("p.pdf-download a[href]")
+        assert link.get_text() == "Download this chapter as a PDF (US Letter)"
+        target = (site / doc).parent / link["href"]
+        assert target.resolve().read_bytes() == path.read_bytes(), f"{doc}: {link['href']}"
 
 
 def test_client_handouts_carry_the_crisis_line(pdf_dir: Path) -> None:
@@ -174,7 +223,7 @@ def test_every_client_handout_has_a_spanish_pdf() -> None:
 def test_spanish_handouts_have_the_spanish_title_crisis_lines_and_footer(pdf_dir: Path) -> None:
     """Title from the catalogue; 988 in Spanish (press 2) and SAMHSA's line; on every page a
     footer in Spanish with the edition, the licence and the translation status the catalogue
-    gives (date, English edition, "revisión clínica pendiente" or the reviewer)."""
+    gives (date, English edition); the review status is tested above)."""
     for docname, (english, language) in TRANSLATED.items():
         assert language == "es"
         path = pdf_dir / "handouts" / f"{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
@@ -336,7 +385,7 @@ def test_a_failed_pdf_step_keeps_the_last_good_pdfs(book_copy_with_pdfs: Path) -
     book = book_copy_with_pdfs
     out = book / "_build"
     before = {p: p.read_bytes() for p in (out / "pdf").rglob("*.pdf")}
-    assert len(before) == 1 + len(HANDOUTS)
+    assert len(before) == 1 + len(HANDOUTS) + len(CHAPTERS)
     guide = book / "book" / "handouts" / "session-guide.md"
     with guide.open("a", encoding="utf-8") as handle:
         handle.write("\n![](../../figures/fig-layered-model.svg)\n")

@@ -1,7 +1,8 @@
 """Every PDF is tagged and identifies as PDF/UA-1 (issue 13), read with pikepdf.
 
 The structure check (``tests/pdf_structure.py``) runs on every PDF the build publishes: the
-full book and each handout. ``python -m tests.pdf_structure _build/pdf/book.pdf`` prints it.
+full book, each handout and each chapter. ``python -m tests.pdf_structure
+_build/pdf/book.pdf`` prints it.
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 LANGUAGE = CONFIG["sphinx"]["config"]["language"]
 HANDOUTS = BOOK.printed_handouts  # the English ones and their translations
 #: Each PDF and the site pages it holds.
-PDFS = {"book.pdf": BOOK.toc_entries} | {
-    f"handouts/{doc.removeprefix(HANDOUT_PREFIX)}.pdf": [doc] for doc in HANDOUTS
-}
+PDFS = (
+    {"book.pdf": BOOK.toc_entries}
+    | {f"handouts/{doc.removeprefix(HANDOUT_PREFIX)}.pdf": [doc] for doc in HANDOUTS}
+    # each chapter's own PDF (issue 22), tagged like the handouts
+    | {f"chapters/{doc.rsplit('/', 1)[-1]}.pdf": [doc] for doc in BOOK.chapters}
+)
 #: The language each PDF is written in: a translated handout's, else the book's.
 LANGUAGES = {name: (english_docname(docs[0]) or ("", LANGUAGE))[1] for name, docs in PDFS.items()}
 #: The handout footer's word for "Edition", by language.

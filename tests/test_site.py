@@ -9,7 +9,9 @@ from urllib.parse import urljoin, urlparse
 import yaml
 from bs4 import BeautifulSoup
 
+from addictionbook.content import review
 from addictionbook.content.sources import Sources
+from addictionbook.settings import Settings
 
 from .helpers import ROOT
 
@@ -148,6 +150,114 @@ def test_edit_and_repository_buttons_point_at_the_repository(site: Path) -> None
 def test_footer_states_both_licences(site: Path) -> None:
     text = soup(site / "book" / "layered-model.html").get_text(" ", strip=True)
     assert "CC BY-SA 4.0" in text and "MIT" in text
+
+
+# --- editions and clinical review (issue 22) ---------------------------------------------------
+
+
+def statuses() -> dict[str, review.Status]:
+    """Each page's review status as the build computes it (the day of the last commit)."""
+    return review.statuses(BOOK, Settings.from_environment({}).day(ROOT))
+
+
+def test_every_page_names_the_edition_in_its_footer_and_citation(site: Path) -> None:
+    edition = BOOK.edition
+    for entry in BOOK.toc_entries:
+        footer = soup(site / f"{entry}.html").select_one(".bd-footer-content")
+        text = " ".join(footer.get_text(" ", strip=True).split())
+        assert f"Edition {edition}." in text, f"{entry}: no edition in the footer"
+        assert "{edition}" not in text, entry
+        citation = footer.select_one(".book-citation").get_text(" ", strip=True)
+        assert f"(Edition {edition})" in " ".join(citation.split()), entry
+    landing = soup(site / "book" / "index.html").get_text(" ", strip=True)
+    assert f"A course text (Edition {edition})" in " ".join(landing.split()), "the citation box"
+    assert "{{" not in landing
+
+
+def test_every_chapter_and_handout_says_its_review_status_under_its_title(site: Path) -> None:
+    """A status line in the page's language; a client handout not reviewed as it reads now
+    gets the band instead, before its text begins."""
+    found = statuses()
+    shown = BOOK.chapters + BOOK.printed_handouts
+    for entry in BOOK.toc_entries:
+        page = soup(site / f"{entry}.html")
+        article = page.select_one("article")
+        marks = article.select(".review-status, .review-band")
+        if entry not in shown:
+            assert not marks, f"{entry}: only chapters and handouts carry a status"
+            continue
+        (mark,) = marks
+        status = found[entry]
+        section = article.find("section")
+        children = section.find_all(recursive=False)
+        before = [c.name for c in children[: children.index(mark)]]
+        assert "h1" in before and set(before) <= {"span", "h1", "p"}, f"{entry}: {before}"
+        if review.has_band(status, draft=False, handout=entry in BOOK.printed_handouts):
+            heading, text = review.band(status, draft=False)
+            assert "review-band" in mark["class"] and "review-draft" not in mark["class"]
+            assert mark.get_text(" ", strip=True) == f"{heading}. {text}", entry
+            everything = list(article.descendants)
+            first_box = article.find("div", class_="admonition")
+            assert everything.index(mark) < everything.index(first_box), f"{entry}: band too low"
+        else:
+            assert mark.name == "p" and mark.get_text() == review.status_text(status), entry
+        language = "es" if entry in BOOK.translations else "en"
+        assert page.find("html")["lang"] == language and status.language == language
+
+
+def test_the_client_handouts_say_they_are_not_yet_clinically_reviewed(site: Path) -> None:
+    """No clinician has reviewed the book: every client handout says so, in its language."""
+    for entry in review.client_pages(BOOK):
+        band = soup(site / f"{entry}.html").select_one("article .review-band.review-not-reviewed")
+        words = (
+            "Sin revisión clínica." if entry in BOOK.translations else "Not clinically reviewed."
+        )
+        assert band is not None and band.get_text(" ", strip=True).startswith(words), entry
+
+
+def test_the_review_status_page_lists_every_page_with_its_status(site: Path) -> None:
+    found = statuses()
+    page = soup(site / "book" / "review-status.html")
+    tables = page.select("article table")
+    assert [t.select_one("caption .caption-text").get_text(strip=True) for t in tables] == [
+        "Client handouts, in English and Spanish",
+        "Chapters and every other page",
+    ]
+    listed = []
+    for table, clients in zip(tables, (True, False), strict=True):
+        assert [th.get_text() for th in table.select("thead th")] == [
+            "Page",
+            "Language",
+            "Status",
+            "Reviewed by",
+            "Date",
+            "Edition",
+            "Next review",
+        ]
+        for row in table.select("tbody tr"):
+            link = row.select_one("a[href]")
+            target = (site / "book" / "review-status.html").parent / link["href"]
+            docname = target.resolve().relative_to(site.resolve()).as_posix().removesuffix(".html")
+            listed.append(docname)
+            status = found[docname]
+            cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+            assert cells[2] == review.KIND_NAMES[status.kind] and status.client == clients
+            assert cells[1] == ("Spanish" if docname in BOOK.translations else "English")
+            assert (link.get("lang") == "es") == (docname in BOOK.translations), docname
+    assert listed == [d for d in found if found[d].client] + [
+        d for d in found if not found[d].client
+    ]
+    assert "book/review-status" not in listed and "book/what-changed" not in listed
+
+
+def test_the_landing_page_and_the_handouts_index_link_what_changed(site: Path) -> None:
+    for entry in ("book/index", "book/handouts/index"):
+        hrefs = {a["href"].split("#")[0] for a in soup(site / f"{entry}.html").select("article a")}
+        assert {h for h in hrefs if h.endswith("what-changed.html")}, entry
+        assert {h for h in hrefs if h.endswith("review-status.html")}, entry
+    changes = soup(site / "book" / "what-changed.html").select_one("article")
+    assert changes.find("h1").get_text().strip("#").strip() == "What changed"
+    assert changes.find("h2").get_text().startswith("Edition "), "editions, newest first"
 
 
 # --- what each page loads before its first paint ---------------------------------------------

@@ -251,12 +251,18 @@ def test_the_pages_linking_a_new_download_are_written_again(
     build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A PDF built after the site (``make pdf`` then ``make html``): no source changed, yet the
-    landing page and the handouts are written again with their links, and no other page."""
+    landing page, the chapters and the handouts (the pages that link a PDF) are written again
+    with their links, and no other page."""
     assert download_links(build("html"), "book/index") == []
     folder = downloads(tmp_path / "out", "pdf/book.pdf", "pdf/handouts/sheet.pdf")
     monkeypatch.setenv(DOWNLOADS_ENV, str(folder))
     app = build("html")
-    assert written(app) == {"book/index", "book/handouts/sheet", "book/handouts/es/sheet"}
+    assert written(app) == {
+        "book/index",
+        "book/chapter",
+        "book/handouts/sheet",
+        "book/handouts/es/sheet",
+    }
     assert download_links(app, "book/index") == [
         ("../pdf/book.pdf", "Download the whole book as a PDF")
     ]
@@ -364,9 +370,14 @@ def test_a_spanish_handout_ends_with_its_translation_status(built: Build) -> Non
     sources = Path(app.srcdir)
     catalogue = translations.read_catalogue(sources / "locales/es/LC_MESSAGES/sheet.po")
     english = (sources / "book/handouts/sheet.md").read_text(encoding="utf-8")
-    status = page(app, "book/handouts/es/sheet").select("p.translation-status")
+    spanish = page(app, "book/handouts/es/sheet")
+    status = spanish.select("p.translation-status")
     assert [p.get_text() for p in status] == [translations.status_line(catalogue, english)]
-    assert "Revisión clínica pendiente." in status[0].get_text()
+    assert "revisión" not in status[0].get_text().lower(), "the review has its own band"
+    # This catalogue does not say which English it follows: out of date with the English, and
+    # the band at the top of the page says so, in Spanish.
+    (band,) = spanish.select("article .review-band.review-outdated")
+    assert band.get_text(" ", strip=True).startswith("Desactualizada respecto al inglés.")
 
 
 def test_the_english_and_spanish_handouts_link_each_other_in_their_language(

@@ -254,17 +254,17 @@ def english_text(book: Path) -> str:
     return (book / f"book/handouts/{NAME}.md").read_text(encoding="utf-8")
 
 
-def test_status_line_says_date_english_edition_and_pending_review(book: Path) -> None:
-    """What a client can use: the date and the English edition, never a commit id."""
+def test_status_line_says_date_and_english_edition(book: Path) -> None:
+    """What a client can use: the date and the English edition, never a commit id. (Whether a
+    clinician has reviewed the translation is its review status line: tests/test_review.py.)"""
     catalogue = translations.read_catalogue(book / PO)
-    assert catalogue.reviewer == ""
+    assert catalogue.review_record == ""  # no clinician has reviewed the book's translations
     source = catalogue.english_source
     assert source is not None and source.path == f"book/handouts/{NAME}.md"
     assert source.edition == Sources(book).edition == "0.1.0"
     line = translations.status_line(catalogue, english_text(book))
-    assert line.startswith("Traducido el ") and " de la edición 0.1.0 en inglés." in line
-    assert "commit" not in line and "cambió" not in line
-    assert line.endswith("Revisión clínica pendiente.")
+    assert line.startswith("Traducido el ") and line.endswith(" de la edición 0.1.0 en inglés.")
+    assert "commit" not in line and "cambió" not in line and "revisión" not in line.lower()
 
 
 def test_the_books_catalogues_follow_the_current_english() -> None:
@@ -281,11 +281,38 @@ def test_status_line_says_when_the_english_changed_since(book: Path) -> None:
     assert "El texto en inglés cambió después" in line
 
 
-def test_status_line_names_the_reviewer_recorded_in_the_catalogue(book: Path) -> None:
-    reviewer = "Ana Pérez, LCSW (bilingüe), 2027-01-15"
-    edit_po(book, "# Clinical-Review:", f"# Clinical-Review: {reviewer}")
-    line = translations.status_line(translations.read_catalogue(book / PO), english_text(book))
-    assert f"Revisión clínica: {reviewer}." in line and "pendiente" not in line
+def test_a_header_field_babel_wrapped_is_read_whole_and_written_back_on_one_line(
+    book: Path,
+) -> None:
+    """sphinx-intl rewrites a catalogue with babel, which wraps the header comment at 76
+    columns: a long field goes on over the next comment lines. It is read whole, and ``make
+    translations`` writes it back on one line without leaving a stray piece behind."""
+    from addictionbook.pipeline.translations import set_header_fields
+
+    record = (
+        '{by: "Ana Pérez, LCSW, bilingual clinician", date: 2027-01-15, edition: "0.1.0", '
+        'fingerprint: "0123456789ab"}'
+    )
+    set_header_fields(book / PO, {translations.REVIEW_FIELD: record})
+    one_line = (book / PO).read_text(encoding="utf-8").splitlines()
+    assert f"# {translations.REVIEW_FIELD}: {record}" in one_line
+    with (book / PO).open("rb") as handle:
+        catalog = read_po(handle)
+    with (book / PO).open("wb") as handle:
+        write_po(handle, catalog, width=76)  # as sphinx-intl update does
+    wrapped = (book / PO).read_text(encoding="utf-8").splitlines()
+    assert f"# {translations.REVIEW_FIELD}: {record}" not in wrapped, "babel wrapped it"
+    catalogue = translations.read_catalogue(book / PO)
+    assert catalogue.review_record == record
+    assert catalogue.english_source is not None, "the English-Source field too"
+    assert catalogue.field_lines[translations.REVIEW_FIELD] == po_line(book, "# Clinical-Review")
+    set_header_fields(book / PO, {translations.REVIEW_FIELD: record})
+    after = (book / PO).read_text(encoding="utf-8").splitlines()
+    assert f"# {translations.REVIEW_FIELD}: {record}" in after
+    assert len(after) == len(wrapped) - 1, "the wrapped piece is gone"
+    # A comment line after a field written whole is not taken as part of it.
+    edit_po(book, f"# {translations.REVIEW_FIELD}:", f"# A note.\n# {translations.REVIEW_FIELD}:")
+    assert translations.read_catalogue(book / PO).review_record == record
 
 
 def test_spanish_source_renames_the_label_and_shows_the_spanish_figure() -> None:

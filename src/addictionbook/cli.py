@@ -141,6 +141,158 @@ def translations(root: Path, out: Path) -> None:
 
 
 @main.command()
+@click.argument("page")
+@click.option(
+    "--by",
+    required=True,
+    help='The reviewer, as they write it: "Name, credentials" (e.g. "Jane Doe, LCSW").',
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day of the review, YYYY-MM-DD (default: today).",
+)
+@BOOK_ROOT
+def review(page: str, by: str, day, root: Path) -> None:
+    """Record that a clinician reviewed PAGE as it reads now: an English page (book/....md) or
+    a translation (its catalogue locales/<language>/LC_MESSAGES/<name>.po, or its page).
+    Writes only the review record (see CONTRIBUTING.md, "Clinical review")."""
+    import datetime as dt
+
+    from .content import review as records
+    from .content.sources import Sources
+
+    root = root.resolve()
+    if Path(page).is_absolute():
+        try:
+            page = Path(page).resolve().relative_to(root).as_posix()
+        except ValueError:
+            click.echo(f"review: {page} is not inside the book ({root})", err=True)
+            finish(1)
+    try:
+        path, record = records.write_record(
+            Sources(root), page, by, day.date() if day else dt.date.today()
+        )
+    except records.ReviewError as error:
+        click.echo(f"review: {error}", err=True)
+        finish(1)
+    click.echo(
+        f"review: recorded in {path.relative_to(root)}: reviewed by {record.by} on "
+        f"{record.date}, edition {record.edition}, text {record.fingerprint}; commit it in a "
+        "pull request"
+    )
+
+
+BASE = click.option(
+    "--base",
+    required=True,
+    help="The branch the pull request goes into, as git names it here (e.g. origin/main).",
+)
+
+
+@main.command("needs-review")
+@BASE
+@BOOK_ROOT
+def needs_review(base: str, root: Path) -> None:
+    """List the clinically reviewed texts that the changes since BASE altered: each needs a new
+    review (warnings; on GitHub, annotations and the run's summary). Exits 0 unless git cannot
+    compare."""
+    import datetime as dt
+
+    from .content.changes import GitError, texts_needing_review
+    from .content.sources import Sources
+    from .problems import annotate
+
+    try:
+        found = texts_needing_review(Sources(root.resolve()), base, dt.date.today())
+    except GitError as error:
+        click.echo(f"needs-review: {error}", err=True)
+        finish(2)
+    for problem in found:
+        click.echo(f"warning: {problem}")
+    annotate(found, "Texts that now need a new clinical review", settings(), level="warning")
+    click.echo(
+        f"needs-review: {len(found)} reviewed text(s) changed since {base} need a new review"
+        if found
+        else f"needs-review: no clinically reviewed text changed since {base}"
+    )
+
+
+@main.command("fragment-check")
+@BASE
+@BOOK_ROOT
+def fragment_check(base: str, root: Path) -> None:
+    """Fail when the changes since BASE alter a client text or a safety message and add no
+    clinical-safety news fragment (changelog.d/<number>.safety.md)."""
+    from .content.changes import GitError, missing_safety_fragment
+    from .content.sources import Sources
+    from .problems import annotate
+
+    try:
+        problems, added = missing_safety_fragment(Sources(root.resolve()), base)
+    except GitError as error:
+        click.echo(f"fragment-check: {error}", err=True)
+        finish(2)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    annotate(problems, "Clinical-safety news fragment", settings())
+    if problems:
+        click.echo(
+            f"fragment-check: {len(problems)} client text(s) or safety message(s) changed "
+            "without a clinical-safety news fragment",
+            err=True,
+        )
+        finish(1)
+    click.echo(
+        f"fragment-check: ok ({', '.join(added)})"
+        if added
+        else "fragment-check: ok (no client text or safety message changed)"
+    )
+
+
+@main.command()
+@click.option("--version", "version", required=True, help="The edition, x.y.z (e.g. 0.2.0).")
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="A draft edition: allowed with client handouts not reviewed, each of which then "
+    'says "Draft: not clinically reviewed" (also: DRAFT=1).',
+)
+@click.option(
+    "--date",
+    default=None,
+    help="The edition's date, YYYY-MM-DD (default: the last commit's day).",
+)
+@BOOK_ROOT
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: ROOT/_build); the files go into OUT/release/VERSION/.",
+)
+def release(version: str, draft: bool, date: str | None, root: Path, out: Path | None) -> None:
+    """Make edition VERSION: refuse a tree with changes or a client handout not clinically
+    reviewed (unless --draft), write the edition into _config.yml and CITATION.cff, build the
+    change log from changelog.d/, build everything and write the release files."""
+    from .pipeline.release import make_release
+
+    if date is not None:
+        import datetime as dt
+
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError as error:
+            raise click.BadParameter(
+                f"{date!r} is not a date YYYY-MM-DD", param_hint="--date"
+            ) from error
+    chosen = settings(**({"draft": True} if draft else {}))
+    root = root.resolve()
+    finish(make_release(root, (out or root / "_build").resolve(), version, chosen, date))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @BOOK_ROOT

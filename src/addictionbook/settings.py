@@ -14,6 +14,8 @@ variable                   setting
 ``ADDICTIONBOOK_DOWNLOADS`` the folder whose ``pdf/`` and ``epub/`` the site carries
 ``ADDICTIONBOOK_THEME_NAV`` ``1``: the theme's own navigation on every page (for comparison)
 ``ADDICTIONBOOK_PROBLEMS`` where the build's child processes write the problems they find
+``ADDICTIONBOOK_DRAFT``    ``1``: a draft edition (``make release DRAFT=1``): every handout not
+                           clinically reviewed carries a "Draft: not clinically reviewed" band
 ``GITHUB_ACTIONS``,        on GitHub Actions: problems are also annotations and a summary
 ``GITHUB_STEP_SUMMARY``
 =========================  =================================================================
@@ -25,6 +27,7 @@ import os
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 #: CSS page sizes by ``ADDICTIONBOOK_PAPER`` (``make pdf PAPER=a4``).
@@ -45,6 +48,7 @@ class Settings:
     problems_file: Path | None = None
     github_actions: bool = False
     github_step_summary: Path | None = None
+    draft: bool = False
     _epochs: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -71,6 +75,7 @@ class Settings:
             problems_file=path("ADDICTIONBOOK_PROBLEMS"),
             github_actions=bool(env.get("GITHUB_ACTIONS")),
             github_step_summary=path("GITHUB_STEP_SUMMARY"),
+            draft=env.get("ADDICTIONBOOK_DRAFT", "") not in ("", "0"),
         )
 
     def but(self, **changes) -> Settings:
@@ -96,6 +101,11 @@ class Settings:
             self._epochs[root] = result.stdout.strip() or "0"
         return self._epochs[root]
 
+    def day(self, root: Path) -> date:
+        """The day every output of the book at ``root`` is dated by (:meth:`epoch`, in UTC): the
+        day a build computes review statuses for."""
+        return datetime.fromtimestamp(int(self.epoch(root) or 0), tz=UTC).date()
+
     def child_environment(self, root: Path, **extra: str) -> dict[str, str]:
         """The environment for a process the build starts (Sphinx, the notebook step): this
         process's, with every setting written out, the date fixed and ``extra`` added."""
@@ -105,6 +115,7 @@ class Settings:
                 "ADDICTIONBOOK_PAPER": self.paper,
                 "SOURCE_DATE_EPOCH": self.epoch(root),
                 "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                "ADDICTIONBOOK_DRAFT": "1" if self.draft else "",
             }
         )
         for name, value in (

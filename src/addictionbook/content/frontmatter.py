@@ -26,7 +26,7 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         return {}, text
     try:
         front = load_yaml(match.group(1))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a date the calendar has not (2027-02-30)
         front = None
     return (front if isinstance(front, dict) else {}), text[match.end() :]
 
@@ -38,3 +38,63 @@ def is_notebook(text: str) -> bool:
         return False  # most pages: no front matter to parse
     front, _ = split_front_matter(text)
     return "kernelspec" in front or front.get("file_format") == "mystnb"
+
+
+# --- a page's clinical review record, edited as text -------------------------------------------
+
+#: The front-matter key of a page's clinical review record (``content/review.py``).
+REVIEW_KEY = "clinical-review"
+
+
+def _front_matter_lines(lines: list[str]) -> tuple[int, int] | None:
+    """(first line inside, closing ``---`` line) of a source's front matter, 0-based."""
+    if not lines or lines[0].rstrip("\r\n") != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return 1, index
+    return None
+
+
+def review_record_lines(text: str) -> tuple[int, int] | None:
+    """The lines (0-based, end exclusive) of the ``clinical-review:`` block in the front
+    matter: its key line and the indented lines under it; ``None`` when there is none."""
+    lines = text.splitlines(keepends=True)
+    front = _front_matter_lines(lines)
+    if front is None:
+        return None
+    for index in range(*front):
+        if re.match(rf"{re.escape(REVIEW_KEY)}\s*:", lines[index]):
+            end = index + 1
+            while end < front[1] and (lines[end][:1] in (" ", "\t") or not lines[end].strip()):
+                end += 1
+            while end > index + 1 and not lines[end - 1].strip():
+                end -= 1  # blank lines after the block are not the block's
+            return index, end
+    return None
+
+
+def without_review_record(text: str) -> str:
+    """The source without its review record: the text a review pins (a record written into
+    the front matter, or replaced, leaves this unchanged)."""
+    span = review_record_lines(text)
+    if span is None:
+        return text
+    lines = text.splitlines(keepends=True)
+    del lines[span[0] : span[1]]
+    return "".join(lines)
+
+
+def with_review_record(text: str, block: str) -> str:
+    """``text`` with ``block`` (the record's YAML lines, ending in a newline) as its review
+    record: in place of the one it has, else just before the front matter's closing ``---``.
+    Nothing else in the file changes. :class:`ValueError` when the page has no front matter."""
+    lines = text.splitlines(keepends=True)
+    span = review_record_lines(text)
+    if span is None:
+        front = _front_matter_lines(lines)
+        if front is None:
+            raise ValueError("the page has no front matter (the --- lines at its top)")
+        span = (front[1], front[1])
+    lines[span[0] : span[1]] = [block]
+    return "".join(lines)

@@ -107,7 +107,7 @@ def _walk(md, page: Page, text: str, offset: int, quoted: bool) -> None:
             page.front_line = line
             try:
                 page.front = load_yaml(token.content) or {}
-            except yaml.YAMLError as error:
+            except (yaml.YAMLError, ValueError) as error:  # ValueError: a date like 2027-02-30
                 page.front = {"__error__": str(error)}
         elif token.type == "blockquote_open":
             blockquote += 1

@@ -5,9 +5,10 @@ Sphinx reads a chapter with invalid UTF-8 as a Python traceback (from the notebo
 without the file's name), an empty chapter as an error that does not name it, and copies a
 ``.png`` that is not a PNG into the site as it is. These checks name the file first: the
 build's sources (``_config.yml``, ``_toc.yml``, the bibliography and every page in the table of
-contents) must be readable UTF-8 text and not empty, and every local image a page shows must
-be an image of the kind its name says (Pillow opens and decodes raster images; an SVG must be
-XML with an ``<svg>`` root; a PDF must start as one). The PDF build also checks that every
+contents) must be readable UTF-8 text and not empty, every clinical review record must be one
+the schema allows, and every local image a page shows must be an image of the kind its name
+says (Pillow opens and decodes raster images; an SVG must be XML with an ``<svg>`` root; a PDF
+must start as one). The PDF build also checks that every
 character is in the PDF's fonts (:func:`check_glyphs`).
 """
 
@@ -324,14 +325,28 @@ def check_bibliographies(sources: Sources) -> list[Problem]:
     return problems
 
 
+# --- clinical review records ---------------------------------------------------------------
+
+
+def check_review_records(sources: Sources) -> list[Problem]:
+    """Every clinical review record (a page's ``clinical-review:``, a catalogue's
+    ``# Clinical-Review:``) is one the schema allows: a malformed record would leave a page
+    saying nothing true about its review (``content/review.py``)."""
+    from . import review
+
+    return review.record_problems(sources)
+
+
 def run(sources: Sources, for_pdf: bool = False) -> list[Problem]:
     """What every build checks before Sphinx starts, and ``make check`` first: the table of
     contents, unreadable, empty or binary sources, broken images, the bibliography, the
-    translations' catalogues, and for a PDF the characters its fonts lack. Sorted by file and
-    line."""
+    translations' catalogues, the clinical review records, and for a PDF the characters its fonts
+    lack. Sorted by file and line."""
     problems = check_toc(sources) + check_sources(sources)
     if not problems:
         problems += check_bibliographies(sources) + check_catalogues(sources)
+    if not problems:  # a catalogue babel cannot read is named first, and once
+        problems += check_review_records(sources)
     if for_pdf and not problems:
         problems += check_glyphs(sources)
     return sorted(set(problems))

@@ -26,7 +26,17 @@ HANDOUT_PREFIX = "book/handouts/"
 #: The languages client handouts are translated into (a folder under book/handouts/ each).
 LANGUAGES = ("es",)
 #: What a copy of the book needs in order to build (the helper package comes from the install).
-BOOK_FILES = ("_config.yml", "_toc.yml", "book", "figures", "_static", "_templates", "locales")
+BOOK_FILES = (
+    "_config.yml",
+    "_toc.yml",
+    "book",
+    "figures",
+    "_static",
+    "_templates",
+    "locales",
+    # towncrier's settings name the change log page (content/review.py: no review for it)
+    "towncrier.toml",
+)
 
 
 class TocError(ValueError):

@@ -13,20 +13,25 @@ update catalogues, keeps the comment but drops unknown ``X-`` header fields)::
 
     # English-Source: book/handouts/<name>.md
     # English-Text: edition <edition>, text <fingerprint>
-    # Clinical-Review: <bilingual clinician, credentials, date> (empty: not reviewed yet)
+    # Clinical-Review: {by: "<name, credentials>", date: <date>, edition: …, fingerprint: …}
 
 and the translation date is the standard ``PO-Revision-Date`` a PO editor sets on saving.
+``Clinical-Review`` is empty until a bilingual clinician has reviewed the translation and
+``make review`` has written the record (``content/review.py`` reads and checks it). babel wraps
+header comments at 76 characters when sphinx-intl rewrites a catalogue, so a field's value may
+go on over the comment lines after it (:func:`header_fields` joins them, and ``make
+translations`` writes each field back on one line).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .frontmatter import split_front_matter
+from .frontmatter import split_front_matter, without_review_record
 from .sources import HANDOUT_PREFIX, LANGUAGES, english_docname
 
 #: Where the catalogues live, relative to the book's root (Sphinx's default ``locale_dirs``).
@@ -35,8 +40,6 @@ LOCALES = "locales"
 SOURCE_FIELD = "English-Source"
 TEXT_FIELD = "English-Text"
 REVIEW_FIELD = "Clinical-Review"
-#: What the Spanish page says while no bilingual clinician has reviewed the translation.
-REVIEW_PENDING = "revisión clínica pendiente"
 
 MONTHS_ES = (
     "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
@@ -109,6 +112,14 @@ def text_fingerprint(text: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:12]
 
 
+def source_fingerprint(text: str) -> str:
+    """A short fingerprint of a page's whole source (SHA-256, 12 hex digits) but its clinical
+    review record: the text a review pins (writing the record does not change it; any other
+    edit, front matter included, does)."""
+    normalized = without_review_record(text.replace("\r\n", "\n"))
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:12]
+
+
 @dataclass(frozen=True)
 class EnglishSource:
     """What a catalogue translates: the English page (``# English-Source:``), and its edition
@@ -151,11 +162,20 @@ class Catalogue:
     entries: tuple[Entry, ...]
     fields: dict[str, str]  # the header comment's "Name: value" lines
     revision_date: datetime | None
+    field_lines: dict[str, int] = field(default_factory=dict)  # each field's line in the file
 
     @property
-    def reviewer(self) -> str:
-        """Who reviewed the translation clinically (name, credentials, date), or ``""``."""
+    def review_record(self) -> str:
+        """The ``Clinical-Review`` field as written (``""``: not reviewed); read and checked
+        by ``content/review.py``."""
         return self.fields.get(REVIEW_FIELD, "").strip()
+
+    def fingerprint(self) -> str:
+        """A fingerprint of the translation: every entry's English and its translation (and
+        whether it is fuzzy), in the catalogue's order; what a clinical review of the
+        translation pins. The header (dates, the review record itself) is not part of it."""
+        text = "\n".join(f"{e.msgid}\0{e.msgstr}\0{int(e.fuzzy)}" for e in self.entries)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
     @property
     def english_source(self) -> EnglishSource | None:
@@ -189,13 +209,68 @@ def read_catalogue(path: Path) -> Catalogue:
         for m in catalog
         if m.id and isinstance(m.id, str) and isinstance(m.string, str)
     )
-    fields = {}
-    for line in (catalog.header_comment or "").splitlines():
-        match = re.match(r"#\s*([A-Z][\w-]+):\s*(.*)$", line)
-        if match:
-            fields[match.group(1)] = match.group(2)
+    fields, lines = header_fields(path.read_text(encoding="utf-8"))
     revision = catalog.revision_date if isinstance(catalog.revision_date, datetime) else None
-    return Catalogue(path, entries, fields, revision)
+    return Catalogue(path, entries, fields, revision, lines)
+
+
+#: A header comment's ``# Name: value`` line.
+FIELD = re.compile(r"#\s*([A-Z][\w-]+):[ \t]*(.*)$")
+#: The width babel wraps a catalogue's header comment at (sphinx-intl's ``line_width``).
+WRAP = 76
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether ``line`` is the rest of ``previous`` that babel wrapped onto it: a ``# ...``
+    comment line (not a field) whose first word did not fit on ``previous`` (a line babel
+    wrapped is at most :data:`WRAP` long; a field written whole on a longer line is not)."""
+    if not (line.startswith("# ") and line[2:].strip()) or FIELD.match(line):
+        return False
+    word = line[2:].split()[0]
+    return len(previous) <= WRAP < len(previous) + 1 + len(word)
+
+
+def header_comment_end(lines: list[str]) -> int:
+    """The index of the first line after a catalogue's header comment (its ``#,`` flags or its
+    ``msgid``)."""
+    return next(
+        (i for i, line in enumerate(lines) if not line.startswith("#") or line.startswith("#,")),
+        len(lines),
+    )
+
+
+def header_fields(text: str) -> tuple[dict[str, str], dict[str, int]]:
+    """The ``# Name: value`` fields of a catalogue's header comment, each with the (1-based)
+    line it starts on. A value babel wrapped goes on over the following comment lines
+    (:func:`_continues`): they are joined back with spaces."""
+    lines = text.splitlines()
+    fields: dict[str, str] = {}
+    starts: dict[str, int] = {}
+    current = None
+    for index, line in enumerate(lines[: header_comment_end(lines)]):
+        match = FIELD.match(line)
+        if match:
+            current = match.group(1)
+            fields[current], starts[current] = match.group(2).rstrip(), index + 1
+        elif current and _continues(lines[index - 1], line):
+            fields[current] = f"{fields[current]} {line[2:].strip()}".strip()
+        else:
+            current = None
+    return fields, starts
+
+
+def header_field_lines(lines: list[str], name: str) -> tuple[int, int] | None:
+    """The lines (0-based, end exclusive) field ``name`` takes in a catalogue's header
+    comment, with the lines babel wrapped its value onto."""
+    end = header_comment_end(lines)
+    for index in range(end):
+        match = FIELD.match(lines[index])
+        if match and match.group(1) == name:
+            stop = index + 1
+            while stop < end and _continues(lines[stop - 1], lines[stop]):
+                stop += 1
+            return index, stop
+    return None
 
 
 def spanish_date(moment: datetime) -> str:
@@ -213,8 +288,9 @@ def out_of_date(catalogue: Catalogue, english_text: str) -> bool:
 
 
 def status_line(catalogue: Catalogue, english_text: str) -> str:
-    """The translation status a Spanish page shows: when, from which English edition, whether
-    the English has changed since, reviewed or not."""
+    """The translation status a Spanish page shows: when, from which English edition, and
+    whether the English has changed since (the clinical review has a status line of its own:
+    ``content/review.py``)."""
     when = (
         f"Traducido el {spanish_date(catalogue.revision_date)}"
         if catalogue.revision_date and catalogue.revision_date.year > 1970
@@ -227,10 +303,7 @@ def status_line(catalogue: Catalogue, english_text: str) -> str:
         if out_of_date(catalogue, english_text)
         else ""
     )
-    review = (
-        f"Revisión clínica: {catalogue.reviewer}." if catalogue.reviewer else f"{REVIEW_PENDING}."
-    )
-    return f"{when}{edition}.{stale} {review[0].upper()}{review[1:]}"
+    return f"{when}{edition}.{stale}"
 
 
 def page_status(root: Path, docname: str) -> str:

@@ -61,20 +61,20 @@ def build_html(job: Job) -> Path:
 
 
 def build_pdf(job: Job) -> Path:
-    """Build the book PDF and one PDF per handout: Sphinx's singlehtml, then WeasyPrint
-    (tagged PDF/UA-1; see :mod:`addictionbook.pipeline.pdf`).
+    """Build the book PDF, one PDF per handout and one per chapter: Sphinx's singlehtml, then
+    WeasyPrint (tagged PDF/UA-1; see :mod:`addictionbook.pipeline.pdf`).
 
-    Publishes ``<out>/pdf/book.pdf``, ``<out>/pdf/handouts/<name>.pdf`` and the translations
-    (``<out>/pdf/handouts/<language>/<name>.pdf``) only when every one of them was made;
-    returns ``<out>/pdf``.
+    Publishes ``<out>/pdf/book.pdf``, ``<out>/pdf/handouts/<name>.pdf``, the translations
+    (``<out>/pdf/handouts/<language>/<name>.pdf``) and ``<out>/pdf/chapters/<name>.pdf`` only
+    when every one of them was made; returns ``<out>/pdf``.
     """
-    from .pdf import make_pdfs
+    from .pdf import make_pdfs, pdf_count
 
     preflight(job, for_pdf=True)
     run_jupyter_book(job, "singlehtml")
     staged = job.out / ".pdf.staged"
     shutil.rmtree(staged, ignore_errors=True)
-    job.reporter.begin("lay out PDFs", "PDF", total=1 + len(job.sources.printed_handouts))
+    job.reporter.begin("lay out PDFs", "PDF", total=pdf_count(job.sources))
     try:
         make_pdfs(
             job.sources,

@@ -17,9 +17,9 @@ from .publish import downloads
 PUBLISHED = {"html": ["html/index.html"], "pdf": ["pdf/book.pdf"], "epub": ["epub/book.epub"]}
 #: The settings each target's output depends on.
 SETTINGS = {
-    "html": ["source_date_epoch"],
-    "pdf": ["source_date_epoch", "paper"],
-    "epub": ["source_date_epoch"],
+    "html": ["source_date_epoch", "draft"],
+    "pdf": ["source_date_epoch", "paper", "draft"],
+    "epub": ["source_date_epoch", "draft"],
 }
 
 

@@ -1,10 +1,13 @@
-"""The PDFs: the full book and one short PDF per handout, tagged PDF/UA-1, made by WeasyPrint.
+"""The PDFs: the full book, one short PDF per handout and one per chapter, tagged PDF/UA-1,
+made by WeasyPrint.
 
 Sphinx's ``singlehtml`` builder writes the whole book as one HTML page. This module takes its
 article, gives it a title page, a table of contents and print furniture, and lets WeasyPrint
 lay it out with one print stylesheet (``sphinx_ext/assets/addictionbook-print.css``: CSS
 paged media for margins, running heads, page numbers, the crisis box and the handout footer).
-Each handout page is cut out of the same HTML as a document of its own. WeasyPrint writes
+Each handout page and each chapter is cut out of the same HTML as a document of its own
+(:func:`page_document`), its footer naming the page, the book's edition and its clinical review
+status (``content/review.py``). WeasyPrint writes
 PDF/UA-1 (``pdf_variant="pdf/ua-1"``): a structure tree made from the HTML (headings, paragraphs,
 lists, tables with header cells, links, figures with the site's alt text), the document
 language, the title shown in the window, bookmarks from the headings, fonts embedded with
@@ -27,11 +30,11 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
-from ..content import translations
+from ..content import review, translations
 from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
 from ..problems import Problem, ProblemsFound
 from ..settings import Settings
-from ..sphinx_ext.pdf import ASSETS, LICENCE
+from ..sphinx_ext.pdf import ASSETS, LICENCE, chapter_pdf
 from ..sphinx_ext.translations import FIGURE_FORMAT
 
 STYLESHEET = ASSETS / "addictionbook-print.css"
@@ -188,6 +191,11 @@ def _relevel(section: Tag, by: int) -> None:
 def book_document(sources: Sources, article: Tag, book: Book) -> str:
     """The full book as one HTML document: title page, contents, the text."""
     article = copy.copy(article)
+    # A link to the landing page (the review status list has one) goes to its text, "About
+    # this book": the single page has no anchor for its own root document.
+    root_doc = sources.toc_entries[0] if sources.toc_entries else "book/index"
+    for link in article.select(f'a[href="#document-{root_doc}"]'):
+        link["href"] = "#about-this-book"
     root_section = article.find("section")
     h1 = root_section.find("h1")
     title = h1.get_text(" ", strip=True)
@@ -283,11 +291,35 @@ def handout_document(
     audience: str,
     root_doc: str = "book/index",
     status: str = "",
+    review_status: str = "",
 ) -> str:
-    """One handout as a document of its own: its section of the book, headings from H1, links
-    to the rest of the book pointing at the website. A translated handout is a document in its
-    language (the book's English title marked as English), its footer in that language with
-    the translation ``status`` (see ``content.translations.status_line``)."""
+    """One handout as a document of its own (:func:`page_document`). A translated handout is
+    a document in its language (the book's English title marked as English), its footer in
+    that language with the translation ``status`` (``content.translations.status_line``); the
+    footer ends with the ``review_status`` (``content.review.status_text``)."""
+    return page_document(
+        article,
+        docname,
+        book,
+        f"handout audience-{audience}",
+        root_doc,
+        [line for line in (status, review_status) if line],
+    )
+
+
+def page_document(
+    article: Tag,
+    docname: str,
+    book: Book,
+    body_class: str,
+    root_doc: str = "book/index",
+    status: list[str] | None = None,
+) -> str:
+    """One page of the book (a handout, a chapter) as a document of its own: its section of
+    the book, headings from H1, links to the rest of the book pointing at the website, and on
+    every page's foot its title, the book, the edition, the licence and its ``status`` lines
+    (the translation status then not repeated in the text; the review status line or band
+    under the title stays, tagged, for a screen reader, which skips the footer)."""
     sections = _documents(article)
     if docname not in sections:
         raise ValueError(f"the singlehtml build has no section for {docname}")
@@ -309,15 +341,18 @@ def handout_document(
     )
     edition, licence = FOOTER_WORDS[language]
     footer = f"{title}\n{book.title} | {edition} {book.edition} | {licence}"
-    if status:  # on every page's foot, so not again at the end of the text
-        footer += f"\n{status}"
+    for line in status or []:  # on every page's foot
+        footer += f"\n{line}"
+    if status:  # the translation status not again at the end of the text; the review status
+        # stays under the title too: the footer is an artifact, which a screen reader skips
         for paragraph in section.select("p.translation-status"):
             paragraph.decompose()
     css = f"@page {{ size: {book.page_size}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
-    description = f"{title}: {FROM_THE_BOOK[language]} {book.title}"
+    what = "a chapter of" if body_class == "chapter" else FROM_THE_BOOK[language]
+    description = f"{title}: {what} {book.title}"
     return (
         _head(book, title, description, css, language)
-        + f'<body class="handout audience-{audience}">{section}</body></html>'
+        + f'<body class="{body_class}">{section}</body></html>'
     )
 
 
@@ -426,20 +461,26 @@ def page_limit(sources: Sources, docname: str) -> int:
     return value if isinstance(value, int) and value > 0 else DEFAULT_PAGE_LIMIT
 
 
+def pdf_count(sources: Sources) -> int:
+    """How many PDFs :func:`make_pdfs` writes: the book, each handout, each chapter."""
+    return 1 + len(sources.printed_handouts) + len(sources.chapters)
+
+
 def make_pdfs(
     sources: Sources, settings: Settings, singlehtml: Path, target: Path, progress=None
 ) -> list[Path]:
-    """Write ``target/book.pdf`` and ``target/handouts/<name>.pdf`` from a singlehtml build, and
-    each translated handout as ``target/handouts/<language>/<name>.pdf``; ``progress(done,
-    total)`` is called as each PDF is made. :class:`ProblemsFound` names the page of each
-    problem."""
+    """Write ``target/book.pdf``, ``target/handouts/<name>.pdf`` (each translated handout as
+    ``target/handouts/<language>/<name>.pdf``) and ``target/chapters/<name>.pdf`` from a
+    singlehtml build; ``progress(done, total)`` is called as each PDF is made.
+    :class:`ProblemsFound` names the page of each problem."""
     book = book_info(sources, settings)
     article = load_article(singlehtml)
     missing = images_without_alt(article)
     if missing:
         raise ProblemsFound(missing)
     handouts = sources.printed_handouts
-    total = 1 + len(handouts)
+    total = pdf_count(sources)
+    statuses = review.statuses(sources, settings.day(sources.root))
     root_doc = sources.toc_entries[0] if sources.toc_entries else "book/index"
     made = [
         write_pdf(
@@ -454,7 +495,8 @@ def make_pdfs(
         english = found[0] if found else docname
         audience = "clinician" if english.removeprefix(HANDOUT_PREFIX) in clinicians else "client"
         status = translations.page_status(sources.root, docname)
-        html = handout_document(article, docname, book, audience, status=status)
+        reviewed = review.status_text(statuses[docname]) if docname in statuses else ""
+        html = handout_document(article, docname, book, audience, root_doc, status, reviewed)
         name = docname.removeprefix(HANDOUT_PREFIX)
         source = (
             translations.catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
@@ -463,6 +505,13 @@ def make_pdfs(
         )
         limit = page_limit(sources, english)
         made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf", source, limit))
+        if progress:
+            progress(len(made), total)
+    for docname in sources.chapters:
+        reviewed = [review.status_text(statuses[docname])] if docname in statuses else []
+        html = page_document(article, docname, book, "chapter", root_doc, reviewed)
+        pdf = target / chapter_pdf(docname).removeprefix("pdf/")
+        made.append(write_pdf(html, singlehtml, pdf, f"{docname}.md"))
         if progress:
             progress(len(made), total)
     return made

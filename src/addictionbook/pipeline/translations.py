@@ -13,7 +13,6 @@ has changed since (see ``addictionbook.content.translations``).
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -29,24 +28,18 @@ from .sphinx_run import run_jupyter_book
 
 
 def set_header_fields(po: Path, fields: dict[str, str]) -> None:
-    """Set ``# Name: value`` lines in the catalogue's header comment (kept by sphinx-intl).
-    A field's old value is replaced with the lines babel wrapped it onto (a comment line that
-    is no ``Name: value`` of its own, right after it)."""
+    """Set ``# Name: value`` lines in the catalogue's header comment (kept by sphinx-intl), each
+    on one line: a value babel wrapped over several comment lines is written back whole. No
+    other line of the file changes."""
     lines = po.read_text(encoding="utf-8").split("\n")
-    # the comment ends where the header's flags (``#, fuzzy``) or its msgid start
-    header_end = next(i for i, line in enumerate(lines) if line.startswith(("msgid", "#,")))
     for name, value in fields.items():
         line = f"# {name}: {value}".rstrip()
-        found = [i for i in range(header_end) if re.match(rf"#\s*{name}:", lines[i])]
+        found = tr.header_field_lines(lines, name)
         if found:
-            end = found[0] + 1
-            while end < header_end and re.match(r"#\s+[^\s:]+$", lines[end]):
-                end += 1  # a wrapped continuation (one word, no field name)
-            lines[found[0] : end] = [line]
-            header_end -= end - found[0] - 1
+            lines[found[0] : found[1]] = [line]
         else:
-            lines.insert(header_end, line)
-            header_end += 1
+            # the comment ends where the header's flags (``#, fuzzy``) or its msgid start
+            lines.insert(tr.header_comment_end(lines), line)
     po.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -85,16 +78,16 @@ def update_catalogues(sources: Sources, settings: Settings, out: Path) -> list[P
         shutil.rmtree(pots, ignore_errors=True)
         pots.mkdir(parents=True)
         shutil.copyfile(pot, pots / pot.name)
-        update(str(root / tr.LOCALES), str(pots), (language,), jobs=1)
         po = tr.catalogue_path(root, english_doc, language)
+        # A clinical review record is kept as it was written (babel would wrap it).
+        kept = tr.read_catalogue(po).fields if po.exists() else {}
+        update(str(root / tr.LOCALES), str(pots), (language,), jobs=1)
         english = tr.EnglishSource(
             f"{english_doc}.md",
             sources.edition,
             tr.text_fingerprint(sources.text(f"{english_doc}.md")),
         )
-        fields = dict(english.fields)
-        if tr.REVIEW_FIELD not in tr.read_catalogue(po).fields:
-            fields[tr.REVIEW_FIELD] = ""
+        fields = {**english.fields, tr.REVIEW_FIELD: kept.get(tr.REVIEW_FIELD, "")}
         set_header_fields(po, fields)
         updated.append(po)
     return updated

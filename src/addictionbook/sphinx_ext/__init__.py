@@ -14,6 +14,8 @@
 - ``page_assets``: each web page links only the stylesheets and scripts its content uses, and
   the theme's stylesheet only the icons the site's icon fonts hold;
 - ``translations``: the Spanish client handouts, translated from their gettext catalogues;
+- ``review``: each page's clinical review status (a line, or a band on a client handout not
+  reviewed), the "Review status" page, and the edition in every page's footer;
 - and the workarounds for upstream packages in ``addictionbook.upstream`` (one module each).
 """
 
@@ -32,6 +34,7 @@ from . import (
     pdf,
     problems,
     redirect,
+    review,
     sidebar,
     translations,
 )
@@ -43,6 +46,7 @@ def setup(app: Sphinx) -> dict:
     sidebar.setup(app)
     answers.setup(app)
     translations.setup(app)
+    review.setup(app)
     pybtex.cache_bibtex_plugin_lookups()
     opengraph.skip_social_card_import(app)
     app.connect("env-get-outdated", freshness.outdated_by_helper)

@@ -1,5 +1,5 @@
-"""Download links on the site: each handout page to its PDF, the landing page to the book's
-PDF and EPUB, each only when that file was built.
+"""Download links on the site: each handout page and each chapter to its PDF, the landing page
+to the book's PDF and EPUB, each only when that file was built.
 
 The build (``pipeline.build``) names the folder holding the published PDFs and EPUB in its
 settings (``ADDICTIONBOOK_DOWNLOADS``, :mod:`addictionbook.settings`) and copies them into the
@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 
 from ..content.sources import HANDOUT_PREFIX, english_docname
 from .book import settings, sources
-from .pdf import handout_pdf
+from .pdf import chapter_pdf, handout_pdf
 
 #: Site-relative path of the book's EPUB (``make epub`` copies it into the site).
 BOOK_EPUB = "epub/book.epub"
@@ -30,6 +30,11 @@ HANDOUT_LABEL = {
         "A4": "Descargar esta hoja en PDF (tamaño A4)",
     },
 }
+#: A chapter's download link, by paper size.
+CHAPTER_LABEL = {
+    "letter": "Download this chapter as a PDF (US Letter)",
+    "A4": "Download this chapter as a PDF (A4)",
+}
 
 
 def available(app: Sphinx, target: str) -> bool:
@@ -40,10 +45,13 @@ def available(app: Sphinx, target: str) -> bool:
 
 
 def _links_by_page(app: Sphinx, docnames) -> dict[str, list[str]]:
+    chapters = set(sources(app).chapters)
     found = {}
     for docname in docnames:
         if docname.startswith(HANDOUT_PREFIX) and not docname.endswith("/index"):
             found[docname] = [handout_pdf(docname)]
+        elif docname in chapters:
+            found[docname] = [chapter_pdf(docname)]
         elif docname == app.config.root_doc:
             found[docname] = [BOOK_PDF, BOOK_EPUB]
     return found
@@ -63,14 +71,17 @@ def outdated_by_downloads(app: Sphinx, env, added, changed, removed) -> list[str
 
 
 def add_download_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """On the site, give each handout page a visible link to its PDF, and the landing page links
-    to the whole book as a PDF and as an EPUB."""
+    """On the site, give each handout page and each chapter a visible link to its PDF, and the
+    landing page links to the whole book as a PDF and as an EPUB."""
     if app.builder.name not in ("html", "dirhtml"):  # not an EPUB or LaTeX: no downloads inside
         return
     if docname in sources(app).printed_handouts:
         translated = english_docname(docname)
         label = HANDOUT_LABEL[translated[1] if translated else "en"][settings(app).page_size]
         links = [("pdf-download", handout_pdf(docname), label)]
+    elif docname in sources(app).chapters:
+        label = CHAPTER_LABEL[settings(app).page_size]
+        links = [("pdf-download", chapter_pdf(docname), label)]
     elif docname == app.config.root_doc:
         links = [
             ("pdf-download", BOOK_PDF, "Download the whole book as a PDF"),

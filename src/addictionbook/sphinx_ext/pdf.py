@@ -1,6 +1,8 @@
-"""PDF settings the Sphinx build shares: the edition, where each handout's PDF lives.
+"""PDF settings the Sphinx build shares: the edition, where each handout's and chapter's PDF
+lives.
 
-The PDFs themselves (the full book and one short PDF per page under ``book/handouts/``) are
+The PDFs themselves (the full book, one short PDF per page under ``book/handouts/`` and one per
+chapter) are
 laid out by WeasyPrint from the ``singlehtml`` build, with ``assets/addictionbook-print.css``:
 see :mod:`addictionbook.pipeline.pdf`.
 """
@@ -21,6 +23,11 @@ LICENCE = "Text CC BY-SA 4.0, code MIT"
 def handout_pdf(docname: str) -> str:
     """Site-relative path of a handout's PDF: pdf/handouts/<name>.pdf."""
     return f"pdf/handouts/{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
+
+
+def chapter_pdf(docname: str) -> str:
+    """Site-relative path of a chapter's PDF: pdf/chapters/<name>.pdf (``book/<name>``)."""
+    return f"pdf/chapters/{docname.rsplit('/', 1)[-1]}.pdf"
 
 
 def configure_pdfs(app: Sphinx, config) -> None:
