@@ -84,8 +84,10 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr
         assert tree_digest(out / "html") == site, f"make {target} rewrote the site"
         if target == "pdf":  # laying out the PDFs is a step of its own, with its count
-            total = 1 + len(Sources(book).printed_handouts)
+            sources = Sources(book)  # the book, each printed handout, each chapter
+            total = 1 + len(sources.printed_handouts) + len(sources.chapters)
             assert re.search(rf"^  lay out PDFs +{total} PDFs +\d+\.\d s$", result.stdout, re.M)
+            assert len(list((out / "pdf").rglob("*.pdf"))) == total
     result = run_build("html", book, out)
     assert result.returncode == 0 and "nothing changed" not in result.stdout
     links = download_links(out / "html")
