@@ -25,7 +25,7 @@ AB    := $(VENV)/bin/addictionbook
 STAMP := $(VENV)/.installed-from-lock
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sysdeps sysdeps-test book html pdf handouts epub figures translations serve test test-fast check linkcheck new-chapter review release bench clean lock
+.PHONY: help venv sysdeps sysdeps-test book html pdf handouts profiles epub figures translations serve test test-fast check linkcheck new-chapter review release bench clean lock
 
 help: ## List the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -73,7 +73,13 @@ html: sysdeps ## Build the website into $(BUILDDIR)/html
 pdf: sysdeps ## Build $(BUILDDIR)/pdf/book.pdf, handouts/*.pdf and chapters/*.pdf (PAPER=letter or a4)
 	ADDICTIONBOOK_PAPER=$(PAPER) $(AB) build pdf --out $(BUILDDIR)
 
-handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/ (with the book PDF)
+handouts: pdf ## Build the handout PDFs into $(BUILDDIR)/pdf/handouts/; PROFILE=profiles/<id>.yml: that clinic's edition too
+	$(if $(PROFILE),ADDICTIONBOOK_PAPER=$(PAPER) $(AB) build handouts --profile '$(PROFILE)' --out $(BUILDDIR))
+
+# Each clinic's edition of the client handouts (profiles/<id>.yml -> $(BUILDDIR)/profiles/<id>/),
+# on JOBS processes; SLICE=K/N builds every Nth profile from the Kth (one job of a CI matrix).
+profiles: sysdeps ## Build every clinic's edition of the client handouts (profiles/*.yml) into $(BUILDDIR)/profiles/
+	ADDICTIONBOOK_PAPER=$(PAPER) $(AB) build profiles --out $(BUILDDIR) --jobs $(JOBS) $(if $(SLICE),--slice $(SLICE))
 
 # Building the EPUB needs only the build's packages (gettext); checking it (make test) needs epubcheck.
 epub: sysdeps ## Build $(BUILDDIR)/epub/book.epub for e-readers (validated by epubcheck in make test)

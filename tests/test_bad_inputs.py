@@ -353,7 +353,8 @@ def test_a_hanging_cell_waits_out_its_time_limit_once(book_copy: Path) -> None:
     assert result.returncode == 1
     assert marker.read_text() == "ran\n", "the hanging cell ran more than once"
     named = [line for line in result.stderr.splitlines() if "time limit" in line]
-    assert len(named) == 1 and named[0].startswith("book/hang.md:18:")  # 18: ``import time``, result.stderr
+    # line 18 of the page is the hanging cell's ``import time``
+    assert len(named) == 1 and named[0].startswith("book/hang.md:18:"), result.stderr
     assert "did not finish within the 3 s time limit" in named[0]
 
 

@@ -44,8 +44,10 @@ def test_each_command_answers_help_with_its_usage(command: str, flag: str) -> No
     "args, complaint",
     [
         (["build", "site"], "'site' is not one of 'html', 'pdf', 'epub'"),
-        (["build"], "Missing argument '{html|pdf|epub}'"),
+        (["build"], "Missing argument '{html|pdf|epub|handouts|profiles}'"),
         (["new-chapter"], "Missing argument 'TITLE'"),
+        (["build", "html", "--profile", "profiles/x.yml"], "--profile goes with `build handouts`"),
+        (["build", "profiles", "--slice", "3/2"], "--slice K/N goes with `build profiles`"),
         (["sysdeps", "printer"], "'printer' is not one of"),
         (["serve", "--port", "http"], "'http' is not a valid integer range"),
         (["figures", "--jobs", "0"], "0 is not in the range x>=1"),

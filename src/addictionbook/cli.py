@@ -69,7 +69,7 @@ def settings(**changes):
 
 
 @main.command()
-@click.argument("target", type=click.Choice(["html", "pdf", "epub"]))
+@click.argument("target", type=click.Choice(["html", "pdf", "epub", "handouts", "profiles"]))
 @BOOK_ROOT
 @click.option(
     "--out",
@@ -78,13 +78,64 @@ def settings(**changes):
     help="Output folder (default: ROOT/_build).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Print the whole build log (also: V=1).")
-def build(target: str, root: Path, out: Path | None, verbose: bool) -> None:
-    """Build TARGET (html, pdf or epub) into _build/, publishing only a build that passed."""
+@click.option(
+    "--profile",
+    "profile",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="handouts: a clinic profile (profiles/<id>.yml): that clinic's edition of the client "
+    "handouts in _build/profiles/<id>/.",
+)
+@click.option(
+    "--slice",
+    "part",
+    default=None,
+    metavar="K/N",
+    help="profiles: build every Nth profile from the Kth (one job of a matrix).",
+)
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="profiles: processes.")
+def build(
+    target: str,
+    root: Path,
+    out: Path | None,
+    verbose: bool,
+    profile: Path | None,
+    part: str | None,
+    jobs: int | None,
+) -> None:
+    """Build TARGET into _build/, publishing only a build that passed: html, pdf or epub;
+    handouts (the PDFs; with --profile, a clinic's edition of the client handouts too); or
+    profiles (every clinic's edition, one per file in ROOT/profiles/)."""
     from .pipeline.build import build as run_build
 
     chosen = settings(**({"verbose": True} if verbose else {}))
     root = root.resolve()
-    finish(run_build(root, (out or root / "_build").resolve(), target, chosen))
+    out = (out or root / "_build").resolve()
+    if profile is not None and target != "handouts":
+        raise click.UsageError("--profile goes with `build handouts`")
+    if part is not None and (target != "profiles" or not _is_slice(part)):
+        raise click.UsageError("--slice K/N goes with `build profiles`, 1 <= K <= N (e.g. 2/4)")
+    paths = []
+    if profile is not None or target == "profiles":
+        from .content.profile import profile_paths
+        from .pipeline.profiles import check_profiles, slice_of
+
+        paths = [profile.resolve()] if profile else slice_of(profile_paths(root), part)
+        if check_profiles(paths, chosen):  # a bad profile stops before any build
+            finish(1)
+    status = run_build(root, out, "pdf" if target in ("handouts", "profiles") else target, chosen)
+    if status or not paths:
+        if target == "profiles" and not status:
+            click.echo(f"clinic edition: no profiles in {root / 'profiles'} (or in this slice)")
+        finish(status)
+    from .pipeline.profiles import build_profiles
+
+    finish(build_profiles(root, out, paths, chosen, jobs))
+
+
+def _is_slice(part: str) -> bool:
+    k, _, n = part.partition("/")
+    return k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)
 
 
 @main.command()

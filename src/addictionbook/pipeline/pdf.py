@@ -292,18 +292,23 @@ def handout_document(
     root_doc: str = "book/index",
     status: str = "",
     review_status: str = "",
+    insert=None,
+    more_status: tuple[str, ...] = (),
+    extra_class: str = "",
 ) -> str:
     """One handout as a document of its own (:func:`page_document`). A translated handout is
     a document in its language (the book's English title marked as English), its footer in
     that language with the translation ``status`` (``content.translations.status_line``); the
-    footer ends with the ``review_status`` (``content.review.status_text``)."""
+    footer ends with the ``review_status`` (``content.review.status_text``), then
+    ``more_status`` (a clinic edition's "Prepared for")."""
     return page_document(
         article,
         docname,
         book,
-        f"handout audience-{audience}",
+        f"handout audience-{audience} {extra_class}".strip(),
         root_doc,
-        [line for line in (status, review_status) if line],
+        [line for line in (status, review_status, *more_status) if line],
+        insert,
     )
 
 
@@ -314,12 +319,14 @@ def page_document(
     body_class: str,
     root_doc: str = "book/index",
     status: list[str] | None = None,
+    insert=None,
 ) -> str:
     """One page of the book (a handout, a chapter) as a document of its own: its section of
     the book, headings from H1, links to the rest of the book pointing at the website, and on
     every page's foot its title, the book, the edition, the licence and its ``status`` lines
     (the translation status then not repeated in the text; the review status line or band
-    under the title stays, tagged, for a screen reader, which skips the footer)."""
+    under the title stays, tagged, for a screen reader, which skips the footer).
+    ``insert(section, language)``, when given, adds to the page's section (a clinic's box)."""
     sections = _documents(article)
     if docname not in sections:
         raise ValueError(f"the singlehtml build has no section for {docname}")
@@ -347,6 +354,8 @@ def page_document(
         # stays under the title too: the footer is an artifact, which a screen reader skips
         for paragraph in section.select("p.translation-status"):
             paragraph.decompose()
+    if insert is not None:
+        insert(section, language)
     css = f"@page {{ size: {book.page_size}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
     what = "a chapter of" if body_class == "chapter" else FROM_THE_BOOK[language]
     description = f"{title}: {what} {book.title}"
@@ -466,6 +475,47 @@ def pdf_count(sources: Sources) -> int:
     return 1 + len(sources.printed_handouts) + len(sources.chapters)
 
 
+def handout_pdf_input(
+    sources: Sources,
+    article: Tag,
+    book: Book,
+    docname: str,
+    statuses: dict,
+    insert=None,
+    more_status: tuple[str, ...] = (),
+    extra_class: str = "",
+) -> tuple[str, str, int]:
+    """What :func:`write_pdf` needs for the handout ``docname``: its HTML document, the source
+    file a problem names (a translation's catalogue) and its page limit. ``insert`` and
+    ``more_status`` and ``extra_class``: a clinic edition's box, footer line and body class
+    (``pipeline/profiles.py``)."""
+    found = english_docname(docname)
+    english = found[0] if found else docname
+    clinicians = set(sources.handouts_for("clinician"))
+    audience = "clinician" if english.removeprefix(HANDOUT_PREFIX) in clinicians else "client"
+    status = translations.page_status(sources.root, docname)
+    reviewed = review.status_text(statuses[docname]) if docname in statuses else ""
+    root_doc = sources.toc_entries[0] if sources.toc_entries else "book/index"
+    html = handout_document(
+        article,
+        docname,
+        book,
+        audience,
+        root_doc,
+        status,
+        reviewed,
+        insert,
+        more_status,
+        extra_class,
+    )
+    source = (
+        translations.catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
+        if found
+        else f"{docname}.md"
+    )
+    return html, source, page_limit(sources, english)
+
+
 def make_pdfs(
     sources: Sources, settings: Settings, singlehtml: Path, target: Path, progress=None
 ) -> list[Path]:
@@ -489,21 +539,9 @@ def make_pdfs(
     ]
     if progress:
         progress(len(made), total)
-    clinicians = set(sources.handouts_for("clinician"))
     for docname in handouts:
-        found = english_docname(docname)
-        english = found[0] if found else docname
-        audience = "clinician" if english.removeprefix(HANDOUT_PREFIX) in clinicians else "client"
-        status = translations.page_status(sources.root, docname)
-        reviewed = review.status_text(statuses[docname]) if docname in statuses else ""
-        html = handout_document(article, docname, book, audience, root_doc, status, reviewed)
+        html, source, limit = handout_pdf_input(sources, article, book, docname, statuses)
         name = docname.removeprefix(HANDOUT_PREFIX)
-        source = (
-            translations.catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
-            if found
-            else f"{docname}.md"
-        )
-        limit = page_limit(sources, english)
         made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf", source, limit))
         if progress:
             progress(len(made), total)

@@ -20,6 +20,8 @@ import errno
 import fcntl
 import os
 import shutil
+import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,10 +114,12 @@ def publish_file(built: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def one_build_at_a_time(out: Path, what: str, say) -> Iterator[None]:
-    """Hold ``<out>/.work/build.lock`` for the block; if another build holds it, ``say`` so and
-    wait for it. ``what``: this build, as the other one's message names it."""
-    lock = out / ".work" / "build.lock"  # with the environment and cache it protects
+def one_build_at_a_time(out: Path, what: str, say, lock_name: str = "build.lock") -> Iterator[None]:
+    """Hold ``<out>/.work/<lock_name>`` for the block; if another build holds it, ``say`` so
+    and wait for it. ``what``: this build, as the other one's message names it. The book's
+    builds share ``build.lock``; each clinic edition has a lock of its own, so that
+    ``make profiles`` lays out several at once."""
+    lock = out / ".work" / lock_name  # with the environment and cache it protects
     lock.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -142,3 +146,17 @@ def downloads(out: Path, settings: Settings) -> dict[str, Path]:
     """The published PDFs and EPUB the site carries (``pdf/``, ``epub/``), as they are now."""
     base = downloads_dir(out, settings)
     return {name: base / name for name in ("pdf", "epub") if (base / name).is_dir()}
+
+
+def write_zip(target: Path, members: list[tuple[str, Path]], epoch: int) -> None:
+    """A zip of ``members`` (name in the zip, file), in that order, every entry dated by
+    ``epoch`` with one set of permissions (as ``pipeline/epub.py`` does for the EPUB), so two
+    zips of the same files are the same bytes."""
+    stamp = time.gmtime(max(epoch, 315532800))[:6]
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, path in members:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            archive.writestr(info, path.read_bytes(), compresslevel=9)

@@ -34,9 +34,7 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
-import zipfile
 from pathlib import Path
 
 from ..content import review
@@ -45,7 +43,7 @@ from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
 from ..problems import Problem, ProblemsFound, annotate
 from ..settings import Settings
 from .build import build, shown
-from .publish import publish_dir
+from .publish import publish_dir, write_zip
 
 #: Every release file's name starts with this, then the edition.
 PREFIX = "interpersonal-neurobiology-of-addiction"
@@ -246,19 +244,6 @@ def write_change_log(root: Path, version: str, date: str) -> tuple[str | None, l
 # --- the release files -----------------------------------------------------------------------
 
 
-def _zip(target: Path, members: list[tuple[str, Path]], epoch: int) -> None:
-    """A zip of ``members`` (name in the zip, file), in that order, every entry dated by
-    ``epoch`` with one set of permissions (as ``pipeline/epub.py`` does for the EPUB)."""
-    stamp = time.gmtime(max(epoch, 315532800))[:6]
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, path in members:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
-
-
 def release_files(
     sources: Sources, out: Path, version: str, draft: bool, notes: str, epoch: int
 ) -> Path:
@@ -283,7 +268,7 @@ def release_files(
         files[f"{stem}-chapter-{number:02d}-{name}.pdf"] = pdf / "chapters" / f"{name}.pdf"
     for name, path in files.items():
         shutil.copyfile(path, staged / name)
-    _zip(staged / f"{stem}-handouts.zip", sorted(members), epoch)
+    write_zip(staged / f"{stem}-handouts.zip", sorted(members), epoch)
     (staged / f"{stem}-changes.md").write_text(notes, encoding="utf-8")
     sums = [
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}" for p in sorted(staged.iterdir())

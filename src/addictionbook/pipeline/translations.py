@@ -48,7 +48,7 @@ def update_catalogues(sources: Sources, settings: Settings, out: Path) -> list[P
     from sphinx_intl.basic import update
 
     root = sources.root
-    reporter = Reporter(out / "logs" / "translations.log", verbose=True)
+    reporter = Reporter(out / "logs" / "translations.log", settings.verbose)
     # Sphinx's gettext builder cannot share the site's environment ("This environment is
     # incompatible with the selected builder"): it runs in a work area of its own, sharing
     # only the notebook cache, so make translations and make html never break each other.

@@ -37,26 +37,31 @@ def shown(path: Path) -> str:
     return str(path)
 
 
-def _line(node: yaml.Node, where: list) -> int:
-    """The 1-based line of the YAML node at JSON path ``where`` (its nearest existing parent)."""
+def node_line(node: yaml.Node, where: list) -> int:
+    """The 1-based line of the YAML node at JSON path ``where`` (its nearest existing parent):
+    for a mapping's entry, the line of its key (where a nested mapping's name is written)."""
+    line = node.start_mark.line
     for key in where:
         if isinstance(node, yaml.MappingNode):
-            found = [v for k, v in node.value if k.value == key]
+            found = [(k, v) for k, v in node.value if k.value == key]
             if not found:
                 break
-            node = found[0]
+            name, node = found[0]
+            line = name.start_mark.line
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
+            line = node.start_mark.line
         else:
             break
-    return node.start_mark.line + 1
+    return line + 1
 
 
-def load(path: Path) -> tuple[object, yaml.Node | None]:
-    """``path`` (YAML) validated against ``schemas/<stem>.schema.json`` (``language.es.yml``:
-    ``language.schema.json``): its data and its node tree (for lines); :class:`ProblemsFound`
-    names each error's line."""
+def load(path: Path, schema_path: Path | None = None) -> tuple[object, yaml.Node | None]:
+    """``path`` (YAML) validated against ``schema_path``, by default
+    ``schemas/<stem>.schema.json`` (``language.es.yml``: ``language.schema.json``): its data
+    and its node tree (for lines); :class:`ProblemsFound` names each error's line."""
     from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
 
     name = shown(path)
     text = path.read_text(encoding="utf-8")
@@ -68,19 +73,34 @@ def load(path: Path) -> tuple[object, yaml.Node | None]:
         raise ProblemsFound(
             [Problem(name, mark.line + 1 if mark else 1, f"not valid YAML: {error}")]
         ) from error
-    schema_path = (
-        SCHEMAS / f"{SCHEMA_OF.get(path.name.split('.')[0], path.name.split('.')[0])}.schema.json"
-    )
+    stem = path.name.split(".")[0]
+    schema_path = schema_path or SCHEMAS / f"{SCHEMA_OF.get(stem, stem)}.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    problems = [
-        Problem(
-            name,
-            _line(tree, list(error.absolute_path)) if tree else 1,
-            f"{error.message} (at {'/'.join(map(str, error.absolute_path)) or 'the top'})",
-            f"write it as {shown(schema_path)} describes",
+    problems = []
+    for error in Draft202012Validator(schema).iter_errors(data):
+        if error.context:  # "not valid under any of the given schemas": say which part failed,
+            # in the alternative of the value's own type (a long text, not "not an object")
+            error = best_match([e for e in error.context if e.validator != "type"] or error.context)
+        where, message = list(error.absolute_path), error.message
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            known = error.schema.get("properties", {})
+            patterns = error.schema.get("patternProperties", {})
+            extra = [
+                k
+                for k in error.instance
+                if k not in known and not any(re.search(p, str(k)) for p in patterns)
+            ]
+            where += extra[:1]  # the line of the first unknown name, not of its mapping
+        elif error.validator == "pattern" and error.schema.get("description"):
+            message = f"{error.instance!r} is not {error.schema['description']}"
+        problems.append(
+            Problem(
+                name,
+                node_line(tree, where) if tree else 1,
+                f"{message} (at {'/'.join(map(str, error.absolute_path)) or 'the top'})",
+                f"write it as {shown(schema_path)} describes",
+            )
         )
-        for error in Draft202012Validator(schema).iter_errors(data)
-    ]
     if problems:
         raise ProblemsFound(problems)
     return data, tree
@@ -96,7 +116,7 @@ def compile_pattern(path: Path, tree: yaml.Node, where: list, pattern: str) -> r
             [
                 Problem(
                     shown(path),
-                    _line(tree, where),
+                    node_line(tree, where),
                     f"{pattern!r} is not a regular expression ({error})",
                     "fix the pattern (Python's re syntax; escape backslashes as \\\\ in double "
                     "quotes, or use single quotes)",

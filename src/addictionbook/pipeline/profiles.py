@@ -1,0 +1,300 @@
+"""Clinic editions: a clinic's name and numbers on its own copy of the client handouts.
+
+``make handouts PROFILE=profiles/<id>.yml`` (``addictionbook build handouts --profile ...``)
+writes ``_build/profiles/<id>/handouts/<name>.pdf``, the translations as
+``handouts/<language>/<name>.pdf`` and ``_build/profiles/<id>/<id>-handouts.zip``: every client
+handout in each language the clinic serves (``content/profile.py``), with the clinic's box on
+the first page or at the end, in the page's language, and "Prepared for <clinic>" in every
+page's footer beside the edition and the review status. ``make profiles`` builds each profile
+in ``profiles/`` (``--slice K/N``: every Nth, for one job of a GitHub Actions matrix).
+
+An edition is made from the ``singlehtml`` page that ``make pdf`` left in the work area: the
+book is not laid out again, only the clinic's handouts (:func:`pipeline.pdf.write_pdf`, the
+same tagged PDF/UA-1, the same page limits). Its inputs (each handout's HTML with the box,
+the logo, the print stylesheet) are fingerprinted; an edition whose fingerprint is unchanged
+is not laid out again. Published like the book's builds: staged, then swapped in whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from html import escape
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+
+from ..content import review
+from ..content.profile import Profile, read_profile
+from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
+from ..problems import Problem, ProblemsFound, annotate
+from ..settings import Settings
+from .pdf import STYLESHEET, book_info, handout_pdf_input, load_article, write_pdf
+from .publish import one_build_at_a_time, publish_dir, write_zip
+
+#: The clinic box's words, by the page's language.
+WORDS = {
+    "en": {
+        "title": "Your clinic: {name}",
+        "main": "Main line",
+        "after_hours": "After hours",
+        "counselor": "Your counselor",
+        "naloxone": "Naloxone",
+        "website": "Website",
+        "prepared": "Prepared for {name}",
+    },
+    "es": {
+        "title": "Su clínica: {name}",
+        "main": "Línea principal",
+        "after_hours": "Fuera de horario",
+        "counselor": "Su consejero o consejera",
+        "naloxone": "Naloxona",
+        "website": "Sitio web",
+        "prepared": "Preparado para {name}",
+    },
+}
+
+
+def clinic_box(profile: Profile, language: str) -> str:
+    """The clinic's box in ``language``: a section with its heading (so a screen reader finds
+    it in the page's outline), the logo as a figure with its alt text, and one line per
+    number, service, where to get naloxone and the website."""
+    words = WORDS[language]
+    lines = [
+        f"<li><strong>{escape(words[key])}:</strong> {escape(number)}</li>"
+        for key, number in profile.phones.items()
+    ]
+    for service in profile.services:
+        hours = profile.text(service.hours, language)
+        lines.append(
+            f"<li><strong>{escape(profile.text(service.name, language))}:</strong> "
+            f"{escape(service.phone)}{', ' + escape(hours) if hours else ''}</li>"
+        )
+    if profile.naloxone:
+        lines.append(
+            f"<li><strong>{escape(words['naloxone'])}:</strong> "
+            f"{escape(profile.text(profile.naloxone, language))}</li>"
+        )
+    if profile.website:
+        shown = profile.website.split("://", 1)[1].rstrip("/")
+        lines.append(
+            f"<li><strong>{escape(words['website'])}:</strong> "
+            f'<a href="{escape(profile.website)}">{escape(shown)}</a></li>'
+        )
+    logo = (
+        f'<img class="clinic-logo" src="{profile.logo.as_uri()}" alt="{escape(profile.logo_alt)}">'
+        if profile.logo
+        else ""
+    )
+    return (
+        f'<section class="clinic-box" id="clinic-box">'
+        f"<h2>{escape(words['title'].format(name=profile.name))}</h2>"
+        f'<div class="clinic-body"><ul>{"".join(lines)}</ul>{logo}</div></section>'
+    )
+
+
+def _inserter(profile: Profile):
+    """Put the clinic's box into a handout's section: after the crisis box ("Need help
+    now?", the first important box) when the profile says ``box: first``, else at the end."""
+
+    def insert(section: Tag, language: str) -> None:
+        box = BeautifulSoup(clinic_box(profile, language), "html.parser")
+        crisis = section.select_one("div.admonition.important")
+        if profile.box == "first" and crisis is not None:
+            crisis.insert_after(box)
+        else:
+            section.append(box)
+
+    return insert
+
+
+def edition_handouts(sources: Sources, profile: Profile) -> list[str]:
+    """The handouts in a clinic's edition: every client handout, in each language the clinic
+    serves (the English page for ``en``, its translation for another), in book order."""
+    clients = set(sources.handouts_for("client"))
+    chosen = []
+    for docname in sources.printed_handouts:
+        found = english_docname(docname)
+        english, language = found if found else (docname, "en")
+        if english.removeprefix(HANDOUT_PREFIX) in clients and language in profile.languages:
+            chosen.append(docname)
+    return chosen
+
+
+def pdf_name(docname: str) -> str:
+    """A handout's PDF in an edition: ``handouts/<name>.pdf``, ``handouts/es/<name>.pdf``."""
+    return f"handouts/{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
+
+
+def prepared_for(language: str, profile: Profile) -> str:
+    """The footer line naming the clinic, in the page's language."""
+    return WORDS[language]["prepared"].format(name=profile.name)
+
+
+def edition_folder(out: Path, profile: Profile) -> Path:
+    return out / "profiles" / profile.ident
+
+
+def build_edition(sources: Sources, settings: Settings, profile: Profile, out: Path, say) -> str:
+    """Make (or find current) one clinic's edition in ``out/profiles/<id>``; return what was
+    done, for the report. :class:`ProblemsFound` names the file of each problem."""
+    singlehtml = out / ".work" / "_build" / "singlehtml"
+    if not (singlehtml / "book" / "index.html").is_file():
+        raise ProblemsFound(
+            [
+                Problem(
+                    sources.root.name,
+                    0,
+                    f"no book laid out for print in {singlehtml}",
+                    "build the PDFs first (make pdf); make handouts PROFILE=... does it for you",
+                )
+            ]
+        )
+    book = book_info(sources, settings)
+    # Read the book's print page while no other build rewrites it; lay out under our own lock.
+    with one_build_at_a_time(out, f"clinic edition {profile.ident}", say):
+        article = load_article(singlehtml)
+        statuses = review.statuses(sources, settings.day(sources.root))
+        inputs = []
+        for docname in edition_handouts(sources, profile):
+            found = english_docname(docname)
+            language = found[1] if found else "en"
+            html, source, limit = handout_pdf_input(
+                sources,
+                article,
+                book,
+                docname,
+                statuses,
+                insert=_inserter(profile),
+                more_status=(prepared_for(language, profile),),
+                extra_class="clinic-edition",
+            )
+            inputs.append((docname, html, source, limit))
+    digest = hashlib.sha256()
+    for part in [
+        STYLESHEET.read_bytes(),
+        profile.logo.read_bytes() if profile.logo else b"",
+        *(html.encode() for _, html, _, _ in inputs),
+    ]:
+        digest.update(hashlib.sha256(part).digest())
+    fingerprint = digest.hexdigest()
+    target = edition_folder(out, profile)
+    stamp = target / ".inputs"
+    with one_build_at_a_time(out, f"clinic edition {profile.ident}", say, f"{profile.ident}.lock"):
+        if stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == fingerprint:
+            return "nothing changed since the last build; it is current"
+        staged = out / "profiles" / f".{profile.ident}.staged"
+        shutil.rmtree(staged, ignore_errors=True)
+        try:
+            made = []
+            for docname, html, source, limit in inputs:
+                pdf = staged / pdf_name(docname)
+                try:
+                    made.append(write_pdf(html, singlehtml, pdf, source, limit))
+                except ProblemsFound as found:
+                    raise ProblemsFound([_in_edition(p, profile) for p in found.problems]) from None
+            epoch = int(settings.epoch(sources.root) or 0)
+            members = sorted((p.relative_to(staged).as_posix(), p) for p in made)
+            write_zip(staged / f"{profile.ident}-handouts.zip", members, epoch)
+            (staged / ".inputs").write_text(fingerprint + "\n", encoding="utf-8")
+            publish_dir(staged, target)
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    return f"{len(made)} PDFs and {profile.ident}-handouts.zip"
+
+
+def _in_edition(problem: Problem, profile: Profile) -> Problem:
+    """A handout's problem as it arose in a clinic's edition: named with the profile, and
+    what the clinic can change when its box makes the handout too long."""
+    where = f"in the clinic edition of {_shown(profile.path)}: "
+    hint = problem.hint
+    if "its limit is" in problem.message:
+        hint = (
+            "the clinic's box makes it longer: put the box on the first page (box: first), "
+            "or give fewer or shorter services in the profile"
+        )
+    return Problem(problem.path, problem.line, where + problem.message, hint)
+
+
+def _one(root: str, out: str, path: str, settings: Settings) -> tuple[str, list[Problem]]:
+    """Build one edition (in a worker process of :func:`build_profiles`)."""
+    started = time.perf_counter()
+    lines = []
+    try:
+        profile = read_profile(Path(path))
+        done = build_edition(Sources(Path(root)), settings, profile, Path(out), lines.append)
+    except ProblemsFound as found:
+        return "", found.problems
+    took = time.perf_counter() - started
+    shown_out = _shown(edition_folder(Path(out), profile))
+    return "".join(f"{line}\n" for line in lines) + f"{shown_out}: {done} ({took:.1f} s)", []
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def check_profiles(paths: list[Path], settings: Settings) -> int:
+    """Read each profile; print every problem with its file and line. 1 when any has one."""
+    problems = []
+    for path in paths:
+        try:
+            read_profile(path)
+        except ProblemsFound as found:
+            problems += found.problems
+    if problems:
+        _report_failure(problems, settings, "nothing was built")
+        return 1
+    return 0
+
+
+def _report_failure(problems: list[Problem], settings: Settings, kept: str) -> None:
+    annotate(problems, "clinic editions", settings)
+    print(
+        f"\nclinic edition: FAILED for {len({p.path for p in problems})} file(s); {kept}.\n"
+        + "\n".join(str(p) for p in problems)
+        + "\nFix each file and line named above, then build again "
+        "(CONTRIBUTING.md, 'Clinic editions').",
+        file=sys.stderr,
+    )
+
+
+def build_profiles(
+    root: Path, out: Path, paths: list[Path], settings: Settings, jobs: int | None = None
+) -> int:
+    """Build the editions of ``paths`` on ``jobs`` processes (default: every core); print one
+    line per edition, then every problem with its file and line. 0 when all were made."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
+    results = []
+    if jobs == 1:
+        results = [_one(str(root), str(out), str(p), settings) for p in paths]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_one, str(root), str(out), str(p), settings) for p in paths]
+            results = [future.result() for future in futures]
+    problems = []
+    for said, found in results:
+        if said:
+            for line in said.splitlines():
+                print(f"clinic edition: {line}", flush=True)
+        problems += found
+    if problems:
+        _report_failure(problems, settings, "each edition that failed kept its last good output")
+        return 1
+    return 0
+
+
+def slice_of(paths: list[Path], part: str | None) -> list[Path]:
+    """The profiles of one slice ``K/N`` (every Nth from the Kth, in name order): one job of a
+    GitHub Actions matrix builds one slice; all N slices together build every profile once."""
+    if not part:
+        return paths
+    k, n = (int(x) for x in part.split("/"))
+    return paths[k - 1 :: n]
