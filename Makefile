@@ -133,7 +133,7 @@ release: sysdeps ## Make an edition and its release files: make release VERSION=
 	@test -n "$(VERSION)" || { echo 'Give the edition: make release VERSION=x.y.z (see README.md, "Editions")' >&2; exit 2; }
 	ADDICTIONBOOK_PAPER=$(PAPER) ADDICTIONBOOK_DRAFT=$(DRAFT) $(AB) release --version '$(VERSION)' --out $(BUILDDIR)
 
-bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table; STEPS=pdf for one row)
+bench: sysdeps ## Time build steps against stock jupyter-book (RUNS=3; SCALE=10,50,200 adds the scale table; STEPS=pdf or profile for one row)
 	$(AB) sysdeps bench
 	$(AB) bench --runs $(RUNS) $(if $(SCALE),--scale $(SCALE)) $(if $(STEPS),--steps $(STEPS))
 

@@ -561,3 +561,17 @@ def test_codespell_catches_a_typo_and_the_word_list_is_one_word_a_line(tmp_path:
     assert result.returncode != 0 and misspelt in result.stdout
     for line in IGNORE_WORDS.read_text(encoding="utf-8").splitlines():
         assert re.fullmatch(r"[a-z][a-z'-]*", line), f"{line!r}: one lower-case word a line"
+
+
+def test_the_publish_workflow_builds_every_profile_once_as_a_matrix_of_slices() -> None:
+    """Clinic editions (issue 23): one job per slice, each the same `make profiles SLICE=K/N`,
+    K over 1..N, then one job gathering every slice's zips; nothing in them may write."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish.yml").read_text())
+    job = workflow["jobs"]["profiles"]
+    slices = job["strategy"]["matrix"]["slice"]
+    (command,) = [s["run"] for s in job["steps"] if "make profiles" in s.get("run", "")]
+    n = re.fullmatch(r"make profiles SLICE=\$\{\{ matrix\.slice \}\}/(\d+)", command.strip())
+    assert n and slices == list(range(1, int(n.group(1)) + 1)), (command, slices)
+    gather = workflow["jobs"]["gather-profiles"]
+    assert gather["needs"] == "profiles"
+    assert "permissions" not in job and workflow["permissions"] == {"contents": "read"}

@@ -33,10 +33,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 )
 @click.option(
     "--steps",
-    type=click.Choice(["all", "pdf"]),
+    type=click.Choice(["all", "pdf", "profile"]),
     default="all",
     show_default=True,
-    help="All rows, or the PDF row only.",
+    help="All rows, the PDF row only, or the clinic-edition row only.",
 )
 def bench(runs: int, scale: str, skip_steps: bool, root: Path, steps: str) -> None:
     """Build times of each step beside stock jupyter-book (medians of RUNS runs)."""

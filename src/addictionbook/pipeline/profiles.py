@@ -139,9 +139,16 @@ def edition_folder(out: Path, profile: Profile) -> Path:
     return out / "profiles" / profile.ident
 
 
-def build_edition(sources: Sources, settings: Settings, profile: Profile, out: Path, say) -> str:
-    """Make (or find current) one clinic's edition in ``out/profiles/<id>``; return what was
-    done, for the report. :class:`ProblemsFound` names the file of each problem."""
+def _write_pdf(work: tuple) -> Path:
+    return write_pdf(*work)
+
+
+def build_edition(
+    sources: Sources, settings: Settings, profile: Profile, out: Path, say, jobs: int = 1
+) -> str:
+    """Make (or find current) one clinic's edition in ``out/profiles/<id>``, laying out its
+    handouts on ``jobs`` processes; return what was done, for the report.
+    :class:`ProblemsFound` names the file of each problem."""
     singlehtml = out / ".work" / "_build" / "singlehtml"
     if not (singlehtml / "book" / "index.html").is_file():
         raise ProblemsFound(
@@ -190,13 +197,18 @@ def build_edition(sources: Sources, settings: Settings, profile: Profile, out: P
         staged = out / "profiles" / f".{profile.ident}.staged"
         shutil.rmtree(staged, ignore_errors=True)
         try:
-            made = []
-            for docname, html, source, limit in inputs:
-                pdf = staged / pdf_name(docname)
-                try:
-                    made.append(write_pdf(html, singlehtml, pdf, source, limit))
-                except ProblemsFound as found:
-                    raise ProblemsFound([_in_edition(p, profile) for p in found.problems]) from None
+            work = [
+                (html, singlehtml, staged / pdf_name(docname), source, limit)
+                for docname, html, source, limit in inputs
+            ]
+            try:
+                if jobs > 1 and len(work) > 1:  # one edition alone: its handouts side by side
+                    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+                        made = list(pool.map(_write_pdf, work))
+                else:
+                    made = [_write_pdf(one) for one in work]
+            except ProblemsFound as found:
+                raise ProblemsFound([_in_edition(p, profile) for p in found.problems]) from None
             epoch = int(settings.epoch(sources.root) or 0)
             members = sorted((p.relative_to(staged).as_posix(), p) for p in made)
             write_zip(staged / f"{profile.ident}-handouts.zip", members, epoch)
@@ -220,13 +232,15 @@ def _in_edition(problem: Problem, profile: Profile) -> Problem:
     return Problem(problem.path, problem.line, where + problem.message, hint)
 
 
-def _one(root: str, out: str, path: str, settings: Settings) -> tuple[str, list[Problem]]:
+def _one(
+    root: str, out: str, path: str, settings: Settings, jobs: int = 1
+) -> tuple[str, list[Problem]]:
     """Build one edition (in a worker process of :func:`build_profiles`)."""
     started = time.perf_counter()
     lines = []
     try:
         profile = read_profile(Path(path))
-        done = build_edition(Sources(Path(root)), settings, profile, Path(out), lines.append)
+        done = build_edition(Sources(Path(root)), settings, profile, Path(out), lines.append, jobs)
     except ProblemsFound as found:
         return "", found.problems
     took = time.perf_counter() - started
@@ -271,10 +285,10 @@ def build_profiles(
 ) -> int:
     """Build the editions of ``paths`` on ``jobs`` processes (default: every core); print one
     line per edition, then every problem with its file and line. 0 when all were made."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(paths) or 1))
+    jobs = max(1, jobs or os.cpu_count() or 1)
     results = []
-    if jobs == 1:
-        results = [_one(str(root), str(out), str(p), settings) for p in paths]
+    if jobs == 1 or len(paths) == 1:  # one edition: its handouts on the processes
+        results = [_one(str(root), str(out), str(p), settings, jobs) for p in paths]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_one, str(root), str(out), str(p), settings) for p in paths]
