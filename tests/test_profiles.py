@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from addictionbook.content.profile import Profile, profile_paths, read_profile
 from addictionbook.content.sources import Sources, english_docname
@@ -306,3 +307,103 @@ def test_several_profiles_are_built_at_once_each_in_the_languages_it_serves(
 def test_profile_texts_pick_the_pages_language() -> None:
     assert Profile.text({"en": "Naloxone here", "es": "Naloxona aquí"}, "es") == "Naloxona aquí"
     assert Profile.text("Riverside Walk-in", "es") == "Riverside Walk-in"
+
+
+# --- a clinic outside the United States -------------------------------------------------------
+
+ABROAD = ROOT / "tests" / "profiles" / "ruritania.yml"
+#: What a page made for another country may not name: the US lines.
+US_LINES = re.compile(r"\b988\b|\b911\b|1-800-662-4357|\bSAMHSA\b")
+
+
+@pytest.fixture(scope="module")
+def abroad_edition(clinic_out: Path) -> Path:
+    assert build_profiles(ROOT, clinic_out, [ABROAD], Settings.from_environment(), jobs=1) == 0
+    return clinic_out / "profiles" / "ruritania"
+
+
+def test_a_clinic_abroad_gets_its_own_lines_and_no_us_number_on_any_page(
+    abroad_edition: Path,
+) -> None:
+    profile = read_profile(ABROAD)
+    lines = profile.national_lines
+    assert lines is not None and lines.country == "Ruritania"
+    for docname in edition_handouts(BOOK, profile):
+        path = abroad_edition / pdf_name(docname)
+        text = squash(" ".join(page_texts(path)))
+        assert not US_LINES.findall(text), f"{docname}: {US_LINES.findall(text)}"
+        for number in lines.numbers.values():
+            assert re.search(rf"(?<![\d-]){re.escape(number)}(?!\d)", text), f"{docname}: {number}"
+        language = language_of(docname)
+        assert f"call {lines.numbers['emergency']}" in text or "llame al 119" in text
+        assert WORDS[language]["national"].format(country="Ruritania") in text, docname
+        assert "crisis.example.org" in text, docname  # the box names the lines' sources
+        pdf = inspect(path)
+        assert pdf.lang == language and pdf.pdfua_part == "1", docname
+        english = english_docname(docname)
+        assert pdf.pages <= page_limit(BOOK, english[0] if english else docname), docname
+
+
+def test_the_safety_messages_look_for_the_clinics_own_numbers() -> None:
+    """With the profile's lines the handouts pass the client-safety check; with lines whose
+    emergency number is not the one the text gives, the check asks for that number."""
+    from addictionbook.content.lint.safety import check_client_handouts
+    from addictionbook.content.national_lines import NationalLines
+
+    lines = read_profile(ABROAD).national_lines
+    assert lines is not None
+    assert list(check_client_handouts(BOOK, lines=lines)) == []
+    data = yaml.safe_load(ABROAD.read_text(encoding="utf-8"))["national_lines"]
+    data["numbers"]["emergency"] = "112"  # the text still says 119
+    found = list(check_client_handouts(BOOK, lines=NationalLines.from_data(data)))
+    missing = {p.path for p in found if "crisis-triggers-and-911" in p.message}
+    assert missing == {
+        "book/handouts/drug-free-is-a-start.md",
+        "book/handouts/peeling-the-layers.md",
+        "locales/es/LC_MESSAGES/drug-free-is-a-start.po",
+        "locales/es/LC_MESSAGES/peeling-the-layers.po",
+    }, found
+    assert all("112" in p.hint for p in found if "crisis-triggers" in p.message), found
+
+
+@pytest.mark.parametrize(
+    "old, new, line_of, words",
+    [
+        (
+            "  sources:\n    crisis: https://crisis.example.org/\n",
+            "  sources:\n",
+            "  sources:",
+            "'crisis' is a required property",
+        ),
+        (
+            '      en: "119"\n',
+            '      en: "call the emergency services"\n',
+            "call the emergency",
+            "does not name its number 119",
+        ),
+        (
+            "emergency: https://emergency.example.org/",
+            "emergency: emergency.example.org",
+            "emergency: emergency.example.org",
+            "the line's own web page",
+        ),
+    ],
+)
+def test_a_clinic_abroad_must_name_each_lines_source_and_number(
+    tmp_path: Path, old: str, new: str, line_of: str, words: str
+) -> None:
+    text = ABROAD.read_text(encoding="utf-8")
+    assert old in text
+    changed = text.replace(old, new, 1)
+    path = tmp_path / "abroad.yml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(ProblemsFound) as raised:
+        read_profile(path)
+    (problem,) = raised.value.problems
+    lines = changed.split("\n")
+    if "does not name" in words:  # on the line of the text's name, "emergency:"
+        at = next(i for i, t in enumerate(lines) if line_of in t)
+        assert problem.line == at, problem  # 1-based: the line above
+    else:
+        assert problem.line == 1 + next(i for i, t in enumerate(lines) if line_of in t), problem
+    assert words in problem.message, problem

@@ -180,7 +180,9 @@ SPANISH_SAFETY = {
         "hable con un médico o una enfermera antes de",
         "pida ayuda para",
     ),
-    "crisis-line-in-spanish": ("llame al 988 y marque 2", "llame al 988"),
+    # the Spanish options are national_lines.yml's, which the catalogue names as a role;
+    # another line in its place takes them away
+    "crisis-line-in-spanish": ("{line}`crisis-in-spanish`", "{line}`crisis-also`"),
 }
 
 
@@ -207,15 +209,23 @@ def test_the_spanish_lacking_a_safety_message_fails(book: Path, message: str) ->
 
 def test_the_spanish_crisis_options_are_the_published_ones() -> None:
     """Call 988 and press 2; text AYUDA to 988; SAMHSA's line in English and Spanish (sources
-    cited in client_safety.yml), in every Spanish catalogue."""
+    cited in client_safety.yml and national_lines.yml), in every Spanish catalogue as a reader
+    reads it: the national lines, which it names as roles, filled in."""
+    from addictionbook.content.national_lines import DATA as LINES
+    from addictionbook.content.national_lines import us_lines
+
     for english in CLIENT_HANDOUTS:
-        text = translations.read_catalogue(translations.catalogue_path(ROOT, english)).text()
+        catalogue = translations.read_catalogue(translations.catalogue_path(ROOT, english))
+        text = us_lines().expand(catalogue.text(), "es")
         assert re.search(r"llame al 988 y marque 2", text)
         assert re.search(r"la palabra AYUDA por texto al 988", text)
         assert "1-800-662-4357" in text and "en inglés y en español" in text
     source = (ROOT / "src/addictionbook/content/client_safety.yml").read_text(encoding="utf-8")
     assert "https://988lifeline.org/get-help/what-to-expect" in source
     assert "https://www.samhsa.gov/find-help/national-helpline" in source
+    lines = LINES.read_text(encoding="utf-8")
+    assert "https://988lifeline.org/get-help/what-to-expect" in lines
+    assert "https://www.samhsa.gov/find-help/national-helpline" in lines
 
 
 def test_spanish_handouts_read_fairly_easily() -> None:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problem, ProblemsFound
-from .lint.rules import SCHEMAS, load, node_line, shown
+from .national_lines import SCHEMA as NATIONAL_SCHEMA
+from .national_lines import NationalLines
+from .yamldata import SCHEMAS, load_checked, node_line, schema_problems, shown
 
 SCHEMA = SCHEMAS / "profile.schema.json"
 #: Where a book keeps its clinics' profiles (``make profiles`` builds each).
@@ -46,6 +48,8 @@ class Profile:
     website: str | None = None
     logo: Path | None = None
     logo_alt: str = ""
+    #: Outside the United States, the country's own lines (else the book's, the US lines).
+    national_lines: NationalLines | None = None
 
     @staticmethod
     def text(value: str | dict[str, str] | None, language: str) -> str:
@@ -74,7 +78,7 @@ def read_profile(path: Path) -> Profile:
                 )
             ]
         )
-    data, tree = load(path, SCHEMA)
+    data, tree = load_checked(path, SCHEMA)
     if not isinstance(data, dict):  # the schema said so already; for the type checker
         raise ProblemsFound([Problem(name, 1, "a profile is a mapping of names to values")])
     languages = tuple(data["languages"])
@@ -112,6 +116,10 @@ def read_profile(path: Path) -> Profile:
                     "put the SVG or PNG file beside the profile, or correct its name",
                 )
             )
+    national = None
+    if "national_lines" in data:
+        national, found = _national_lines(data["national_lines"], tree, name, languages)
+        problems += found
     if problems:
         raise ProblemsFound(problems)
     return Profile(
@@ -126,7 +134,42 @@ def read_profile(path: Path) -> Profile:
         website=data.get("website"),
         logo=logo,
         logo_alt=data["logo"]["alt"] if "logo" in data else "",
+        national_lines=national,
     )
+
+
+#: The lines a replacement must give in every language the clinic serves, each with its number.
+NUMBERED = ("crisis", "emergency", "helpline")
+
+
+def _national_lines(
+    data: object, tree, name: str, languages: tuple[str, ...]
+) -> tuple[NationalLines | None, list[Problem]]:
+    """A profile's own national lines, checked as ``national_lines.yml`` is, and then: each
+    line that carries a number has a text in every language the clinic serves, and that text
+    names the number (so the safety messages can find it)."""
+    at = ("national_lines",)
+    problems = schema_problems(data, tree, NATIONAL_SCHEMA, name, at)
+    if problems or not isinstance(data, dict):
+        return None, problems
+    lines = NationalLines.from_data(data)
+    for key in NUMBERED:
+        number = lines.numbers[key]
+        for language in languages:
+            text = lines.text(key, language)
+            if number not in text:
+                problems.append(
+                    Problem(
+                        name,
+                        node_line(tree, [*at, "texts", key]),
+                        f"the {key} line's {language!r} text "
+                        + (f"does not name its number {number}" if text else "is missing"),
+                        f"write the {language} words with the number in them, as the handouts "
+                        "read them (src/addictionbook/content/national_lines.yml shows the US "
+                        "ones)",
+                    )
+                )
+    return lines, problems
 
 
 def profile_paths(root: Path) -> list[Path]:

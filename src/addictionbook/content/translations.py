@@ -32,6 +32,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .frontmatter import split_front_matter, without_review_record
+from .national_lines import us_lines
 from .sources import HANDOUT_PREFIX, LANGUAGES, english_docname
 
 #: Where the catalogues live, relative to the book's root (Sphinx's default ``locale_dirs``).
@@ -186,10 +187,13 @@ class Catalogue:
         )
 
     def text(self) -> str:
-        """The translated text as running prose (for readability and the safety checks)."""
+        """The translated text as running prose, each national line (``{line}`crisis```) filled
+        in as a reader of the page reads it (the book's own lines)."""
+        language = self.path.parent.parent.name  # locales/<language>/LC_MESSAGES/<name>.po
         parts = []
         for entry in self.entries:
-            plain = re.sub(r"[*`\\]|\{[\w:-]+\}|<[^>]*>", "", entry.msgstr)
+            plain = us_lines().expand(entry.msgstr, language)
+            plain = re.sub(r"[*`\\]|\{[\w:-]+\}|<[^>]*>", "", plain)
             plain = re.sub(r"_{3,}", " ", plain)
             plain = " ".join(plain.split())
             if plain and re.search(r"\w", plain):

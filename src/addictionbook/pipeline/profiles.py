@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sys
 import time
@@ -29,8 +30,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from ..content import review
+from ..content.lint.safety import check_client_handouts
+from ..content.national_lines import NationalLines
 from ..content.profile import Profile, read_profile
 from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
+from ..content.translations import catalogue_path
 from ..problems import Problem, ProblemsFound, annotate
 from ..settings import Settings
 from .pdf import STYLESHEET, book_info, handout_pdf_input, load_article, write_pdf
@@ -46,6 +50,8 @@ WORDS = {
         "naloxone": "Naloxone",
         "website": "Website",
         "prepared": "Prepared for {name}",
+        "national": "Crisis and emergency lines for {country}",
+        "sources": "numbers from",
     },
     "es": {
         "title": "Su clínica: {name}",
@@ -55,6 +61,8 @@ WORDS = {
         "naloxone": "Naloxona",
         "website": "Sitio web",
         "prepared": "Preparado para {name}",
+        "national": "Líneas de crisis y de emergencia de {country}",
+        "sources": "números de",
     },
 }
 
@@ -85,6 +93,15 @@ def clinic_box(profile: Profile, language: str) -> str:
             f"<li><strong>{escape(words['website'])}:</strong> "
             f'<a href="{escape(profile.website)}">{escape(shown)}</a></li>'
         )
+    national = profile.national_lines
+    if national is not None:
+        where = ", ".join(
+            url.split("://", 1)[1].split("/", 1)[0] for url in national.sources.values()
+        )
+        lines.append(
+            f"<li><strong>{escape(words['national'].format(country=national.country))}:"
+            f"</strong> {escape(words['sources'])} {escape(where)}</li>"
+        )
     logo = (
         f'<img class="clinic-logo" src="{profile.logo.as_uri()}" alt="{escape(profile.logo_alt)}">'
         if profile.logo
@@ -99,9 +116,12 @@ def clinic_box(profile: Profile, language: str) -> str:
 
 def _inserter(profile: Profile):
     """Put the clinic's box into a handout's section: after the crisis box ("Need help
-    now?", the first important box) when the profile says ``box: first``, else at the end."""
+    now?", the first important box) when the profile says ``box: first``, else at the end;
+    outside the United States, fill in each national line from the profile."""
 
     def insert(section: Tag, language: str) -> None:
+        if profile.national_lines is not None:
+            replace_national_lines(section, language, profile.national_lines)
         box = BeautifulSoup(clinic_box(profile, language), "html.parser")
         crisis = section.select_one("div.admonition.important")
         if profile.box == "first" and crisis is not None:
@@ -110,6 +130,36 @@ def _inserter(profile: Profile):
             section.append(box)
 
     return insert
+
+
+def replace_national_lines(section: Tag, language: str, lines: NationalLines) -> None:
+    """Each national line of the page (``sphinx_ext/national_lines.py``'s spans) as ``lines``
+    write it in ``language``; a line they leave empty goes, with the space before it."""
+    for span in section.select("span.national-line[data-line]"):
+        key = span["data-line"]
+        words = lines.text(key, language)
+        if not words:
+            holder = span.parent
+            span.decompose()
+            if holder is not None and holder.name == "p" and not holder.get_text(strip=True):
+                holder.decompose()  # a paragraph that held only this line
+            continue
+        own = lines.text_language.get(key)
+        if own and own != language:
+            span["lang"] = own
+        elif span.has_attr("lang"):
+            del span["lang"]
+        span.string = words
+
+
+#: What a page made for another country may not carry: the US lines' numbers and names.
+US_LINES = re.compile(r"\b988\b|\b911\b|1-800-662-4357|\bSAMHSA\b")
+
+
+def us_lines_left(html: str) -> list[str]:
+    """The US numbers and names left in a page's text (none may be, outside the US)."""
+    body = BeautifulSoup(html, "html.parser").body
+    return sorted(set(US_LINES.findall(body.get_text(" ") if body else "")))
 
 
 def edition_handouts(sources: Sources, profile: Profile) -> list[str]:
@@ -128,6 +178,20 @@ def edition_handouts(sources: Sources, profile: Profile) -> list[str]:
 def pdf_name(docname: str) -> str:
     """A handout's PDF in an edition: ``handouts/<name>.pdf``, ``handouts/es/<name>.pdf``."""
     return f"handouts/{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
+
+
+def _is_edition_source(sources: Sources, path: str, profile: Profile) -> bool:
+    """Whether the file ``path`` (a handout's page or catalogue) is in the clinic's edition."""
+    for docname in edition_handouts(sources, profile):
+        found = english_docname(docname)
+        source = (
+            catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
+            if found
+            else f"{docname}.md"
+        )
+        if path == source:
+            return True
+    return False
 
 
 def prepared_for(language: str, profile: Profile) -> str:
@@ -161,6 +225,14 @@ def build_edition(
                 )
             ]
         )
+    if profile.national_lines is not None:
+        found = [
+            problem
+            for problem in check_client_handouts(sources, lines=profile.national_lines)
+            if _is_edition_source(sources, problem.path, profile)
+        ]
+        if found:
+            raise ProblemsFound([_in_edition(p, profile) for p in found])
     book = book_info(sources, settings)
     # Read the book's print page while no other build rewrites it; lay out under our own lock.
     with one_build_at_a_time(out, f"clinic edition {profile.ident}", say):
@@ -180,6 +252,20 @@ def build_edition(
                 more_status=(prepared_for(language, profile),),
                 extra_class="clinic-edition",
             )
+            if profile.national_lines is not None and us_lines_left(html):
+                raise ProblemsFound(
+                    [
+                        Problem(
+                            source,
+                            0,
+                            f"the clinic edition of {_shown(profile.path)} is for "
+                            f"{profile.national_lines.country}, but this handout still names "
+                            f"{', '.join(us_lines_left(html))}",
+                            "write each national line as a role ({line}`emergency`, "
+                            "{line}`crisis`, ...; CONTRIBUTING.md, 'Clinic editions')",
+                        )
+                    ]
+                )
             inputs.append((docname, html, source, limit))
     digest = hashlib.sha256()
     for part in [

@@ -30,6 +30,7 @@ from . import (
     downloads,
     epub,
     freshness,
+    national_lines,
     page_assets,
     pdf,
     problems,
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", problems.record_exception)
     sidebar.setup(app)
     answers.setup(app)
+    national_lines.setup(app)
     translations.setup(app)
     review.setup(app)
     pybtex.cache_bibtex_plugin_lookups()

@@ -12,7 +12,6 @@ for every text a reader sees: English pages and the translations in the catalogu
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,90 +19,19 @@ from pathlib import Path
 import yaml
 
 from ...problems import Problem, ProblemsFound
+from ..national_lines import us_lines
+from ..yamldata import DATA, SCHEMAS, load_checked, node_line, shown
 
-DATA = Path(__file__).resolve().parents[1]
-SCHEMAS = DATA / "schemas"
 #: Data files that share a schema: the file's first name -> the schema's.
 SCHEMA_OF = {"client_safety": "safety_messages", "treatment_safety": "safety_messages"}
 
 
-def shown(path: Path) -> str:
-    """A data file's path as a contributor finds it (``src/addictionbook/content/...``)."""
-    for base in (Path.cwd(), DATA.parents[2]):
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return str(path)
-
-
-def node_line(node: yaml.Node, where: list) -> int:
-    """The 1-based line of the YAML node at JSON path ``where`` (its nearest existing parent):
-    for a mapping's entry, the line of its key (where a nested mapping's name is written)."""
-    line = node.start_mark.line
-    for key in where:
-        if isinstance(node, yaml.MappingNode):
-            found = [(k, v) for k, v in node.value if k.value == key]
-            if not found:
-                break
-            name, node = found[0]
-            line = name.start_mark.line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            line = node.start_mark.line
-        else:
-            break
-    return line + 1
-
-
 def load(path: Path, schema_path: Path | None = None) -> tuple[object, yaml.Node | None]:
-    """``path`` (YAML) validated against ``schema_path``, by default
-    ``schemas/<stem>.schema.json`` (``language.es.yml``: ``language.schema.json``): its data
-    and its node tree (for lines); :class:`ProblemsFound` names each error's line."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
-
-    name = shown(path)
-    text = path.read_text(encoding="utf-8")
-    try:
-        tree = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise ProblemsFound(
-            [Problem(name, mark.line + 1 if mark else 1, f"not valid YAML: {error}")]
-        ) from error
+    """A data file of the linter (``path``) read and checked against its schema,
+    ``schemas/<stem>.schema.json`` unless ``schema_path`` names another
+    (``content/yamldata.py``)."""
     stem = path.name.split(".")[0]
-    schema_path = schema_path or SCHEMAS / f"{SCHEMA_OF.get(stem, stem)}.schema.json"
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    problems = []
-    for error in Draft202012Validator(schema).iter_errors(data):
-        if error.context:  # "not valid under any of the given schemas": say which part failed,
-            # in the alternative of the value's own type (a long text, not "not an object")
-            error = best_match([e for e in error.context if e.validator != "type"] or error.context)
-        where, message = list(error.absolute_path), error.message
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            known = error.schema.get("properties", {})
-            patterns = error.schema.get("patternProperties", {})
-            extra = [
-                k
-                for k in error.instance
-                if k not in known and not any(re.search(p, str(k)) for p in patterns)
-            ]
-            where += extra[:1]  # the line of the first unknown name, not of its mapping
-        elif error.validator == "pattern" and error.schema.get("description"):
-            message = f"{error.instance!r} is not {error.schema['description']}"
-        problems.append(
-            Problem(
-                name,
-                node_line(tree, where) if tree else 1,
-                f"{message} (at {'/'.join(map(str, error.absolute_path)) or 'the top'})",
-                f"write it as {shown(schema_path)} describes",
-            )
-        )
-    if problems:
-        raise ProblemsFound(problems)
-    return data, tree
+    return load_checked(path, schema_path or SCHEMAS / f"{SCHEMA_OF.get(stem, stem)}.schema.json")
 
 
 def compile_pattern(path: Path, tree: yaml.Node, where: list, pattern: str) -> re.Pattern[str]:
@@ -172,6 +100,7 @@ class SafetyMessage:
     id: str
     description: str
     require: tuple[re.Pattern[str], ...]
+    us_lines_only: bool = False  # not checked where a clinic edition replaces the US lines
 
 
 SAFETY_FILE = DATA / "client_safety.yml"
@@ -180,19 +109,25 @@ TREATMENT_SAFETY_FILE = DATA / "treatment_safety.yml"
 
 
 @functools.cache
-def safety_messages(language: str = "en", path: Path = SAFETY_FILE) -> tuple[SafetyMessage, ...]:
+def safety_messages(
+    language: str = "en", path: Path = SAFETY_FILE, lines=None
+) -> tuple[SafetyMessage, ...]:
     """The safety messages of ``path`` (the client handouts', by default) required in
-    ``language``, compiled."""
+    ``language``, compiled, each ``<<crisis>>``, ``<<emergency>>`` and ``<<helpline>>`` as the
+    number of ``lines`` (``content/national_lines.py``; by default the book's own, the US
+    lines). With a clinic's own lines, the messages only the US lines satisfy are left out."""
+    national = lines or us_lines()
     entries, tree = load(path)
     return tuple(
         SafetyMessage(
             e["id"],
             " ".join(e["description"].split()),
             tuple(
-                compile_pattern(path, tree, [i, "require", language, n], p)
+                compile_pattern(path, tree, [i, "require", language, n], national.pattern(p))
                 for n, p in enumerate(e["require"][language])
             ),
+            e.get("us_lines_only", False),
         )
         for i, e in enumerate(entries)
-        if e["require"].get(language)
+        if e["require"].get(language) and not (lines and e.get("us_lines_only"))
     )

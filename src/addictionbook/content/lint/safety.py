@@ -7,24 +7,24 @@ import re
 from collections.abc import Iterator
 
 from ...problems import Problem
+from ..national_lines import us_lines
 from ..sources import Sources
 from . import rules
 from .texts import documents
 
-#: Crisis-help line every client handout carries.
-CRISIS_LINE = re.compile(r"\b988\b")
 
-
-def check_client_handouts(sources: Sources, messages=None) -> Iterator[Problem]:
+def check_client_handouts(sources: Sources, messages=None, lines=None) -> Iterator[Problem]:
     """Client handouts, English and translated, carry the crisis-help line and every
     client-safety message of their language (medication is treatment, overdose after a break,
-    no sudden stop of alcohol or sedatives, ...)."""
+    no sudden stop of alcohol or sedatives, ...). ``lines``: the national lines the handouts
+    are filled in with (a clinic's own abroad; by default the book's)."""
     data = rules.shown(rules.SAFETY_FILE)
-    for document in documents(sources):
+    crisis = re.compile(rf"\b{re.escape((lines or us_lines()).numbers['crisis'])}\b")
+    for document in documents(sources, lines):
         if not document.client:
             continue
         text = document.running_text
-        if not CRISIS_LINE.search(text):
+        if not crisis.search(text):
             yield Problem(
                 document.path,
                 document.line,
@@ -32,7 +32,11 @@ def check_client_handouts(sources: Sources, messages=None) -> Iterator[Problem]:
                 "add 'If you are in crisis, call or text 988 (Suicide & Crisis Lifeline).' "
                 "(in the handout's language)",
             )
-        wanted = messages if messages is not None else rules.safety_messages(document.language)
+        wanted = (
+            messages
+            if messages is not None
+            else rules.safety_messages(document.language, lines=lines)
+        )
         for message in wanted:
             missing = [p.pattern for p in message.require if not p.search(text)]
             if missing:

@@ -8,10 +8,11 @@ so one rule reads an English chapter and a Spanish handout alike.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from .. import translations
+from ..national_lines import NationalLines, us_lines
 from ..page import Page
 from ..sources import Sources
 
@@ -71,16 +72,28 @@ def catalogue_texts(catalogue: translations.Catalogue) -> list[Text]:
     """A catalogue's translations (each ``msgstr`` at its line), as running prose."""
     texts = []
     for entry in catalogue.entries:
-        plain = re.sub(r"\{[\w:-]+\}|<[^>]*>", "", entry.msgstr)
+        plain = re.sub(r"\{(?!line\})[\w:-]+\}|<[^>]*>", "", entry.msgstr)  # {line}: filled in
         plain = " ".join(re.sub(r"_{3,}", " ", plain).split())
         if plain and re.search(r"\w", plain):
             texts.append(Text(entry.line, plain if plain[-1] in ".!?:" else plain + "."))
     return texts
 
 
-def documents(sources: Sources) -> list[Document]:
+def documents(sources: Sources, lines: NationalLines | None = None) -> list[Document]:
     """The book's pages, then each translated handout's catalogue that can be read (a
-    catalogue that cannot is the translations check's to report)."""
+    catalogue that cannot is the translations check's to report); each national line written
+    as a role (``{line}`crisis```) filled in as a reader sees it, from ``lines`` (by default
+    the book's own)."""
+    found = _documents(sources)
+    national = lines or us_lines()
+    for document in found:
+        document.texts = [
+            replace(t, text=national.expand(t.text, document.language)) for t in document.texts
+        ]
+    return found
+
+
+def _documents(sources: Sources) -> list[Document]:
     found = [
         Document(
             page.rel,
