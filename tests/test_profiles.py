@@ -407,3 +407,50 @@ def test_a_clinic_abroad_must_name_each_lines_source_and_number(
     else:
         assert problem.line == 1 + next(i for i, t in enumerate(lines) if line_of in t), problem
     assert words in problem.message, problem
+
+
+def test_a_logo_that_says_only_the_name_is_an_artifact_on_the_first_page(
+    clinic_out: Path, tmp_path: Path
+) -> None:
+    """``decorative: true``: the logo is drawn at the top of page 1, outside the structure tree
+    (an artifact a screen reader skips: the box's heading has the name in words), so no
+    Figure; every piece of text is still tagged and the pdfua checker finds nothing."""
+    from pdfua import Severity, validate
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    text = SAMPLE.read_text(encoding="utf-8")
+    alt = next(line for line in text.split("\n") if line.startswith("  alt: "))
+    (folder / "lettered.yml").write_text(text.replace(alt, "  decorative: true"), "utf-8")
+    shutil.copyfile(SAMPLE.with_suffix(".svg"), folder / "sample-valley.svg")
+    assert read_profile(folder / "lettered.yml").logo_decorative
+    assert build_profiles(ROOT, clinic_out, [folder / "lettered.yml"], Settings(), jobs=1) == 0
+    path = clinic_out / "profiles" / "lettered" / "handouts" / "drug-free-is-a-start.pdf"
+    structure = inspect(path)
+    assert structure.figures == [] and structure.untagged_text == 0, structure.report(path.name)
+    drawn = [corner_colours(path, page) for page in (1, 2)]
+    assert drawn[0] > 20 and drawn[1] == 0, drawn  # the logo's green and blue, page 1 only
+    plain = clinic_out / "profiles" / "sample-valley" / "handouts" / "drug-free-is-a-start.pdf"
+    assert corner_colours(plain, 1) == 0  # the sample's logo is in its box, not the corner
+    found = [f.rule_id for f in validate(str(path)).findings if f.severity >= Severity.WARNING]
+    assert found == []
+
+
+def corner_colours(pdf: Path, page: int) -> int:
+    """How many coloured (not grey) pixels the top-right corner of ``page`` has, at 20 dpi:
+    the top margin above the title, where a letterhead logo goes (poppler's PPM, read here)."""
+    result = subprocess.run(
+        ["pdftoppm", "-r", "20", "-f", str(page), "-l", str(page), str(pdf)],
+        capture_output=True,
+        check=True,
+    )
+    header = re.match(rb"P6\s(\d+)\s(\d+)\s255\s", result.stdout)
+    assert header, result.stdout[:20]
+    pixels = result.stdout[header.end() :]
+    width, rows = int(header.group(1)), min(int(header.group(2)), 12)  # 0.6 in at 20 dpi
+    coloured = 0
+    for y in range(rows):
+        for x in range(width // 2, width):
+            r, g, b = pixels[3 * (y * width + x) : 3 * (y * width + x) + 3]
+            coloured += max(r, g, b) - min(r, g, b) > 40
+    return coloured

@@ -48,6 +48,7 @@ class Profile:
     website: str | None = None
     logo: Path | None = None
     logo_alt: str = ""
+    logo_decorative: bool = False  # says only the name: an artifact at the top of page 1
     #: Outside the United States, the country's own lines (else the book's, the US lines).
     national_lines: NationalLines | None = None
 
@@ -133,7 +134,8 @@ def read_profile(path: Path) -> Profile:
         naloxone=data.get("naloxone"),
         website=data.get("website"),
         logo=logo,
-        logo_alt=data["logo"]["alt"] if "logo" in data else "",
+        logo_alt=data["logo"].get("alt", "") if "logo" in data else "",
+        logo_decorative=bool(data.get("logo", {}).get("decorative")),
         national_lines=national,
     )
 

@@ -295,6 +295,7 @@ def handout_document(
     insert=None,
     more_status: tuple[str, ...] = (),
     extra_class: str = "",
+    extra_css: str = "",
 ) -> str:
     """One handout as a document of its own (:func:`page_document`). A translated handout is
     a document in its language (the book's English title marked as English), its footer in
@@ -309,6 +310,7 @@ def handout_document(
         root_doc,
         [line for line in (status, review_status, *more_status) if line],
         insert,
+        extra_css,
     )
 
 
@@ -320,6 +322,7 @@ def page_document(
     root_doc: str = "book/index",
     status: list[str] | None = None,
     insert=None,
+    extra_css: str = "",
 ) -> str:
     """One page of the book (a handout, a chapter) as a document of its own: its section of
     the book, headings from H1, links to the rest of the book pointing at the website, and on
@@ -357,6 +360,7 @@ def page_document(
     if insert is not None:
         insert(section, language)
     css = f"@page {{ size: {book.page_size}; @bottom-left {{ content: {_css_string(footer)}; }} }}"
+    css += extra_css
     what = "a chapter of" if body_class == "chapter" else FROM_THE_BOOK[language]
     description = f"{title}: {what} {book.title}"
     return (
@@ -484,11 +488,12 @@ def handout_pdf_input(
     insert=None,
     more_status: tuple[str, ...] = (),
     extra_class: str = "",
+    extra_css: str = "",
 ) -> tuple[str, str, int]:
     """What :func:`write_pdf` needs for the handout ``docname``: its HTML document, the source
     file a problem names (a translation's catalogue) and its page limit. ``insert`` and
-    ``more_status`` and ``extra_class``: a clinic edition's box, footer line and body class
-    (``pipeline/profiles.py``)."""
+    ``more_status``, ``extra_class`` and ``extra_css``: a clinic edition's box, footer line,
+    body class and print rules (``pipeline/profiles.py``)."""
     found = english_docname(docname)
     english = found[0] if found else docname
     clinicians = set(sources.handouts_for("clinician"))
@@ -507,6 +512,7 @@ def handout_pdf_input(
         insert,
         more_status,
         extra_class,
+        extra_css,
     )
     source = (
         translations.catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()

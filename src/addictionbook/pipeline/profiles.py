@@ -104,13 +104,25 @@ def clinic_box(profile: Profile, language: str) -> str:
         )
     logo = (
         f'<img class="clinic-logo" src="{profile.logo.as_uri()}" alt="{escape(profile.logo_alt)}">'
-        if profile.logo
-        else ""
+        if profile.logo and not profile.logo_decorative
+        else ""  # a logo that says only the name: the first page's artifact (decorative_logo)
     )
     return (
         f'<section class="clinic-box" id="clinic-box">'
         f"<h2>{escape(words['title'].format(name=profile.name))}</h2>"
         f'<div class="clinic-body"><ul>{"".join(lines)}</ul>{logo}</div></section>'
+    )
+
+
+def decorative_logo(profile: Profile) -> str:
+    """A logo that says only the clinic's name, as print CSS: drawn in the first page's
+    top-right margin, which the PDF marks as an artifact (``upstream/weasyprint.py``), so a
+    screen reader, which has the name in the box's heading, skips it."""
+    if not (profile.logo and profile.logo_decorative):
+        return ""
+    return (
+        "@page handout:first { @top-right { content: url("
+        f'"{profile.logo.as_uri()}"); vertical-align: bottom; }} }}'
     )
 
 
@@ -251,6 +263,7 @@ def build_edition(
                 insert=_inserter(profile),
                 more_status=(prepared_for(language, profile),),
                 extra_class="clinic-edition",
+                extra_css=decorative_logo(profile),
             )
             if profile.national_lines is not None and us_lines_left(html):
                 raise ProblemsFound(
