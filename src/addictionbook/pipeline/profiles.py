@@ -37,6 +37,7 @@ from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
 from ..content.translations import catalogue_path
 from ..problems import Problem, ProblemsFound, annotate
 from ..settings import Settings
+from .build import shown
 from .pdf import STYLESHEET, book_info, handout_pdf_input, load_article, write_pdf
 from .publish import one_build_at_a_time, publish_dir, write_zip
 
@@ -271,7 +272,7 @@ def build_edition(
                         Problem(
                             source,
                             0,
-                            f"the clinic edition of {_shown(profile.path)} is for "
+                            f"the clinic edition of {shown(profile.path)} is for "
                             f"{profile.national_lines.country}, but this handout still names "
                             f"{', '.join(us_lines_left(html))}",
                             "write each national line as a role ({line}`emergency`, "
@@ -321,7 +322,7 @@ def build_edition(
 def _in_edition(problem: Problem, profile: Profile) -> Problem:
     """A handout's problem as it arose in a clinic's edition: named with the profile, and
     what the clinic can change when its box makes the handout too long."""
-    where = f"in the clinic edition of {_shown(profile.path)}: "
+    where = f"in the clinic edition of {shown(profile.path)}: "
     hint = problem.hint
     if "its limit is" in problem.message:
         hint = (
@@ -343,15 +344,8 @@ def _one(
     except ProblemsFound as found:
         return "", found.problems
     took = time.perf_counter() - started
-    shown_out = _shown(edition_folder(Path(out), profile))
+    shown_out = shown(edition_folder(Path(out), profile))
     return "".join(f"{line}\n" for line in lines) + f"{shown_out}: {done} ({took:.1f} s)", []
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def check_profiles(paths: list[Path], settings: Settings) -> int:
