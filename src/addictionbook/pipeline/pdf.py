@@ -22,8 +22,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -523,39 +525,62 @@ def handout_pdf_input(
 
 
 def make_pdfs(
-    sources: Sources, settings: Settings, singlehtml: Path, target: Path, progress=None
+    sources: Sources,
+    settings: Settings,
+    singlehtml: Path,
+    target: Path,
+    progress=None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Write ``target/book.pdf``, ``target/handouts/<name>.pdf`` (each translated handout as
     ``target/handouts/<language>/<name>.pdf``) and ``target/chapters/<name>.pdf`` from a
-    singlehtml build; ``progress(done, total)`` is called as each PDF is made.
+    singlehtml build, laid out on ``jobs`` processes (default: every core; the book, the
+    longest, first); ``progress(done, total)`` is called as each PDF is made.
     :class:`ProblemsFound` names the page of each problem."""
     book = book_info(sources, settings)
     article = load_article(singlehtml)
     missing = images_without_alt(article)
     if missing:
         raise ProblemsFound(missing)
-    handouts = sources.printed_handouts
-    total = pdf_count(sources)
     statuses = review.statuses(sources, settings.day(sources.root))
     root_doc = sources.toc_entries[0] if sources.toc_entries else "book/index"
-    made = [
-        write_pdf(
-            book_document(sources, article, book), singlehtml, target / "book.pdf", f"{root_doc}.md"
-        )
+    work = [
+        (book_document(sources, article, book), singlehtml, target / "book.pdf", f"{root_doc}.md")
     ]
-    if progress:
-        progress(len(made), total)
-    for docname in handouts:
+    for docname in sources.printed_handouts:
         html, source, limit = handout_pdf_input(sources, article, book, docname, statuses)
         name = docname.removeprefix(HANDOUT_PREFIX)
-        made.append(write_pdf(html, singlehtml, target / "handouts" / f"{name}.pdf", source, limit))
-        if progress:
-            progress(len(made), total)
+        work.append((html, singlehtml, target / "handouts" / f"{name}.pdf", source, limit))
     for docname in sources.chapters:
         reviewed = [review.status_text(statuses[docname])] if docname in statuses else []
         html = page_document(article, docname, book, "chapter", root_doc, reviewed)
-        pdf = target / chapter_pdf(docname).removeprefix("pdf/")
-        made.append(write_pdf(html, singlehtml, pdf, f"{docname}.md"))
-        if progress:
-            progress(len(made), total)
-    return made
+        work.append(
+            (html, singlehtml, target / chapter_pdf(docname).removeprefix("pdf/"), f"{docname}.md")
+        )
+    return lay_out(work, jobs, progress)
+
+
+def lay_out(work: list[tuple], jobs: int | None = None, progress=None) -> list[Path]:
+    """:func:`write_pdf` for each item of ``work`` (its arguments), on ``jobs`` processes
+    (default: every core), in the order given; ``progress(done, total)`` as each is made. The
+    first problem stops it (the PDFs already made stay in their staging folder)."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(work)))
+    made: list[Path] = []
+    if jobs == 1:
+        for item in work:
+            made.append(write_pdf(*item))
+            if progress:
+                progress(len(made), len(work))
+        return made
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(write_pdf, *item) for item in work]
+        try:
+            for future in as_completed(futures):
+                made.append(future.result())
+                if progress:
+                    progress(len(made), len(work))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [future.result() for future in futures]
