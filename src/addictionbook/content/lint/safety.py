@@ -29,8 +29,9 @@ def check_client_handouts(sources: Sources, messages=None, lines=None) -> Iterat
                 document.path,
                 document.line,
                 "a client handout without the crisis-help line",
-                "add 'If you are in crisis, call or text 988 (Suicide & Crisis Lifeline).' "
-                "(in the handout's language)",
+                "add the crisis box's first sentence: 'If you are thinking about suicide, or "
+                "feel you cannot stay safe, {line}`crisis`.' (the role fills in the line, 988 "
+                "in the United States; in a catalogue, keep the role in the translation)",
             )
         wanted = (
             messages
