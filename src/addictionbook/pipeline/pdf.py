@@ -36,7 +36,7 @@ from ..content import review, translations
 from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
 from ..problems import Problem, ProblemsFound
 from ..settings import Settings
-from ..sphinx_ext.pdf import ASSETS, LICENCE, chapter_pdf
+from ..sphinx_ext.pdf import ASSETS, LICENCE, chapter_pdf, handout_pdf
 from ..sphinx_ext.translations import FIGURE_FORMAT
 
 STYLESHEET = ASSETS / "addictionbook-print.css"
@@ -516,12 +516,15 @@ def handout_pdf_input(
         extra_class,
         extra_css,
     )
-    source = (
-        translations.catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
-        if found
-        else f"{docname}.md"
-    )
-    return html, source, page_limit(sources, english)
+    return html, handout_source(sources, docname), page_limit(sources, english)
+
+
+def handout_source(sources: Sources, docname: str) -> str:
+    """The file a handout's problems name: its page, or a translation's catalogue."""
+    found = english_docname(docname)
+    if not found:
+        return f"{docname}.md"
+    return translations.catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
 
 
 def make_pdfs(
@@ -549,8 +552,8 @@ def make_pdfs(
     ]
     for docname in sources.printed_handouts:
         html, source, limit = handout_pdf_input(sources, article, book, docname, statuses)
-        name = docname.removeprefix(HANDOUT_PREFIX)
-        work.append((html, singlehtml, target / "handouts" / f"{name}.pdf", source, limit))
+        pdf = target / handout_pdf(docname).removeprefix("pdf/")
+        work.append((html, singlehtml, pdf, source, limit))
     for docname in sources.chapters:
         reviewed = [review.status_text(statuses[docname])] if docname in statuses else []
         html = page_document(article, docname, book, "chapter", root_doc, reviewed)

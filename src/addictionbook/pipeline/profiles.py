@@ -34,11 +34,11 @@ from ..content.lint.safety import check_client_handouts
 from ..content.national_lines import NationalLines
 from ..content.profile import Profile, read_profile
 from ..content.sources import HANDOUT_PREFIX, Sources, english_docname
-from ..content.translations import catalogue_path
 from ..problems import Problem, ProblemsFound, annotate
 from ..settings import Settings
+from ..sphinx_ext.pdf import handout_pdf
 from .build import shown
-from .pdf import STYLESHEET, book_info, handout_pdf_input, load_article, write_pdf
+from .pdf import STYLESHEET, book_info, handout_pdf_input, handout_source, lay_out, load_article
 from .publish import one_build_at_a_time, publish_dir, write_zip
 
 #: The clinic box's words, by the page's language.
@@ -189,22 +189,14 @@ def edition_handouts(sources: Sources, profile: Profile) -> list[str]:
 
 
 def pdf_name(docname: str) -> str:
-    """A handout's PDF in an edition: ``handouts/<name>.pdf``, ``handouts/es/<name>.pdf``."""
-    return f"handouts/{docname.removeprefix(HANDOUT_PREFIX)}.pdf"
+    """A handout's PDF in an edition, named as in the book's: ``handouts/<name>.pdf``,
+    ``handouts/es/<name>.pdf``."""
+    return handout_pdf(docname).removeprefix("pdf/")
 
 
 def _is_edition_source(sources: Sources, path: str, profile: Profile) -> bool:
     """Whether the file ``path`` (a handout's page or catalogue) is in the clinic's edition."""
-    for docname in edition_handouts(sources, profile):
-        found = english_docname(docname)
-        source = (
-            catalogue_path(sources.root, *found).relative_to(sources.root).as_posix()
-            if found
-            else f"{docname}.md"
-        )
-        if path == source:
-            return True
-    return False
+    return any(path == handout_source(sources, d) for d in edition_handouts(sources, profile))
 
 
 def prepared_for(language: str, profile: Profile) -> str:
@@ -214,10 +206,6 @@ def prepared_for(language: str, profile: Profile) -> str:
 
 def edition_folder(out: Path, profile: Profile) -> Path:
     return out / "profiles" / profile.ident
-
-
-def _write_pdf(work: tuple) -> Path:
-    return write_pdf(*work)
 
 
 def build_edition(
@@ -266,7 +254,8 @@ def build_edition(
                 extra_class="clinic-edition",
                 extra_css=decorative_logo(profile),
             )
-            if profile.national_lines is not None and us_lines_left(html):
+            left = us_lines_left(html) if profile.national_lines is not None else []
+            if left:
                 raise ProblemsFound(
                     [
                         Problem(
@@ -274,7 +263,7 @@ def build_edition(
                             0,
                             f"the clinic edition of {shown(profile.path)} is for "
                             f"{profile.national_lines.country}, but this handout still names "
-                            f"{', '.join(us_lines_left(html))}",
+                            f"{', '.join(left)}",
                             "write each national line as a role ({line}`emergency`, "
                             "{line}`crisis`, ...; CONTRIBUTING.md, 'Clinic editions')",
                         )
@@ -302,11 +291,7 @@ def build_edition(
                 for docname, html, source, limit in inputs
             ]
             try:
-                if jobs > 1 and len(work) > 1:  # one edition alone: its handouts side by side
-                    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-                        made = list(pool.map(_write_pdf, work))
-                else:
-                    made = [_write_pdf(one) for one in work]
+                made = lay_out(work, jobs)  # one edition alone: its handouts side by side
             except ProblemsFound as found:
                 raise ProblemsFound([_in_edition(p, profile) for p in found.problems]) from None
             epoch = int(settings.epoch(sources.root) or 0)
