@@ -48,6 +48,16 @@ BUILD_ENV = "ADDICTIONBOOK_TEST_BUILD"
 _current: dict[str, pytest.Item | None] = {"item": None}
 
 
+def notebook_front_matter(description: str) -> str:
+    """The front matter of a text notebook page (jupytext's MyST format, a Python kernel) with
+    the page ``description`` the linter asks for, as the book's notebook chapters start."""
+    return (
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
+        f'myst:\n  html_meta:\n    description: "{description}"\n---\n'
+    )
+
+
 def run_build(
     target: str, root: Path, out: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

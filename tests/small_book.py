@@ -19,27 +19,17 @@ from addictionbook.content.scaffold import TEMPLATE
 from addictionbook.content.sources import copy_sources
 from addictionbook.figures.registry import FIGURES
 
+from .helpers import notebook_front_matter
+
 ROOT = Path(__file__).resolve().parents[1]
 COMMIT_DATE = "2027-03-01T12:00:00+00:00"
 HANDOUTS = ("drug-free-is-a-start", "peeling-the-layers")
 CLIENT_FILES = [f"book/handouts/{n}.md" for n in HANDOUTS] + [
     f"book/handouts/es/{n}.md" for n in HANDOUTS
 ]
-NOTEBOOK_FRONT = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
-myst:
-  html_meta:
-    description: "A small chapter for the tests: one idea and every registered figure."
----
-"""
+NOTEBOOK_FRONT = notebook_front_matter(
+    "A small chapter for the tests: one idea and every registered figure."
+)
 TOC = """\
 format: jb-book
 root: book/index

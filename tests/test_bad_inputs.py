@@ -16,7 +16,7 @@ import pytest
 
 from addictionbook.settings import Settings
 
-from .helpers import run_build, tree_digest
+from .helpers import notebook_front_matter, run_build, tree_digest
 
 
 def append(path: str, text: str) -> Callable[[Path], str]:
@@ -28,12 +28,13 @@ def append(path: str, text: str) -> Callable[[Path], str]:
     return breaker
 
 
-def add_toc_entry(book: Path) -> str:
+def add_toc_entry(book: Path, docname: str = "book/no-such-chapter") -> str:
+    """List ``docname`` in the table of contents, after the glossary."""
     toc = book / "_toc.yml"
     toc.write_text(
         toc.read_text(encoding="utf-8").replace(
             "      - file: book/glossary\n",
-            "      - file: book/glossary\n      - file: book/no-such-chapter\n",
+            f"      - file: book/glossary\n      - file: {docname}\n",
         ),
         encoding="utf-8",
     )
@@ -333,22 +334,13 @@ def test_a_hanging_cell_waits_out_its_time_limit_once(book_copy: Path) -> None:
     )
     marker = book / "ran.txt"
     (book / "book" / "hang.md").write_text(
-        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
-        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
-        'myst:\n  html_meta:\n    description: "A page whose cell hangs."\n---\n\n'
+        notebook_front_matter("A page whose cell hangs.") + "\n"
         "# A page whose cell hangs\n\n```{code-cell} ipython3\nimport time\n"
         f"with open({str(marker)!r}, 'a') as handle:\n    handle.write('ran\\n')\n"
         "time.sleep(300)\n```\n",
         encoding="utf-8",
     )
-    toc = book / "_toc.yml"
-    toc.write_text(
-        toc.read_text(encoding="utf-8").replace(
-            "      - file: book/glossary\n",
-            "      - file: book/glossary\n      - file: book/hang\n",
-        ),
-        encoding="utf-8",
-    )
+    add_toc_entry(book, "book/hang")
     result = run_build("html", book, book / "_build")
     assert result.returncode == 1
     assert marker.read_text() == "ran\n", "the hanging cell ran more than once"

@@ -24,30 +24,19 @@ from jupyter_cache import get_cache
 
 from addictionbook.pipeline.fingerprint import inputs_stamp
 
-from .helpers import ROOT, build_ok
+from .helpers import ROOT, build_ok, notebook_front_matter
 
 CACHE = Path("_build/.work/_build/.jupyter_cache")
-PLAIN_NOTEBOOK = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
-myst:
-  html_meta:
-    description: "A notebook that does not use the helper package."
----
-
+PLAIN_NOTEBOOK = (
+    notebook_front_matter("A notebook that does not use the helper package.")
+    + """
 # Plain notebook
 
 ```{code-cell} ipython3
 print(6 * 7)
 ```
 """
+)
 
 
 def records(book: Path) -> set[tuple[int, str, str]]:
