@@ -13,6 +13,10 @@ are in ``helpers.py``).
   contributor's are), ``book_copy_with_pdfs`` and ``book_copy_with_epub`` the same with the
   run's PDFs or EPUB published in it (the last good output a failing build must keep), and
   ``fresh_book`` a copy of the sources alone.
+- ``small_copy``, ``small_copy_with_pdfs`` and ``small_book``: the same for the small
+  book (``tests/small_book.py``: the book's machinery, one chapter, the client handouts), for
+  the tests of the build's mechanics (locks, targets, publishing, page limits, counting reads)
+  that do not need the book's text and would otherwise lay out all its PDFs again.
 - Every test that uses one of these fixtures is marked ``build`` when it is collected, and
   :func:`helpers.run_build` refuses to run in a test that is not: ``make test-fast``
   (``-m "not build"``) can then promise that it builds nothing.
@@ -39,6 +43,7 @@ from tests.helpers import (
     build_ok,
     copy_book,
 )
+from tests.small_book import make_small_book
 
 #: Sphinx's own test fixtures (``make_app``, ``app``): the in-process tests of the extension.
 pytest_plugins = "sphinx.testing.fixtures"
@@ -155,6 +160,55 @@ def book_copy_with_epub(book_copy: Path, book_epub: Path) -> Path:
 def fresh_book(tmp_path: Path) -> Path:
     """This test's own copy of the book's sources, never built."""
     return copy_book(tmp_path / "fresh")
+
+
+@pytest.fixture(scope="session")
+def small_good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small book with a good ``make html`` from empty, made once per worker at the path
+    every ``small_copy`` is restored to (as ``good_copy``); never handed to a test."""
+    base = tmp_path_factory.getbasetemp()
+    book = base / "small"
+    shutil.rmtree(book, ignore_errors=True)
+    build_ok("html", make_small_book(book))
+    pristine = base / "good-small"
+    shutil.copytree(book, pristine, symlinks=True)
+    return pristine
+
+
+@pytest.fixture
+def small_copy(small_good_copy: Path) -> Path:
+    """This test's own copy of ``small_good_copy`` (a git checkout of one commit, with its
+    build and notebook cache), at the path it was built at."""
+    book = small_good_copy.with_name("small")
+    shutil.rmtree(book, ignore_errors=True)
+    shutil.copytree(small_good_copy, book, symlinks=True)
+    return book
+
+
+@pytest.fixture(scope="session")
+def small_pdfs(small_good_copy: Path) -> Path:
+    """The small book's ``make pdf`` output (``_build/pdf``), built once per worker in a copy
+    of its own, at another path than ``small_copy``'s."""
+    book = small_good_copy.with_name("small-pdf")
+    shutil.rmtree(book, ignore_errors=True)
+    shutil.copytree(small_good_copy, book, symlinks=True)
+    build_ok("pdf", book)
+    return book / "_build" / "pdf"
+
+
+@pytest.fixture
+def small_copy_with_pdfs(small_copy: Path, small_pdfs: Path) -> Path:
+    """``small_copy`` with the small book's PDFs published in its ``_build/pdf``, as a
+    ``make pdf`` would have left them (the last good PDFs a failing build must keep)."""
+    shutil.copytree(small_pdfs, small_copy / "_build" / "pdf")
+    return small_copy
+
+
+@pytest.fixture
+def small_book(tmp_path: Path) -> Path:
+    """This test's own small book, never built (a git checkout of one commit): for the tests
+    that build it from empty or release it."""
+    return make_small_book(tmp_path / "small")
 
 
 @pytest.fixture(scope="session")

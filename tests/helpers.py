@@ -35,7 +35,12 @@ BUILD_FIXTURES = {
     "book_copy_with_pdfs",
     "book_copy_with_epub",
     "fresh_book",
-    # tests/test_editions.py: a small book of its own (tests/small_book.py), released whole.
+    # the small book (tests/small_book.py): built, for the tests of the build's mechanics, or
+    # its sources alone, for the tests that build it from empty or release it whole
+    "small_good_copy",
+    "small_copy",
+    "small_pdfs",
+    "small_copy_with_pdfs",
     "small_book",
 }
 

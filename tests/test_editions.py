@@ -47,12 +47,6 @@ def book(tmp_path: Path) -> Path:
     return make_small_book(tmp_path / "book")
 
 
-@pytest.fixture
-def small_book(tmp_path: Path) -> Path:
-    """The small book, for the tests that build it (marked ``build`` by conftest.py)."""
-    return make_small_book(tmp_path / "small")
-
-
 def invoke(*args: str):
     return CliRunner().invoke(main, list(args), prog_name="addictionbook")
 

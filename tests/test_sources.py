@@ -52,11 +52,14 @@ def test_the_extension_parses_no_toc(toc_parses: list[Path]) -> None:
     assert toc_parses == []
 
 
-def test_a_pdf_build_parses_the_toc_once(book_copy: Path, toc_parses: list[Path]) -> None:
+def test_a_pdf_build_parses_the_toc_once(small_copy: Path, toc_parses: list[Path]) -> None:
     """A whole PDF build (preflight, the notebook step's plan, Sphinx's singlehtml, every PDF)
-    parses ``_toc.yml`` once in the build's process (it was eight times or more)."""
-    with (book_copy / "book" / "glossary.md").open("a", encoding="utf-8") as handle:
+    parses ``_toc.yml`` once in the build's process (it was eight times or more). On the small
+    book: the same steps, each of its kinds of PDF (book, chapter, handouts in two languages)."""
+    book = small_copy
+    with (book / "book" / "glossary.md").open("a", encoding="utf-8") as handle:
         handle.write("\nOne more sentence.\n")
-    assert build.build(book_copy, book_copy / "_build", "pdf", Settings()) == 0
-    assert (book_copy / "_build" / "pdf" / "book.pdf").is_file()
-    assert toc_parses == [book_copy / "_toc.yml"]
+    assert build.build(book, book / "_build", "pdf", Settings()) == 0
+    assert (book / "_build" / "pdf" / "book.pdf").is_file()
+    assert (book / "_build" / "pdf" / "chapters" / "small-chapter.pdf").is_file()
+    assert toc_parses == [book / "_toc.yml"]

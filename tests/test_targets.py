@@ -1,11 +1,14 @@
 """Each target stands alone: built from an empty ``_build`` it leaves a consistent tree (a
 download link on the site resolves or is not there), and no target rewrites another's output
 behind that target's up-to-date stamp. (``make book`` from empty: the session's ``site``
-fixture, checked by test_site and test_pdf.)"""
+fixture, checked by test_site and test_pdf.)
+
+The targets are built here on the small book (tests/small_book.py): what is tested is which
+folders each target writes and links, the same code for any book, and the small book lays out
+its PDFs in seconds where the book takes a quarter of a minute."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -14,7 +17,6 @@ from urllib.parse import urljoin, urlparse
 from bs4 import BeautifulSoup
 
 from addictionbook.content.sources import Sources
-from addictionbook.settings import Settings
 
 from .helpers import ROOT, published, run_build, tree_digest
 
@@ -42,9 +44,9 @@ def assert_links_resolve(site: Path) -> None:
             assert target.exists(), f"{page.relative_to(site)} links to missing {href}"
 
 
-def test_html_alone_from_empty_has_no_download_links(book_copy: Path) -> None:
-    """The copy's build is ``make html`` alone from an empty ``_build`` (``good_copy``)."""
-    out = book_copy / "_build"
+def test_html_alone_from_empty_has_no_download_links(small_copy: Path) -> None:
+    """The copy's build is ``make html`` alone from an empty ``_build`` (``small_good_copy``)."""
+    out = small_copy / "_build"
     assert published(out) == ["html", "logs"], published(out)
     assert download_links(out / "html") == {}, "links to PDFs or an EPUB that were not built"
     assert not (out / "html" / "pdf").exists() and not (out / "html" / "epub").exists()
@@ -53,8 +55,8 @@ def test_html_alone_from_empty_has_no_download_links(book_copy: Path) -> None:
     assert (out / "logs" / "html.log").is_file()
 
 
-def test_epub_alone_from_empty_publishes_only_the_epub(fresh_book: Path) -> None:
-    book = fresh_book
+def test_epub_alone_from_empty_publishes_only_the_epub(small_book: Path) -> None:
+    book = small_book
     out = book / "_build"
     result = run_build("epub", book, out)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
@@ -63,24 +65,22 @@ def test_epub_alone_from_empty_publishes_only_the_epub(fresh_book: Path) -> None
 
 
 def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
-    book_copy: Path, book_pdf: Path
+    small_copy: Path, small_pdfs: Path
 ) -> None:
     """``make pdf``/``make epub`` leave ``html/`` byte for byte; the next ``make html`` is not
     'up to date' (its stamp counts the downloads) and links exactly what exists.
 
-    The site is the copy's ``make html`` from empty (``good_copy``: no download links, see the
-    test above). Built here, in another folder, from the same commit (its SOURCE_DATE_EPOCH),
-    the PDFs are byte for byte those of the run's shared build: two builds of one commit give
-    the same PDFs, wherever they are built and whatever the notebook cache held. (Not the
-    EPUB: its pages carry each page's last-commit date, and this copy is not a git checkout;
-    tests/test_epub.py builds it twice in one checkout.)"""
-    book = book_copy
+    The site is the copy's ``make html`` from empty (``small_good_copy``: no download links,
+    see the test above). Built here, the PDFs are byte for byte those the worker built of the
+    same commit in another folder (``small_pdfs``): two builds of one commit give the same
+    PDFs wherever they are built. (tests/test_editions.py compares two whole releases built
+    from empty, tests/test_epub.py two EPUBs.)"""
+    book = small_copy
     out = book / "_build"
     assert download_links(out / "html") == {}
     site = tree_digest(out / "html")
-    env = {**os.environ, "SOURCE_DATE_EPOCH": Settings.from_environment().epoch(ROOT)}
     for target in ("pdf", "epub"):
-        result = run_build(target, book, out, env=env)
+        result = run_build(target, book, out)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr
         assert tree_digest(out / "html") == site, f"make {target} rewrote the site"
         if target == "pdf":  # laying out the PDFs is a step of its own, with its count
@@ -92,7 +92,7 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
     assert result.returncode == 0 and "nothing changed" not in result.stdout
     links = download_links(out / "html")
     assert links["book/index.html"] == ["../pdf/book.pdf", "../epub/book.epub"], links
-    chapters = {f"{doc}.html" for doc in Sources(ROOT).chapters}
+    chapters = {f"{doc}.html" for doc in Sources(book).chapters}
     assert all(
         page.startswith("book/handouts/") or page in chapters
         for page in set(links) - {"book/index.html"}
@@ -102,7 +102,7 @@ def test_pdf_and_epub_never_touch_the_site_and_the_site_then_carries_them(
     assert_links_resolve(out / "html")
     again = run_build("html", book, out)
     assert "nothing changed" in again.stdout, "the site's stamp is not stable"
-    shared = book_pdf.parent
+    shared = small_pdfs
     pdfs = sorted(p.relative_to(shared) for p in shared.rglob("*.pdf"))
     assert pdfs == sorted(p.relative_to(out / "pdf") for p in (out / "pdf").rglob("*.pdf"))
     for name in pdfs:
