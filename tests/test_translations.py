@@ -448,14 +448,15 @@ def test_the_spanish_worksheet_numbers_its_figure_in_spanish_from_1(site: Path) 
     assert [s.get_text().strip() for s in english.select("span.caption-number")] == ["Fig. 1"]
 
 
-def test_the_documented_translation_workflow_runs_end_to_end(book_copy: Path) -> None:
+def test_the_documented_translation_workflow_runs_end_to_end(small_copy: Path) -> None:
     """A contributor changes an English sentence of a client handout (not committed), then
     follows CONTRIBUTING: make html, make translations, make html. Every step passes (the
     gettext builder no longer breaks the site's environment, nor the site its); the catalogue
     records the English edition and text, never a working-tree state; and the Spanish page
     says, in Spanish and where the English shows through, that the text is not translated yet,
-    with the English words marked as English."""
-    book = book_copy
+    with the English words marked as English. On the small book, a git checkout with the
+    handout and its catalogue, so that the edit is uncommitted as a contributor's is."""
+    book = small_copy
     english = book / "book" / "handouts" / f"{NAME}.md"
     changed = "A new sentence about calling a friend before the hard hour of the day."
     text = english.read_text(encoding="utf-8")
