@@ -34,6 +34,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from addictionbook.content.sources import Sources
+from addictionbook.execution import cache as notebook_cache
 from tests.helpers import (
     BUILD_ENV,
     BUILD_FIXTURES,
@@ -110,6 +112,14 @@ def site(build_out: Path) -> Path:
     return build_out / "html"
 
 
+def restore(pristine: Path, at: Path) -> Path:
+    """Replace ``at`` with a copy of ``pristine`` (symbolic links kept as links); return ``at``.
+    Saves a built book, and gives each test that book again at the path it was built at."""
+    shutil.rmtree(at, ignore_errors=True)
+    shutil.copytree(pristine, at, symlinks=True)
+    return at
+
+
 def with_the_runs_notebook_cache(book: Path) -> Path:
     """Give ``book`` the notebook cache of the build ``make test`` made before the tests, so
     that its first build executes only the notebooks that build has not (about 13 s of CPU
@@ -119,14 +129,14 @@ def with_the_runs_notebook_cache(book: Path) -> Path:
     given = os.environ.get(BUILD_ENV)
     if not given:
         return book
-    shared = Path(given).resolve() / ".work" / "_build"
-    mine = book / "_build" / ".work" / "_build"
-    if (shared / ".jupyter_cache").is_dir():
-        shutil.copytree(shared / ".jupyter_cache", mine / ".jupyter_cache")
-        if (shared / "addictionbook-helper.sha256").is_file():
-            shutil.copyfile(
-                shared / "addictionbook-helper.sha256", mine / "addictionbook-helper.sha256"
-            )
+    config = notebook_cache.execution_config(Sources(ROOT).config)
+    shared = notebook_cache.cache_dir_for(ROOT, Path(given).resolve() / ".work", config)
+    mine = notebook_cache.cache_dir_for(book, book / "_build" / ".work", config)
+    if shared.is_dir():
+        shutil.copytree(shared, mine)
+        stamp = shared.parent / notebook_cache.STAMP_NAME  # the helper package's hash
+        if stamp.is_file():
+            shutil.copyfile(stamp, mine.parent / notebook_cache.STAMP_NAME)
     return book
 
 
@@ -142,12 +152,10 @@ def good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (about 2.5 s more per build), where a contributor's build reads only what changed.
     """
     base = tmp_path_factory.getbasetemp()  # this worker's own folder
-    pristine = base / "good-book"
     book = base / "book"
     shutil.rmtree(book, ignore_errors=True)
     build_ok("html", with_the_runs_notebook_cache(copy_book(book)))
-    shutil.copytree(book, pristine, symlinks=True)
-    return pristine
+    return restore(book, base / "good-book")
 
 
 @pytest.fixture
@@ -155,10 +163,7 @@ def book_copy(good_copy: Path) -> Path:
     """This test's own copy of ``good_copy``, build and notebook cache included, at the path
     it was built at (so incremental builds read only what the test changed). Each test of the
     worker gets it afresh at the same path: the previous test's copy is replaced."""
-    book = good_copy.with_name("book")
-    shutil.rmtree(book, ignore_errors=True)
-    shutil.copytree(good_copy, book, symlinks=True)
-    return book
+    return restore(good_copy, good_copy.with_name("book"))
 
 
 @pytest.fixture
@@ -191,28 +196,21 @@ def small_good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     book = base / "small"
     shutil.rmtree(book, ignore_errors=True)
     build_ok("html", with_the_runs_notebook_cache(make_small_book(book)))
-    pristine = base / "good-small"
-    shutil.copytree(book, pristine, symlinks=True)
-    return pristine
+    return restore(book, base / "good-small")
 
 
 @pytest.fixture
 def small_copy(small_good_copy: Path) -> Path:
     """This test's own copy of ``small_good_copy`` (a git checkout of one commit, with its
     build and notebook cache), at the path it was built at."""
-    book = small_good_copy.with_name("small")
-    shutil.rmtree(book, ignore_errors=True)
-    shutil.copytree(small_good_copy, book, symlinks=True)
-    return book
+    return restore(small_good_copy, small_good_copy.with_name("small"))
 
 
 @pytest.fixture(scope="session")
 def small_pdfs(small_good_copy: Path) -> Path:
     """The small book's ``make pdf`` output (``_build/pdf``), built once per worker in a copy
     of its own, at another path than ``small_copy``'s."""
-    book = small_good_copy.with_name("small-pdf")
-    shutil.rmtree(book, ignore_errors=True)
-    shutil.copytree(small_good_copy, book, symlinks=True)
+    book = restore(small_good_copy, small_good_copy.with_name("small-pdf"))
     build_ok("pdf", book)
     return book / "_build" / "pdf"
 
