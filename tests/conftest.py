@@ -20,6 +20,7 @@ are in ``helpers.py``).
 - Every test that uses one of these fixtures is marked ``build`` when it is collected, and
   :func:`helpers.run_build` refuses to run in a test that is not: ``make test-fast``
   (``-m "not build"``) can then promise that it builds nothing.
+- Every test process collects garbage at a build's thresholds (an autouse fixture).
 - ``make_app`` and ``app`` (``sphinx.testing``), with ``rootdir``: Sphinx's own test
   application, for the in-process tests of the extension on the books in ``tests/roots/``.
 """
@@ -36,6 +37,7 @@ from filelock import FileLock
 
 from addictionbook.content.sources import Sources
 from addictionbook.execution import cache as notebook_cache
+from addictionbook.gc_thresholds import raise_for_a_build
 from tests.helpers import (
     BUILD_ENV,
     BUILD_FIXTURES,
@@ -61,6 +63,13 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     (``fixturenames`` holds them all), as it is collected: before ``-m`` selects."""
     if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.build)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_at_the_builds_thresholds() -> None:
+    """The test processes make as many long-lived objects as a build's (figures, parsed
+    pages, PDFs): they collect at its thresholds too (``addictionbook.gc_thresholds``)."""
+    raise_for_a_build()
 
 
 @pytest.fixture(autouse=True)

@@ -14,10 +14,11 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 #: Lowest first. The base (``problems``: what every step reports; ``settings``: what is read
-#: from the environment; ``upstream``: the workarounds for other packages) sits below all of
-#: them and imports nothing of ours.
+#: from the environment; ``upstream``: the workarounds for other packages; ``gc_thresholds``: the
+#: collector's settings for a build's processes) sits below all of them and imports nothing of
+#: ours.
 LAYERS = ("base", "figures", "content", "execution", "sphinx_ext", "pipeline", "cli")
-BASE = {"problems", "settings", "upstream"}
+BASE = {"problems", "settings", "upstream", "gc_thresholds"}
 DEV = "addictionbook_dev"
 
 

@@ -50,6 +50,9 @@ class LazyGroup(click.Group):
 def main() -> None:
     """Build, check and preview the course text. `make help` lists the make targets that
     call these commands."""
+    from .gc_thresholds import raise_for_a_build
+
+    raise_for_a_build()  # every command is a short build-like process (see the module)
 
 
 def finish(status: int) -> None:

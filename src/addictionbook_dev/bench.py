@@ -20,7 +20,12 @@ from pathlib import Path
 
 from addictionbook.content.sources import copy_sources
 from addictionbook.figures.registry import FIGURES
-from addictionbook.pipeline.sphinx_run import jupyter_book
+
+
+def jupyter_book() -> str:
+    """Stock ``jupyter-book``: the command of this environment (next to the running Python)."""
+    beside = Path(sys.executable).parent / "jupyter-book"
+    return str(beside) if beside.exists() else shutil.which("jupyter-book") or "jupyter-book"
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> float:

@@ -395,8 +395,17 @@ def wait_for_pre_execution(cache_dir: Path) -> None:
         os.close(lock)
 
 
-if __name__ == "__main__":  # SRCDIR CACHE_DIR PLAN [LOCK_FD]: see start_pre_execution
-    lock_fd = int(sys.argv[4]) if len(sys.argv) > 4 else None
-    pre_execute(Path(sys.argv[1]), Path(sys.argv[2]), json.loads(sys.argv[3]), lock_fd)
+def main(argv: list[str]) -> None:
+    """The notebook step's process: ``SRCDIR CACHE_DIR PLAN [LOCK_FD]`` (see
+    :func:`start_pre_execution`), with the build's garbage-collector thresholds."""
+    from ..gc_thresholds import raise_for_a_build
+
+    raise_for_a_build()
+    lock_fd = int(argv[3]) if len(argv) > 3 else None
+    pre_execute(Path(argv[0]), Path(argv[1]), json.loads(argv[2]), lock_fd)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
     sys.stdout.flush()
     os._exit(0)  # releases the lock now, not after tearing down myst-nb and the cache

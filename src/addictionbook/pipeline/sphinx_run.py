@@ -1,17 +1,16 @@
 """One strict Jupyter Book run (``-W -n --keep-going``) into the build's work area, with the
 stale notebooks executing in Jupyter kernels beside Sphinx's start-up.
 
-Sphinx runs as ``jupyter-book build``, in a process of its own; what it and the notebook step
-find wrong comes back as problems (``ADDICTIONBOOK_PROBLEMS``: the extension's
-``sphinx_ext/problems.py`` and ``execution/cache.py`` write them), and their output goes
-through the reporter into the log.
+Sphinx runs as ``jupyter-book build``, in a process of its own (:mod:`.jupyter_book_process`);
+what it and the notebook step find wrong comes back as problems (``ADDICTIONBOOK_PROBLEMS``: the
+extension's ``sphinx_ext/problems.py`` and ``execution/cache.py`` write them), and their output
+goes through the reporter into the log.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -28,14 +27,11 @@ from .report import read_into
 STRICT = ["-W", "-n", "--keep-going"]
 
 
-def jupyter_book() -> str:
-    """The ``jupyter-book`` command of this environment (next to the running Python)."""
-    beside = Path(sys.executable).parent / "jupyter-book"
-    return str(beside) if beside.exists() else shutil.which("jupyter-book") or "jupyter-book"
-
-
 def sphinx_command(root: Path, work: Path, builder: str) -> list[str]:
-    cmd = [jupyter_book(), "build", str(root), "--path-output", str(work), "--builder"]
+    """``jupyter-book build`` of ``root`` into ``work`` with ``builder``, strict, run by this
+    Python through :mod:`.jupyter_book_process` (the build's garbage-collector thresholds)."""
+    cmd = [sys.executable, "-m", f"{__package__}.jupyter_book_process", "build", str(root)]
+    cmd += ["--path-output", str(work), "--builder"]
     # Jupyter Book 1.x names its own builders; any other Sphinx builder (singlehtml, epub,
     # gettext) goes through ``--builder custom``.
     cmd += [builder] if builder == "html" else ["custom", "--custom-builder", builder]

@@ -1,0 +1,24 @@
+"""The Sphinx process of a build: Jupyter Book's own ``jupyter-book`` command, with the
+garbage collector's thresholds raised first (:mod:`addictionbook.gc_thresholds`).
+
+``python -m addictionbook.pipeline.jupyter_book_process build ...`` takes what ``jupyter-book``
+takes (``sphinx_run.sphinx_command`` builds the line).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from ..gc_thresholds import raise_for_a_build
+
+
+def main() -> None:
+    raise_for_a_build()
+    from jupyter_book.cli.main import main as jupyter_book_main
+
+    sys.argv[0] = "jupyter-book"
+    jupyter_book_main()
+
+
+if __name__ == "__main__":
+    main()
