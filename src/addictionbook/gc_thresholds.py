@@ -5,7 +5,8 @@ seconds and make millions of objects that stay alive to the end: Sphinx's saved 
 doctrees, WeasyPrint's boxes. With CPython's default first threshold (700 allocations) the
 collector runs thousands of times and finds almost nothing to free. A higher first threshold
 keeps the collector on, less often: measured with ``make bench`` on this book, about a tenth of
-an incremental Sphinx build's time, for about 1% more memory (ARCHITECTURE.md, "Speed").
+an incremental Sphinx build's time, for about 1% more memory (ARCHITECTURE.md, "Where each
+decision lives").
 """
 
 from __future__ import annotations
