@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,17 +82,6 @@ def jpeg_bytes(book: Path) -> bytes:
     return buffer.getvalue()
 
 
-def hanging_cell(book: Path) -> str:
-    """A cell that sleeps past the notebook time limit (lowered to 3 s for the test)."""
-    config = book / "_config.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("timeout: 120", "timeout: 3"), encoding="utf-8"
-    )
-    return append(
-        "book/layered-model.md", "\n```{code-cell} ipython3\nimport time\ntime.sleep(300)\n```\n"
-    )(book)
-
-
 PNG = "figures/fig-layered-model.png"
 
 
@@ -151,9 +141,9 @@ PREFLIGHT_CASES = {
 #: Broken inputs that only Sphinx or a kernel finds (the preflight ones are tried on every
 #: target in ``test_broken_input_fails_every_target_in_one_line``, which checks the same and
 #: more: one line with the file's line number, nothing published changed; a broken
-#: cross-reference in ``test_a_broken_reference_fails_again_until_fixed_then_publishes``).
+#: cross-reference in ``test_a_broken_reference_fails_again_until_fixed_then_publishes``, a
+#: cell that hangs in ``test_a_hanging_cell_waits_out_its_time_limit_once``).
 CASES = {
-    "notebook cell that hangs past its time limit": (hanging_cell, "time limit"),
     "toc entry for a missing file": (add_toc_entry, "book/no-such-chapter"),
     "notebook cell that raises": (
         append(
@@ -175,9 +165,10 @@ CASES = {
 
 def assert_fails_naming_the_file_and_keeps_the_last_good_site(
     book: Path, case: str, breaker: Callable[[Path], str], detail: str
-) -> None:
+) -> subprocess.CompletedProcess[str]:
     """Break the book with ``breaker`` and build: non-zero exit, the offending file named,
-    ``detail`` mentioned, no traceback, the last good site byte for byte, no source rewritten."""
+    ``detail`` mentioned, no traceback, the last good site byte for byte, no source rewritten.
+    Returns the build's result."""
     site = book / "_build" / "html"
     pages = [site / "index.html"] + [site / f"{doc}.html" for doc in Sources(book).chapters]
     before = [page.read_bytes() for page in pages]
@@ -193,6 +184,7 @@ def assert_fails_naming_the_file_and_keeps_the_last_good_site(
     assert "Traceback" not in output, f"{case}: a Python traceback:\n{output[-3000:]}"
     assert [page.read_bytes() for page in pages] == before, "the last good site changed"
     assert tree_digest(book) == sources, "the build rewrote a source file"
+    return result
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -325,26 +317,33 @@ def test_a_broken_reference_fails_again_until_fixed_then_publishes(
     assert "A new sentence." in (book / "_build" / "html" / "book" / "references.html").read_text()
 
 
-def test_a_hanging_cell_waits_out_its_time_limit_once(book_copy: Path) -> None:
+def test_a_hanging_cell_waits_out_its_time_limit_once(book_copy: Path, tmp_path: Path) -> None:
     """A cell that never returns is stopped by the notebook step at the time limit, reported
     once with its file and line, and not run again by myst-nb (it waited twice: 248 s for a
-    120 s limit). The notebook is a page of its own with nothing else to run, so that the
-    first cell to reach the 3 s limit is the hanging one on any machine."""
-    book = book_copy
-    config = book / "_config.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("timeout: 120", "timeout: 3"), encoding="utf-8"
+    120 s limit); as any bad input, it fails the build without a traceback and keeps the last
+    good site. The notebook is a page of its own with nothing else to run, so that the first
+    cell to reach the 3 s limit is the hanging one on any machine."""
+    marker = tmp_path / "ran.txt"  # outside the book, whose sources must stay as they were
+
+    def hanging_page(book: Path) -> str:
+        config = book / "_config.yml"
+        config.write_text(
+            config.read_text(encoding="utf-8").replace("timeout: 120", "timeout: 3"),
+            encoding="utf-8",
+        )
+        (book / "book" / "hang.md").write_text(
+            notebook_front_matter("A page whose cell hangs.") + "\n"
+            "# A page whose cell hangs\n\n```{code-cell} ipython3\nimport time\n"
+            f"with open({str(marker)!r}, 'a') as handle:\n    handle.write('ran\\n')\n"
+            "time.sleep(300)\n```\n",
+            encoding="utf-8",
+        )
+        add_toc_entry(book, "book/hang")
+        return "book/hang.md"
+
+    result = assert_fails_naming_the_file_and_keeps_the_last_good_site(
+        book_copy, "notebook cell that hangs past its time limit", hanging_page, "time limit"
     )
-    marker = book / "ran.txt"
-    (book / "book" / "hang.md").write_text(
-        notebook_front_matter("A page whose cell hangs.") + "\n"
-        "# A page whose cell hangs\n\n```{code-cell} ipython3\nimport time\n"
-        f"with open({str(marker)!r}, 'a') as handle:\n    handle.write('ran\\n')\n"
-        "time.sleep(300)\n```\n",
-        encoding="utf-8",
-    )
-    add_toc_entry(book, "book/hang")
-    result = run_build("html", book, book / "_build")
     assert result.returncode == 1
     assert marker.read_text() == "ran\n", "the hanging cell ran more than once"
     named = [line for line in result.stderr.splitlines() if "time limit" in line]
