@@ -3,6 +3,7 @@ the book's figure cells."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -43,6 +44,17 @@ VARIANTS: list[tuple[str, Callable[..., Figure], dict[str, object]]] = [
     ("circles-of-coregulation-stage-1", ab.circles_of_coregulation_figure, {"stage": 1}),
     ("circles-of-coregulation-stage-2", ab.circles_of_coregulation_figure, {"stage": 2}),
 ]
+
+_CALLS = {name: (function, kwargs) for name, function, kwargs in VARIANTS}
+
+
+@functools.cache
+def drawn(name: str) -> Figure:
+    """Variant ``name`` of :data:`VARIANTS`, drawn once per test process for the tests that
+    only read or render it (each sets the resolution it renders at; none adds or removes an
+    artist, and a visibility switched for a measure is switched back)."""
+    function, kwargs = _CALLS[name]
+    return function(**kwargs)
 
 
 def artists(fig: Figure) -> Iterator[Artist]:

@@ -7,9 +7,11 @@ exported PNGs against the committed ``figures/``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import doctest
 import importlib
 import inspect
+import io
 import itertools
 import pkgutil
 import re
@@ -44,6 +46,7 @@ from .figure_helpers import (
     all_text,
     by_gid,
     contrast_ratio,
+    drawn,
     gid_prefixed,
     is_dashed,
     patch_by_gid,
@@ -131,11 +134,20 @@ def no_leaks():
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The figure set exported once (in this process) into a temporary folder."""
+def export_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The figure set exported once (in this process) into a temporary folder by the function
+    behind ``addictionbook figures``; returns the folder and what the command printed."""
     outdir = tmp_path_factory.mktemp("figures")
-    export.export_all(outdir, jobs=1)
-    return outdir
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        export.export_command(outdir, jobs=1)
+    return outdir, printed.getvalue()
+
+
+@pytest.fixture(scope="module")
+def exported(export_run: tuple[Path, str]) -> Path:
+    """The folder of :func:`export_run`."""
+    return export_run[0]
 
 
 def fresh_axes() -> Axes:
@@ -170,6 +182,9 @@ def test_draw_without_ax_draws_into_a_new_pyplot_free_figure(
     assert texts(ax), f"{draw.__name__} drew no labels"
     assert draw(**kwargs).figure is not fig, "each call draws a figure of its own"
 
+
+#: The variants' names (their test ids), for the tests that read :func:`drawn` figures.
+NAMES = [name for name, _, _ in VARIANTS]
 
 #: The variants drawn as one panel (the others compose several ``draw_*`` panels).
 ONE_PANEL = [
@@ -251,11 +266,9 @@ def test_each_call_enters_the_house_style_once_and_checks_each_parameter_once(
     )
 
 
-@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_figures_are_schematics_without_axes_numbers_or_titles(
-    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
-) -> None:
-    fig = function(**kwargs)
+@pytest.mark.parametrize("name", NAMES)
+def test_figures_are_schematics_without_axes_numbers_or_titles(name: str) -> None:
+    fig = drawn(name)
     for ax in fig.axes:
         assert not ax.axison, f"{name}: an axis (with ticks and numbers) is visible"
         assert ax.get_title() == "" and ax.get_title("left") == "" and ax.get_title("right") == ""
@@ -543,11 +556,9 @@ def test_positional_arguments_are_refused() -> None:
 # --- house style and accessibility -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_published_size_and_text_at_least_min_font(
-    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
-) -> None:
-    fig = function(**kwargs)
+@pytest.mark.parametrize("name", NAMES)
+def test_published_size_and_text_at_least_min_font(name: str) -> None:
+    fig = drawn(name)
     width, height = fig.get_size_inches()
     assert width <= style.MAX_WIDTH_IN, f"{name} is {width} in wide: it would be printed smaller"
     small = [
@@ -585,13 +596,9 @@ def test_figures_are_printed_with_text_at_least_min_font() -> None:
         )
 
 
-@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_text_contrast_meets_wcag_aa(
-    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
-) -> None:
-    low = [
-        (text, round(ratio, 2)) for text, ratio in text_contrasts(function(**kwargs)) if ratio < 4.5
-    ]
+@pytest.mark.parametrize("name", NAMES)
+def test_text_contrast_meets_wcag_aa(name: str) -> None:
+    low = [(text, round(ratio, 2)) for text, ratio in text_contrasts(drawn(name)) if ratio < 4.5]
     assert not low, f"{name}: text below 4.5:1 against its background: {low}"
 
 
@@ -603,11 +610,9 @@ def test_contrast_measure_catches_light_text() -> None:
     assert contrast_ratio((0, 0, 0), (1, 1, 1)) == pytest.approx(21.0)
 
 
-@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_texts_neither_overlap_nor_leave_the_figure(
-    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
-) -> None:
-    fig = function(**kwargs)
+@pytest.mark.parametrize("name", NAMES)
+def test_texts_neither_overlap_nor_leave_the_figure(name: str) -> None:
+    fig = drawn(name)
     _, canvas = render_rgb(fig, 72)
     renderer = canvas.get_renderer()
     frame = fig.bbox
@@ -620,13 +625,11 @@ def test_texts_neither_overlap_nor_leave_the_figure(
         assert not a.overlaps(b), f"{name}: {ta!r} overlaps {tb!r}"
 
 
-@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_labels_stay_inside_their_boxes(
-    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
-) -> None:
+@pytest.mark.parametrize("name", NAMES)
+def test_labels_stay_inside_their_boxes(name: str) -> None:
     """A box's label (gid ``<box>-label``, or ``label-<key>`` for layer ``layer-<key>``) sits
     inside the box with a little room to spare, so no word touches an outline."""
-    fig = function(**kwargs)
+    fig = drawn(name)
     _, canvas = render_rgb(fig, 100)
     renderer = canvas.get_renderer()
     patches = {p.get_gid(): p for p in fig.findobj(Patch) if p.get_gid()}
@@ -650,11 +653,9 @@ def test_labels_stay_inside_their_boxes(
     assert checked, f"{name}: no boxed labels found to check"
 
 
-@pytest.mark.parametrize(("name", "function", "kwargs"), VARIANTS, ids=[v[0] for v in VARIANTS])
-def test_colors_come_from_the_house_palette_and_text_is_near_black(
-    name: str, function: Callable[..., Figure], kwargs: dict[str, object]
-) -> None:
-    fig = function(**kwargs)
+@pytest.mark.parametrize("name", NAMES)
+def test_colors_come_from_the_house_palette_and_text_is_near_black(name: str) -> None:
+    fig = drawn(name)
     assert mpl.colors.to_hex(fig.get_facecolor()) == "#ffffff", "explicit white background"
     assert {mpl.colors.to_hex(t.get_color()) for t in texts(fig)} <= {
         style.INK.lower(),
@@ -853,10 +854,10 @@ def test_exports_carry_no_dates_or_versions(exported: Path) -> None:
     assert b"<svg" in (exported / "fig-layered-model.svg").read_bytes()[:500]
 
 
-def test_export_command_reports_files_and_time(tmp_path: Path, capsys) -> None:
-    export.export_command(tmp_path, jobs=1)
-    out = capsys.readouterr().out
+def test_export_command_reports_files_and_time(export_run: tuple[Path, str]) -> None:
+    outdir, out = export_run
     assert re.search(rf"wrote {3 * len(FIGURES)} files .* in \d+\.\d\d s", out), out
+    assert len(list(outdir.iterdir())) == 3 * len(FIGURES), "it says what it wrote"
 
 
 def test_render_refuses_unknown_formats() -> None:
