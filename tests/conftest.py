@@ -35,8 +35,6 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from addictionbook.content.sources import Sources
-from addictionbook.execution import cache as notebook_cache
 from addictionbook.gc_thresholds import raise_for_a_build
 from tests.helpers import (
     BUILD_ENV,
@@ -46,6 +44,8 @@ from tests.helpers import (
     build_book,
     build_ok,
     copy_book,
+    copy_notebook_cache,
+    restore,
 )
 from tests.small_book import make_small_book
 
@@ -121,32 +121,13 @@ def site(build_out: Path) -> Path:
     return build_out / "html"
 
 
-def restore(pristine: Path, at: Path) -> Path:
-    """Replace ``at`` with a copy of ``pristine`` (symbolic links kept as links); return ``at``.
-    Saves a built book, and gives each test that book again at the path it was built at."""
-    shutil.rmtree(at, ignore_errors=True)
-    shutil.copytree(pristine, at, symlinks=True)
-    return at
-
-
 def with_the_runs_notebook_cache(book: Path) -> Path:
     """Give ``book`` the notebook cache of the build ``make test`` made before the tests, so
     that its first build executes only the notebooks that build has not (about 13 s of CPU
-    less per worker for the book). The cache is content-addressed: a notebook whose code is
-    the same is the same entry wherever it lies. Without that build (a test file run alone),
-    ``book`` executes its notebooks itself."""
+    less per worker for the book). Without that build (a test file run alone), ``book``
+    executes its notebooks itself."""
     given = os.environ.get(BUILD_ENV)
-    if not given:
-        return book
-    config = notebook_cache.execution_config(Sources(ROOT).config)
-    shared = notebook_cache.cache_dir_for(ROOT, Path(given).resolve() / ".work", config)
-    mine = notebook_cache.cache_dir_for(book, book / "_build" / ".work", config)
-    if shared.is_dir():
-        shutil.copytree(shared, mine)
-        stamp = shared.parent / notebook_cache.STAMP_NAME  # the helper package's hash
-        if stamp.is_file():
-            shutil.copyfile(stamp, mine.parent / notebook_cache.STAMP_NAME)
-    return book
+    return copy_notebook_cache(ROOT, Path(given).resolve() / ".work", book) if given else book
 
 
 @pytest.fixture(scope="session")

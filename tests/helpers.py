@@ -1,5 +1,6 @@
-"""Helpers the test modules import: run a build as ``make`` does, copy the book, compare trees,
-hold a lock, install a pinned npm tool; and the run's build of the book (``build_book``, which
+"""Helpers the test modules import: run a build as ``make`` does, copy the book (and a built
+book's notebook cache), restore a saved copy, compare trees, hold a lock, install a pinned npm
+tool; and the run's build of the book (``build_book``, which
 ``make test`` runs as ``python -m tests.helpers <folder>`` before the tests).
 
 Fixtures live in ``conftest.py``; the figure tests' helpers in ``figure_helpers.py``, the PDF
@@ -20,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from addictionbook.content.sources import copy_sources
+from addictionbook.content.sources import Sources, copy_sources
+from addictionbook.execution import cache as notebook_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,6 +53,30 @@ BUILD_ENV = "ADDICTIONBOOK_TEST_BUILD"
 
 #: The test running now (set by ``conftest.py``), for :func:`run_build`'s check of its marker.
 _current: dict[str, pytest.Item | None] = {"item": None}
+
+
+def restore(pristine: Path, at: Path) -> Path:
+    """Replace ``at`` with a copy of ``pristine`` (symbolic links kept as links); return ``at``.
+    Saves a built book, and gives each test that book again at the path it was built at."""
+    shutil.rmtree(at, ignore_errors=True)
+    shutil.copytree(pristine, at, symlinks=True)
+    return at
+
+
+def copy_notebook_cache(built: Path, work: Path, book: Path) -> Path:
+    """Give ``book`` (not built yet) the notebook cache of the book at ``built`` whose build
+    used the work area ``work``; return ``book``. The cache is content-addressed: a notebook
+    whose code is the same is the same entry wherever it lies, so ``book``'s first build
+    executes only the notebooks ``built``'s did not."""
+    config = notebook_cache.execution_config(Sources(book).config)
+    theirs = notebook_cache.cache_dir_for(built, work, config)
+    mine = notebook_cache.cache_dir_for(book, book / "_build" / ".work", config)
+    if theirs.is_dir():
+        shutil.copytree(theirs, mine)
+        stamp = theirs.parent / notebook_cache.STAMP_NAME  # the helper package's hash
+        if stamp.is_file():
+            shutil.copyfile(stamp, mine.parent / notebook_cache.STAMP_NAME)
+    return book
 
 
 def notebook_front_matter(description: str) -> str:

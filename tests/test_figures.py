@@ -196,7 +196,7 @@ ONE_PANEL = [
 
 def test_only_the_two_state_dopamine_figure_composes_panels() -> None:
     for name, function, kwargs in VARIANTS:
-        assert (len(function(**kwargs).axes) == 1) == ((name, function, kwargs) in ONE_PANEL), name
+        assert (len(drawn(name).axes) == 1) == ((name, function, kwargs) in ONE_PANEL), name
 
 
 @pytest.mark.parametrize(("name", "function", "kwargs"), ONE_PANEL, ids=[v[0] for v in ONE_PANEL])
