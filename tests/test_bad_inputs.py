@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from addictionbook.content.sources import Sources
+from addictionbook.pipeline import jupyter_book_process
 from addictionbook.settings import Settings
 
 from .helpers import notebook_front_matter, run_build, tree_digest
@@ -221,6 +223,20 @@ def test_broken_input_fails_every_target_in_one_line(
         k: v for k, v in built.items() if not k.startswith("logs/")
     }, "a failed build changed the published output"
     assert not (book / "_build" / target).exists() or target == "html"
+    assert not sphinx_processes(book), "Sphinx, started beside the checks, was left running"
+
+
+def sphinx_processes(book: Path) -> list[str]:
+    """The command lines of the running Sphinx processes of a build of ``book``."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().decode(errors="replace").split("\0")
+        except OSError:  # the process ended meanwhile
+            continue
+        if jupyter_book_process.__name__ in words and str(book) in words:
+            found.append(" ".join(words))
+    return found
 
 
 def test_a_character_the_pdf_fonts_lack_fails_the_pdf_and_names_it(
@@ -251,23 +267,37 @@ def test_a_character_the_pdf_fonts_lack_fails_the_pdf_and_names_it(
 def test_a_chapter_that_vanishes_during_the_build_is_named(
     book_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    """Deleted after the checks, before Sphinx reads it: the build fails naming it, no traceback."""
-    from addictionbook.pipeline import build
+    """Deleted after the checks, before Sphinx reads it: the build fails naming it, no traceback.
+
+    Sphinx starts up (over a second of imports and extensions) while the checks run, and reads
+    no page before they have passed: here the checks take 3 s more, time enough for Sphinx to
+    start and read the chapter were it not held back, and the build still finds it gone."""
+    from addictionbook.pipeline import build, sphinx_run
 
     book = book_copy
     before = (book / "_build" / "html" / "index.html").read_bytes()
     checked = build.preflight
+    command = sphinx_run.sphinx_command
+    events: list[str] = []
+
+    def sphinx_command(*args):
+        events.append("sphinx started")
+        return command(*args)
 
     def preflight_then_delete(job, for_pdf: bool = False) -> None:
+        events.append("checks began")
         checked(job, for_pdf)
+        time.sleep(3)
         (job.root / "book" / "glossary.md").unlink()
 
+    monkeypatch.setattr(sphinx_run, "sphinx_command", sphinx_command)
     monkeypatch.setattr(build, "preflight", preflight_then_delete)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     assert build.build(book, book / "_build", "html") == 1
     err = capsys.readouterr().err
     assert "book/glossary" in err and "Traceback" not in err, err
     assert (book / "_build" / "html" / "index.html").read_bytes() == before
+    assert events == ["sphinx started", "checks began"], "Sphinx did not start beside the checks"
 
 
 def test_output_that_vanishes_while_publishing_is_one_line(

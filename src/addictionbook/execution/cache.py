@@ -330,13 +330,33 @@ def failed_marker(cache_dir: Path, uri: str) -> Path:
     return cache_dir.parent / FAILED_DIR / f"{name}.failed"
 
 
+def hold_execution_lock(sources: Sources, work: Path) -> int | None:
+    """Take the execution lock (exclusively) and return its descriptor, or None when myst-nb
+    does not cache executions. Taken before Sphinx starts, it holds Sphinx back before it looks
+    at the sources (:func:`wait_for_pre_execution`) until the descriptor is closed, or handed to the
+    notebook step (``start_pre_execution(..., lock=)``) and closed: the build checks the
+    sources while Sphinx starts up."""
+    config = execution_config(sources.config)
+    if config.get("nb_execution_mode") != "cache":
+        return None
+    lock = _lock_file(cache_dir_for(sources.root, work, config))
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
 def start_pre_execution(
-    sources: Sources, work: Path, env: dict[str, str], output: int | None = None
+    sources: Sources,
+    work: Path,
+    env: dict[str, str],
+    output: int | None = None,
+    lock: int | None = None,
 ) -> subprocess.Popen | None:
     """Start :func:`pre_execute` in a child process that holds the execution lock; or None.
 
     ``work`` is Jupyter Book's ``--path-output``; ``env`` the child's environment (the build's
-    settings); ``output`` the file descriptor its output goes to (the build's log). The child
+    settings); ``output`` the file descriptor its output goes to (the build's log); ``lock``
+    the execution lock when the caller holds it already (:func:`hold_execution_lock`; the
+    caller closes it after this returns, and the child holds it on). The child
     gets what the build read of the book (the notebooks, the pages, the execution options)
     instead of reading the table of contents again. The build starts Sphinx meanwhile, whose
     start-up (imports, extensions, the saved environment) overlaps the notebooks' execution;
@@ -353,19 +373,22 @@ def start_pre_execution(
     (cache_dir.parent / SUMMARY_NAME).unlink(missing_ok=True)
     if not changed_notebooks(srcdir, sources.notebooks, cache_dir)[0]:
         return None
-    lock = _lock_file(cache_dir)
-    fcntl.flock(lock, fcntl.LOCK_EX)  # taken before the child exists: Sphinx cannot miss it
+    held = lock
+    if held is None:
+        held = _lock_file(cache_dir)
+        fcntl.flock(held, fcntl.LOCK_EX)  # taken before the child exists: Sphinx cannot miss it
     try:
         return subprocess.Popen(
             [sys.executable, "-m", __name__, str(srcdir), str(cache_dir)]
-            + [json.dumps(plan_for(sources)), str(lock)],
-            pass_fds=(lock,),  # the child holds the lock until it holds the notebooks' locks
+            + [json.dumps(plan_for(sources)), str(held)],
+            pass_fds=(held,),  # the child holds the lock until it holds the notebooks' locks
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT if output is not None else None,
         )
     finally:
-        os.close(lock)
+        if lock is None:
+            os.close(held)
 
 
 def plan_for(sources: Sources) -> dict:

@@ -51,10 +51,9 @@ def build_html(job: Job) -> Path:
     and linked from it; those not built are neither (``sphinx_ext.downloads``). Nothing else
     writes into ``<out>/html``, so its up-to-date stamp (which counts them) holds.
     """
-    preflight(job)
     carried = downloads(job.out, job.settings)
     job.settings = job.settings.but(downloads=downloads_dir(job.out, job.settings))
-    run_jupyter_book(job, "html")
+    run_jupyter_book(job, "html", checks=lambda: preflight(job))
     job.reporter.begin("publish")
     publish_dir(job.work / "_build" / "html", job.out / "html", extra=carried)
     return job.out / "html"
@@ -70,8 +69,7 @@ def build_pdf(job: Job) -> Path:
     """
     from .pdf import make_pdfs, pdf_count
 
-    preflight(job, for_pdf=True)
-    run_jupyter_book(job, "singlehtml")
+    run_jupyter_book(job, "singlehtml", checks=lambda: preflight(job, for_pdf=True))
     staged = job.out / ".pdf.staged"
     shutil.rmtree(staged, ignore_errors=True)
     job.reporter.begin("lay out PDFs", "PDF", total=pdf_count(job.sources))
@@ -99,8 +97,7 @@ def build_epub(job: Job) -> Path:
     # EPUBs left there by earlier builds would ride along: it writes into an empty folder (the
     # pages are written again, the sources are not read again).
     shutil.rmtree(built.parent, ignore_errors=True)
-    preflight(job)
-    run_jupyter_book(job, "epub")
+    run_jupyter_book(job, "epub", checks=lambda: preflight(job))
     if not built.exists():
         raise ProblemsFound(
             [

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import problems
@@ -38,9 +39,15 @@ def sphinx_command(root: Path, work: Path, builder: str) -> list[str]:
     return cmd + STRICT
 
 
-def run_jupyter_book(job: Job, builder: str) -> None:
+def run_jupyter_book(job: Job, builder: str, checks: Callable[[], None] | None = None) -> None:
     """Execute stale notebooks and run Sphinx at the same time; :class:`ProblemsFound` with
-    every problem either found (each named once) when the build cannot be published."""
+    every problem either found (each named once) when the build cannot be published.
+
+    ``checks`` (the build's preflight) run while Sphinx starts up (its imports and extensions
+    take over a second): Sphinx waits for them before it looks at the sources (the execution
+    lock, :func:`~addictionbook.execution.cache.hold_execution_lock`;
+    ``sphinx_ext.freshness.wait_for_the_build``) and is stopped if they raise.
+    Without that lock (myst-nb not caching executions) they run before Sphinx starts."""
     reporter = job.reporter
     found_file = job.work / f"problems-{builder}.jsonl"
     notebook_file = job.work / f"problems-{builder}-notebooks.jsonl"
@@ -49,22 +56,12 @@ def run_jupyter_book(job: Job, builder: str) -> None:
         stale.unlink(missing_ok=True)
     env = job.settings.but(problems_file=found_file).child_environment(job.root)
     notebook_env = job.settings.but(problems_file=notebook_file).child_environment(job.root)
-    reporter.begin("run notebooks, start Sphinx")
-    read_end, write_end = os.pipe()
+    gate = notebook_cache.hold_execution_lock(job.sources, job.work)
+    if gate is None and checks is not None:
+        checks()
+        checks = None
     try:
-        notebooks = notebook_cache.start_pre_execution(
-            job.sources, job.work, notebook_env, write_end
-        )
-    finally:
-        os.close(write_end)
-    reader = threading.Thread(
-        target=read_into,
-        args=(reporter, os.fdopen(read_end, encoding="utf-8", errors="replace")),
-        daemon=True,
-    )
-    reader.start()
-    try:
-        with subprocess.Popen(
+        proc = subprocess.Popen(
             sphinx_command(job.root, job.work, builder),
             env=env,
             stdout=subprocess.PIPE,
@@ -72,7 +69,38 @@ def run_jupyter_book(job: Job, builder: str) -> None:
             text=True,
             encoding="utf-8",
             errors="replace",
-        ) as proc:
+        )
+    except BaseException:
+        if gate is not None:
+            os.close(gate)
+        raise
+    try:
+        try:
+            if checks is not None:
+                checks()
+            reporter.begin("run notebooks, start Sphinx")
+            read_end, write_end = os.pipe()
+            try:
+                notebooks = notebook_cache.start_pre_execution(
+                    job.sources, job.work, notebook_env, write_end, lock=gate
+                )
+            finally:
+                os.close(write_end)
+        finally:
+            if gate is not None:
+                os.close(gate)  # Sphinx reads on (the notebook step holds the lock if it runs)
+    except BaseException:
+        proc.kill()  # held back before it looked at the sources: it has written nothing
+        proc.communicate()
+        raise
+    reader = threading.Thread(
+        target=read_into,
+        args=(reporter, os.fdopen(read_end, encoding="utf-8", errors="replace")),
+        daemon=True,
+    )
+    reader.start()
+    try:
+        with proc:
             assert proc.stdout is not None
             read_into(reporter, proc.stdout)
     finally:

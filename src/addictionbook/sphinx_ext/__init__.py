@@ -51,6 +51,8 @@ def setup(app: Sphinx) -> dict:
     review.setup(app)
     pybtex.cache_bibtex_plugin_lookups()
     opengraph.skip_social_card_import(app)
+    # after myst-nb's own builder-inited (priority 500), which makes the config it reads
+    app.connect("builder-inited", freshness.wait_for_the_build, priority=900)
     app.connect("env-get-outdated", freshness.outdated_by_helper)
     app.connect("env-get-outdated", freshness.outdated_by_static_files)
     app.connect("env-get-outdated", downloads.outdated_by_downloads)

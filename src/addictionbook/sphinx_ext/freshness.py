@@ -28,6 +28,16 @@ def _cache_dir(app: Sphinx) -> Path | None:
     return Path(config.execution_cache_path) if config and config.execution_cache_path else None
 
 
+def wait_for_the_build(app: Sphinx) -> None:
+    """Before Sphinx looks at the sources (it lists them and compares them with its saved
+    environment next), wait while the build that started it still checks them, or its notebook
+    step has not yet taken the notebooks it runs: both hold the execution lock
+    (:func:`addictionbook.execution.cache.hold_execution_lock`); at once when nothing does."""
+    cache_dir = _cache_dir(app)
+    if cache_dir is not None:
+        notebook_cache.wait_for_pre_execution(cache_dir)
+
+
 def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
     """Mark chapters that import the helper as outdated when the helper changed.
 
@@ -38,7 +48,6 @@ def outdated_by_helper(app: Sphinx, env: BuildEnvironment, added, changed, remov
     cache_dir = _cache_dir(app)
     if cache_dir is None:
         return []
-    notebook_cache.wait_for_pre_execution(cache_dir)  # until the notebook step has its plan
     srcdir = Path(app.srcdir)
     sources = {
         d: Path(env.doc2path(d)).resolve().relative_to(srcdir).as_posix() for d in env.found_docs
