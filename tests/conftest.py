@@ -1,4 +1,4 @@
-"""Fixtures, and the hook and autouse fixture they need (the helpers that test modules import
+"""Fixtures, and the hook and autouse fixtures they need (the helpers that test modules import
 are in ``helpers.py``).
 
 - ``build_out`` (and ``site``, ``book_pdf``, ``book_epub`` inside it): the repository's book
@@ -197,11 +197,19 @@ def small_copy(small_good_copy: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def small_pdfs(small_good_copy: Path) -> Path:
-    """The small book's ``make pdf`` output (``_build/pdf``), built once per worker in a copy
-    of its own, at another path than ``small_copy``'s."""
-    book = restore(small_good_copy, small_good_copy.with_name("small-pdf"))
-    build_ok("pdf", book)
+def small_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small book's ``make pdf`` output (``_build/pdf``), built from empty once for the
+    run (the first worker that asks builds it, under a file lock the others wait on, as
+    ``build_out``), in a folder of its own: tests only read it (``small_copy_with_pdfs`` copies
+    it, ``test_targets`` compares a build of the same commit elsewhere with it)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, shared by its workers
+    book = base / "small-pdf"
+    with FileLock(f"{book}.lock"):
+        if not (book / "_build" / "pdf").is_dir():  # published last: the build is complete
+            shutil.rmtree(book, ignore_errors=True)
+            build_ok("pdf", with_the_runs_notebook_cache(make_small_book(book)))
     return book / "_build" / "pdf"
 
 
