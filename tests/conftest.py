@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -91,15 +91,44 @@ def build_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if missing:
             pytest.fail(f"{BUILD_ENV}={given} holds no {', '.join(missing)}", pytrace=False)
         return out
+    # the site is built last: when it is there, the build is complete
+    return built_once_for_the_run(
+        tmp_path_factory, "book-build", lambda out: (out / "html").is_dir(), build_book
+    )
+
+
+def built_once_for_the_run(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    complete: Callable[[Path], bool],
+    build: Callable[[Path], object],
+) -> Path:
+    """The folder ``name`` in the run's own folder (shared by its xdist workers), made by
+    ``build`` by the first worker that asks, under a file lock the others wait on
+    (pytest-xdist's "Making session-scoped fixtures execute only once"); ``complete(folder)``
+    says whether a build there finished, else it is made again from empty."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's folder, shared by its workers
-    out = base / "book-build"
-    with FileLock(f"{out}.lock"):
-        if not (out / "html").is_dir():  # the site is built last: the build is complete
-            shutil.rmtree(out, ignore_errors=True)
-            build_book(out)
-    return out
+    folder = base / name
+    with FileLock(f"{folder}.lock"):
+        if not complete(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            build(folder)
+    return folder
+
+
+def built_once_per_worker(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]
+) -> Path:
+    """The book ``make`` writes into this worker's folder ``name``, built there by ``make
+    html`` (from the run's notebook cache), then saved as ``good-<name>``: the pristine copy
+    that each test's copy is restored from, at the path the build was made at."""
+    base = tmp_path_factory.getbasetemp()  # this worker's own folder
+    book = base / name
+    shutil.rmtree(book, ignore_errors=True)
+    build_ok("html", with_the_runs_notebook_cache(make(book)))
+    return restore(book, base / f"good-{name}")
 
 
 @pytest.fixture(scope="session")
@@ -141,11 +170,7 @@ def good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     environment holds its source folder, so a copy built elsewhere would be read again in full
     (about 2.5 s more per build), where a contributor's build reads only what changed.
     """
-    base = tmp_path_factory.getbasetemp()  # this worker's own folder
-    book = base / "book"
-    shutil.rmtree(book, ignore_errors=True)
-    build_ok("html", with_the_runs_notebook_cache(copy_book(book)))
-    return restore(book, base / "good-book")
+    return built_once_per_worker(tmp_path_factory, "book", copy_book)
 
 
 @pytest.fixture
@@ -182,11 +207,7 @@ def fresh_book(tmp_path: Path) -> Path:
 def small_good_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small book with a good ``make html`` from empty, made once per worker at the path
     every ``small_copy`` is restored to (as ``good_copy``); never handed to a test."""
-    base = tmp_path_factory.getbasetemp()
-    book = base / "small"
-    shutil.rmtree(book, ignore_errors=True)
-    build_ok("html", with_the_runs_notebook_cache(make_small_book(book)))
-    return restore(book, base / "good-small")
+    return built_once_per_worker(tmp_path_factory, "small", make_small_book)
 
 
 @pytest.fixture
@@ -202,14 +223,12 @@ def small_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run (the first worker that asks builds it, under a file lock the others wait on, as
     ``build_out``), in a folder of its own: tests only read it (``small_copy_with_pdfs`` copies
     it, ``test_targets`` compares a build of the same commit elsewhere with it)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent  # the run's folder, shared by its workers
-    book = base / "small-pdf"
-    with FileLock(f"{book}.lock"):
-        if not (book / "_build" / "pdf").is_dir():  # published last: the build is complete
-            shutil.rmtree(book, ignore_errors=True)
-            build_ok("pdf", with_the_runs_notebook_cache(make_small_book(book)))
+    book = built_once_for_the_run(
+        tmp_path_factory,
+        "small-pdf",
+        lambda book: (book / "_build" / "pdf").is_dir(),  # published last: the build is complete
+        lambda book: build_ok("pdf", with_the_runs_notebook_cache(make_small_book(book))),
+    )
     return book / "_build" / "pdf"
 
 
