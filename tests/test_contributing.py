@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import json
+import os
 import re
 import subprocess
 import sys
@@ -328,6 +329,40 @@ def test_makefile_has_a_linkcheck_target() -> None:
     recipe = re.search(r"^linkcheck:.*\n\t(.*)$", text, re.MULTILINE)
     assert recipe and "--builder linkcheck" in recipe.group(1)
     assert "--path-output $(BUILDDIR)/linkcheck" in recipe.group(1)
+
+
+def test_every_make_command_keeps_compiled_modules_under_the_venv(tmp_path: Path) -> None:
+    """pip installs without compiling (Python reads no ``__pycache__`` once a prefix is set), so
+    every recipe must run with the prefix, and with it on where the caller turned writing off;
+    else each build and each test worker would compile its imports again, every time."""
+    probe = tmp_path / "probe.mk"
+    probe.write_text(
+        "probe:\n\t@python3 -c 'import sys, os; "
+        'print(sys.pycache_prefix, repr(os.environ.get("PYTHONDONTWRITEBYTECODE")))\'\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPYCACHEPREFIX", None)
+    made = subprocess.run(
+        ["make", "-s", "-f", "Makefile", "-f", str(probe), "probe"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    prefix, writing_off = made.stdout.split()
+    assert prefix == str(ROOT / ".venv" / "pycache")
+    assert writing_off == "''", "an empty PYTHONDONTWRITEBYTECODE lets Python write the cache"
+    stamp = subprocess.run(
+        ["make", "-n", "-B", "-f", "Makefile", ".venv/.installed-from-lock"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    installs = [line for line in stamp.splitlines() if "/bin/pip install" in line]
+    assert len(installs) == 3 and all("--no-compile" in line for line in installs), stamp
 
 
 def load_linkcheck_report():
