@@ -165,3 +165,46 @@ def test_required_workarounds_are_the_ones_the_pdf_tags_depend_on() -> None:
         "weasyprint-element-language",
         "weasyprint-table-header-scope",
     }
+
+
+def test_toctree_collectors_are_found_among_the_apps_listeners_not_in_all_memory(
+    tmp_path: Path,
+) -> None:
+    """The replacement disables what sphinx-external-toc's own function disables, for a first
+    and a later application in one process, without walking the garbage collector's objects."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinx_external_toc"]\nexternal_toc_path = "_toc.yml"\n'
+    )
+    (tmp_path / "_toc.yml").write_text("root: index\n")
+    (tmp_path / "index.md").write_text("# A page\n")
+    out = run(
+        f"""
+        import gc
+        from sphinx.application import Sphinx
+        from sphinx.environment.collectors.toctree import TocTreeCollector
+
+        def app(n):
+            src = {str(tmp_path)!r}
+            return Sphinx(src, src, f"{{src}}/_build/{{n}}", f"{{src}}/_build/{{n}}/.doctrees",
+                          "html", status=None, warning=None)
+
+        def connected(app):
+            return sorted(
+                (event, type(l.handler.__self__).__name__ if hasattr(l.handler, "__self__")
+                 else l.handler.__qualname__)
+                for event, listeners in app.events.listeners.items() for l in listeners)
+
+        upstream = connected(app(0))
+        from addictionbook.upstream.sphinx_external_toc import (
+            find_toctree_collectors_by_listener)
+        find_toctree_collectors_by_listener()
+        def no_walking():
+            raise AssertionError("gc.get_objects() was called")
+        gc.get_objects = no_walking
+        ours = [connected(app(n)) for n in (1, 2)]
+        print(ours[0] == upstream == ours[1])
+        print(sum(1 for event, name in upstream if name == "TocTreeCollector"),
+              sum(1 for event, name in upstream if name == "TocTreeCollectorWithStyles"))
+        """
+    )
+    assert out.splitlines() == ["True", "0 5"], out

@@ -1,5 +1,6 @@
 """The Sphinx process of a build: Jupyter Book's own ``jupyter-book`` command, with the
-garbage collector's thresholds raised first (:mod:`addictionbook.gc_thresholds`).
+garbage collector's thresholds raised first (:mod:`addictionbook.gc_thresholds`) and the
+workarounds that must be in place before Sphinx loads its extensions.
 
 ``python -m addictionbook.pipeline.jupyter_book_process build ...`` takes what ``jupyter-book``
 takes (``sphinx_run.sphinx_command`` builds the line).
@@ -10,10 +11,12 @@ from __future__ import annotations
 import sys
 
 from ..gc_thresholds import raise_for_a_build
+from ..upstream.sphinx_external_toc import find_toctree_collectors_by_listener
 
 
 def main() -> None:
     raise_for_a_build()
+    find_toctree_collectors_by_listener()
     from jupyter_book.cli.main import main as jupyter_book_main
 
     sys.argv[0] = "jupyter-book"
