@@ -63,3 +63,27 @@ def test_a_pdf_build_parses_the_toc_once(small_copy: Path, toc_parses: list[Path
     assert (book / "_build" / "pdf" / "book.pdf").is_file()
     assert (book / "_build" / "pdf" / "chapters" / "small-chapter.pdf").is_file()
     assert toc_parses == [book / "_toc.yml"]
+
+
+def test_a_text_is_parsed_once_and_each_page_gets_parts_of_its_own(tmp_path: Path) -> None:
+    """Two pages of the same text (a test's copies of the book, a check then a build) are
+    parsed once; each gets its own front matter and directive options, so that what one
+    caller changes is not what the next one reads."""
+    from addictionbook.content import page as page_module
+
+    text = '---\ntitle: "A page"\n---\n# A page\n\n```{figure} a.png\n:alt: An alt.\n```\n'
+    page_module._parsed.cache_clear()
+    first = page_module.parse_page(tmp_path, tmp_path / "a.md", text)
+    second = page_module.parse_page(ROOT, ROOT / "b.md", text)
+    assert page_module._parsed.cache_info().misses == 1
+    assert (first.rel, second.rel) == ("a.md", "b.md")
+    assert first.front == second.front == {"title": "A page"}
+    assert first.directives == second.directives
+    assert first.directives[0][2] == {"alt": "An alt."}
+    first.front["title"] = "changed"
+    first.directives[0][2]["alt"] = "changed"
+    first.headings.append((2, "added", 9))
+    third = page_module.parse_page(tmp_path, tmp_path / "c.md", text)
+    assert third.front == {"title": "A page"}
+    assert third.directives[0][2] == {"alt": "An alt."}
+    assert third.headings == [(1, "A page", 4)]

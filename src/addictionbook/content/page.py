@@ -7,6 +7,8 @@ marked as quoted: it is the quoted author's voice, not the book's.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,7 @@ class Page:
         return self.path.relative_to(self.root).as_posix()
 
 
+@functools.cache
 def _parser():
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
@@ -88,13 +91,31 @@ def _split_options(body: str) -> tuple[dict, str, int]:
     return options, rest, len(option_lines)
 
 
-def parse_page(root: Path, path: Path, md=None, text: str | None = None) -> Page:
+def parse_page(root: Path, path: Path, text: str | None = None) -> Page:
     """Parse ``path`` into a :class:`Page` with absolute (1-based) line numbers (``text``:
     the file's text, when the caller has read it already)."""
-    md = md or _parser()
-    page = Page(root=root, path=path)
     text = path.read_text(encoding="utf-8") if text is None else text
-    _walk(md, page, text, offset=0, quoted=False)
+    parsed = _parsed(text)
+    return Page(
+        root=root,
+        path=path,
+        front=copy.deepcopy(parsed.front),
+        front_line=parsed.front_line,
+        headings=list(parsed.headings),
+        directives=[(n, a, copy.deepcopy(o), s, e) for n, a, o, s, e in parsed.directives],
+        roles=list(parsed.roles),
+        prose=list(parsed.prose),
+        images=list(parsed.images),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> Page:
+    """A text's parts, parsed once per process: a command that checks the book and then
+    builds it, the preview's checks on every save, and a test process's many copies of the
+    same pages parse each distinct text once. Callers get copies (:func:`parse_page`)."""
+    page = Page(root=Path(), path=Path())
+    _walk(_parser(), page, text, offset=0, quoted=False)
     return page
 
 

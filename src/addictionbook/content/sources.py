@@ -231,14 +231,13 @@ class Sources:
     def pages(self):
         """Every page of the table of contents parsed (:class:`.page.Page`), by docname; a
         translated handout's stub is none: its text is its catalogue's."""
-        from .page import _parser, parse_page
+        from .page import parse_page
 
-        md = _parser()
         pages = {}
         for entry in self.toc_entries:
             path = self.root / f"{entry}.md"
             if path.exists() and not english_docname(entry):
-                pages[entry] = parse_page(self.root, path, md, self.text(f"{entry}.md"))
+                pages[entry] = parse_page(self.root, path, self.text(f"{entry}.md"))
         return pages
 
     @cached_property
