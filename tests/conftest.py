@@ -47,7 +47,7 @@ from tests.helpers import (
     copy_notebook_cache,
     restore,
 )
-from tests.small_book import make_small_book
+from tests.small_book import git, make_small_book
 
 #: Sphinx's own test fixtures (``make_app``, ``app``): the in-process tests of the extension.
 pytest_plugins = "sphinx.testing.fixtures"
@@ -240,11 +240,30 @@ def small_copy_with_pdfs(small_copy: Path, small_pdfs: Path) -> Path:
     return small_copy
 
 
+@pytest.fixture(scope="session")
+def small_book_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small book as :func:`make_small_book` writes it (a git checkout of one commit,
+    never built), made once per worker; never handed to a test (see ``small_book``)."""
+    return make_small_book(tmp_path_factory.getbasetemp() / "small-source")
+
+
 @pytest.fixture
-def small_book(tmp_path: Path) -> Path:
-    """This test's own small book, never built (a git checkout of one commit): for the tests
-    that build it from empty or release it."""
-    return make_small_book(tmp_path / "small")
+def unbuilt_small_book(small_book_source: Path, tmp_path: Path) -> Path:
+    """This test's own small book (a git checkout of one commit), for the tests that check,
+    review or refuse to release it without building it. A copy of ``small_book_source``: the
+    same files and the same commit, without writing and committing them again per test. Git's
+    index is brought up to date with the copied files' new inodes first, so that what a test
+    sees change in ``.git`` is what the test did."""
+    book = restore(small_book_source, tmp_path / "small")
+    git(book, "update-index", "-q", "--refresh")
+    return book
+
+
+@pytest.fixture
+def small_book(unbuilt_small_book: Path) -> Path:
+    """``unbuilt_small_book``, for the tests that build it from empty or release it (so they
+    are marked ``build``)."""
+    return unbuilt_small_book
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from addictionbook.content.scaffold import TEMPLATE
 from addictionbook.content.sources import copy_sources
-from addictionbook.figures.registry import FIGURES
 
 from .helpers import notebook_front_matter
 
@@ -103,6 +102,8 @@ def make_small_book(target: Path) -> Path:
     for name in ("CITATION.cff", "changelog.d/README.md", ".gitignore"):
         (book / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / name, book / name)
+    from addictionbook.figures.registry import FIGURES  # matplotlib: not at conftest's import
+
     shown = {"fig-layered-model-client", "fig-layered-model-client-es"}
     cells = "\n".join(_figure_cell(spec) for spec in FIGURES if spec.id not in shown)
     chapter = TEMPLATE.format(

@@ -29,7 +29,7 @@ from addictionbook.content.sources import Sources
 from addictionbook.pipeline import release
 
 from .helpers import copy_notebook_cache, run_build, tree_digest
-from .small_book import commit_all, git, make_small_book
+from .small_book import commit_all, git
 
 HANDOUT = "book/handouts/drug-free-is-a-start.md"
 PO = "locales/es/LC_MESSAGES/drug-free-is-a-start.po"
@@ -43,8 +43,8 @@ CLIENT_TEXTS = [
 
 
 @pytest.fixture
-def book(tmp_path: Path) -> Path:
-    return make_small_book(tmp_path / "book")
+def book(unbuilt_small_book: Path) -> Path:
+    return unbuilt_small_book
 
 
 def invoke(*args: str):

@@ -23,7 +23,6 @@ from addictionbook.content.sources import Sources
 from addictionbook.settings import Settings
 
 from .helpers import ROOT, tree_digest
-from .small_book import make_small_book
 
 HANDOUT = "book/handouts/drug-free-is-a-start"
 SPANISH = "book/handouts/es/drug-free-is-a-start"
@@ -34,8 +33,8 @@ REVIEWER = "Jane Doe, LCSW, CADC II"
 
 
 @pytest.fixture
-def book(tmp_path: Path) -> Path:
-    return make_small_book(tmp_path / "book")
+def book(unbuilt_small_book: Path) -> Path:
+    return unbuilt_small_book
 
 
 def invoke(*args: str):
