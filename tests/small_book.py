@@ -133,8 +133,9 @@ def make_small_book(target: Path) -> Path:
             encoding="utf-8",
         )
     (book / "_toc.yml").write_text(TOC, encoding="utf-8")
-    git(book, "init", "-q", "-b", "main")
+    git(book, "init", "-q", "-b", "main", "--template=")  # no sample hooks to copy
     git(book, "config", "user.name", "Test")
     git(book, "config", "user.email", "test@example.org")
     commit_all(book, "A small book")
+    git(book, "gc", "--quiet")  # one pack, not 150 loose objects, in each copy a test makes
     return book
