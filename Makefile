@@ -107,13 +107,16 @@ serve: sysdeps ## Live preview on http://$(HOST):$(PORT): the real site, rebuilt
 # test: the book is built first (make book's order, into an empty $(TESTBUILD)), then the tests
 # read it (tests/conftest.py, build_out); each test file runs whole on one worker, so its
 # module fixtures (the browser's visits, epubcheck, Ace) run once.
-# test-fast: one test at a time to whichever worker is free (worksteal).
+# test-fast: one test at a time to whichever worker is free (worksteal); a test that passed has
+# its temporary folder removed as it ends, by its worker, so that pytest does not remove a whole
+# earlier run's at the end of each run while both workers wait (a failed test's is kept).
 test: sysdeps-test ## Build the book into $(TESTBUILD), then run the whole test suite on JOBS workers
 	$(PY) -m tests.helpers $(TESTBUILD)
 	ADDICTIONBOOK_TEST_BUILD=$(TESTBUILD) $(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## The tests that build nothing (figures, linter, workflows): seconds, for contributors
-	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not build" -n $(JOBS) --dist worksteal -o tmp_path_retention_policy=failed \
+		$(PYTEST_ARGS)
 
 # deptry (configured in pyproject.toml, [tool.deptry]): every import declared and every declared
 # package used, over all the code; then the book's package alone, where the test and dev extras'
