@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import select
 import subprocess
 import sys
 import threading
@@ -124,6 +125,7 @@ def test_a_second_build_waits_and_says_for_what(tmp_path: Path) -> None:
         waiting = subprocess.Popen(
             [
                 sys.executable,
+                "-u",  # each line as it is printed
                 "-c",
                 "import sys; from pathlib import Path\n"
                 "from addictionbook.pipeline.publish import one_build_at_a_time\n"
@@ -133,11 +135,15 @@ def test_a_second_build_waits_and_says_for_what(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             text=True,
         )
-        time.sleep(1.0)
+        # it says what it waits for as it starts waiting; then it must still be waiting
+        ready, _, _ = select.select([waiting.stdout], [], [], 30)
+        first_line = waiting.stdout.readline() if ready else ""
+        assert "waiting for build pdf (process" in first_line, first_line
+        time.sleep(0.2)
         assert waiting.poll() is None, "the second build must wait while the first holds it"
-    out_text, _ = waiting.communicate(timeout=30)
+    rest, _ = waiting.communicate(timeout=30)
     assert waiting.returncode == 0
-    assert "waiting for build pdf (process" in out_text and out_text.rstrip().endswith("got it")
+    assert rest.rstrip().endswith("got it")
     assert said == []
 
 
