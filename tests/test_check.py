@@ -540,6 +540,22 @@ def test_the_real_book_passes_every_check() -> None:
     assert found == [], "\n".join(map(str, found))
 
 
+def test_checking_the_book_reads_the_figure_registry_without_matplotlib() -> None:
+    """make check and a release's checks read every figure's id, caption and alt text; they
+    draw nothing, so they do not import matplotlib (half a second of each command)."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from addictionbook.content import lint\n"
+        "from addictionbook.content.sources import Sources\n"
+        f"assert lint.run(Sources(Path({str(ROOT)!r}))) == []\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_split_front_matter_reads_the_yaml_block_only() -> None:
     front, rest = split_front_matter("---\naudience: client\n---\n# Title\n\n---\nmore\n")
     assert front == {"audience": "client"} and rest == "# Title\n\n---\nmore\n"

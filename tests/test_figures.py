@@ -157,6 +157,12 @@ def fresh_axes() -> Axes:
 # --- return types ----------------------------------------------------------------------------
 
 
+def test_a_mistyped_function_name_says_which_figure_and_what_to_give() -> None:
+    spec = registry.FigureSpec(id="fig-new", function_name="new_figur", caption="", alt="")
+    with pytest.raises(ValueError, match=r"fig-new: function_name 'new_figur' .*<name>_figure"):
+        spec.draw()
+
+
 @pytest.mark.parametrize("spec", FIGURES, ids=lambda s: s.id)
 def test_each_registered_figure_function_returns_a_figure(spec: registry.FigureSpec) -> None:
     assert isinstance(spec.draw(), Figure)

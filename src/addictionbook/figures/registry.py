@@ -6,18 +6,14 @@ them, and the tests check each has a caption that says it is conceptual and real
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from matplotlib.figure import Figure
-
-from .circles_of_coregulation import circles_of_coregulation_figure
-from .dopamine_seen_unseen import dopamine_seen_unseen_figure
-from .layered_model import layered_model_figure
-from .opioid_attunement import opioid_attunement_figure
-from .three_systems import three_systems_figure
-from .working_model_lens import working_model_lens_figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 #: Every caption ends with this, so no reader takes a schematic for measured data.
 CONCEPTUAL = "Conceptual schematic, not measured data."
@@ -30,7 +26,9 @@ class FigureSpec:
     """A published figure: its id (``fig-...``), how to draw it, and how to describe it."""
 
     id: str
-    function: Callable[..., Figure]
+    #: The ``<name>_figure`` function that draws it, by name: the registry is read without
+    #: matplotlib (``make check``, a release's checks), and the function imported when drawn.
+    function_name: str
     caption: str
     alt: str
     params: Mapping[str, object] = field(default_factory=dict)
@@ -44,6 +42,19 @@ class FigureSpec:
         with ``language=``)."""
         return str(self.params.get("language", "en"))
 
+    @property
+    def function(self) -> Callable[..., Figure]:
+        """The figure function itself: ``<name>_figure`` of module ``<name>.py`` (imports it,
+        and matplotlib)."""
+        module = self.function_name.removesuffix("_figure")
+        try:
+            return getattr(importlib.import_module(f"{__package__}.{module}"), self.function_name)
+        except (ImportError, AttributeError):
+            raise ValueError(
+                f"{self.id}: function_name {self.function_name!r} is not a figure function; "
+                "give the name of its <name>_figure function, defined in figures/<name>.py"
+            ) from None
+
     def draw(self) -> Figure:
         """Draw the figure with its registered parameters."""
         return self.function(**self.params)
@@ -52,13 +63,13 @@ class FigureSpec:
     def call(self) -> str:
         """The Python call that draws this figure, as an instructor would type it."""
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return f"addictionbook.figures.{self.function.__name__}({args})"
+        return f"addictionbook.figures.{self.function_name}({args})"
 
 
 FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec(
         id="fig-dopamine-seen-unseen",
-        function=dopamine_seen_unseen_figure,
+        function_name="dopamine_seen_unseen_figure",
         caption=(
             "The dopamine system, seen and unseen (after Siegel, 1999, as reported by Daily, "
             "n.d.): attunement, \u201cfeeling felt\u201d, is linked with an expanding dopamine "
@@ -75,7 +86,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-opioid-attunement",
-        function=opioid_attunement_figure,
+        function_name="opioid_attunement_figure",
         caption=(
             "The opioid system in the attuned moment (after Schore, 2003a, 2003b, as reported by "
             "Daily, n.d.): a hypothesis that caregiver and child both experience opioid-system "
@@ -90,7 +101,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-layered-model",
-        function=layered_model_figure,
+        function_name="layered_model_figure",
         caption=(
             "The layered model of addiction (after Daily, n.d.): beneath the drug of choice lie "
             "switching drugs, process addictions and an affect-regulation disorder; at the core, "
@@ -104,7 +115,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-layered-model-client",
-        function=layered_model_figure,
+        function_name="layered_model_figure",
         caption=(
             "The layers, in plain words for the client worksheet (after Daily, n.d.): from what "
             "a person uses most (outside) to getting through feelings with other people "
@@ -123,7 +134,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     # with the Spanish client labels; the Spanish page shows it in place of the one above.
     FigureSpec(
         id="fig-layered-model-client-es",
-        function=layered_model_figure,
+        function_name="layered_model_figure",
         caption=(
             "Las capas, en palabras sencillas, para la hoja de trabajo en español (según Daily, "
             "s.f.): desde lo que una persona más usa (afuera) hasta enfrentar los sentimientos con "
@@ -140,7 +151,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-three-systems",
-        function=three_systems_figure,
+        function_name="three_systems_figure",
         caption=(
             "Relationships, psychology and neurobiology (after Daily, n.d.): relationships, the "
             "internal working model and dopamine and opioid regulation are intertwined and are "
@@ -157,7 +168,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-working-model-lens",
-        function=working_model_lens_figure,
+        function_name="working_model_lens_figure",
         caption=(
             "The internal working model as a lens (after Daily, n.d.; the concept after Bowlby, "
             "1969): the same experience, "
@@ -173,7 +184,7 @@ FIGURES: tuple[FigureSpec, ...] = (
     ),
     FigureSpec(
         id="fig-circles-of-coregulation",
-        function=circles_of_coregulation_figure,
+        function_name="circles_of_coregulation_figure",
         caption=(
             "Widening circles of co-regulation (after Daily, n.d.): connection is felt first "
             "with the therapist, then in group, then in meetings, then in a wider world of "
