@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
@@ -71,8 +72,11 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError(message)
     pytest.skip(message, allow_module_level=True)
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+# Playwright and axe are imported where used, not when make test-fast collects this module
+# (whose tests it deselects).
 
 # --- the local web host ------------------------------------------------------------------------
 
@@ -117,6 +121,8 @@ def base_url(site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
     playwright = sync_playwright().start()
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield chromium
@@ -204,6 +210,8 @@ def visit_all(
     context.add_init_script(
         f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');"
     )
+    from axe_playwright_python.sync_playwright import Axe
+
     axe = Axe()
     visits: dict[str, Visit] = {}
     for name in pages:
@@ -244,6 +252,8 @@ def visit_all_in_own_browser(
 ) -> dict[str, Visit]:
     """:func:`visit_all` in a Chromium of its own (Playwright's sync API: one instance per
     thread)."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

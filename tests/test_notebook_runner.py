@@ -19,19 +19,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from unittest.mock import ANY
 
-import nbformat
 import pytest
-from jupyter_cache import get_cache
-from jupyter_cache.cache.db import NbProjectRecord
-from myst_nb.core.read import read_myst_markdown_notebook
-from nbclient import NotebookClient
 
 from addictionbook import problems
 from addictionbook.content.sources import Sources
 from addictionbook.execution.cache import failed_marker, plan_for, summary
 from addictionbook.problems import Problem
+
+if TYPE_CHECKING:
+    import nbformat
+
+# Jupyter's own libraries are imported where used, not when make test-fast collects this module
+# (whose tests it deselects): 0.3 s of each worker's start.
 
 from .helpers import ROOT
 
@@ -93,12 +95,18 @@ def reported(book: Path) -> list[Problem]:
 
 def cached(book: Path) -> dict[str, nbformat.NotebookNode]:
     """Cached executed notebooks by name."""
+    from jupyter_cache import get_cache
+
     cache = get_cache(str(book / CACHE))
     return {Path(r.uri).stem: cache.get_cache_bundle(r.pk).nb for r in cache.list_cache_records()}
 
 
 def with_kernel(path: Path, **options) -> nbformat.NotebookNode:
     """``path`` executed by nbclient in a new kernel, as myst-nb executes it."""
+    import nbformat
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from nbclient import NotebookClient
+
     nb = read_myst_markdown_notebook(path.read_text(encoding="utf-8"))
     nb = nbformat.reads(nbformat.writes(nb), as_version=4)
     resources = {"metadata": {"path": str(path.parent)}}
@@ -169,6 +177,9 @@ def test_streams_results_displays_and_display_updates_are_a_kernels(
 
 
 def test_a_raising_notebook_is_not_cached_and_is_named_with_its_cell(tmp_path: Path) -> None:
+    from jupyter_cache import get_cache
+    from jupyter_cache.cache.db import NbProjectRecord
+
     book = mini_book(
         tmp_path, {"good": ["print(6 * 7)"], "bad": ["x = 1", "raise ValueError('broken')"]}
     )
