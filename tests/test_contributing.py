@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from addictionbook.content.frontmatter import load_yaml
 from addictionbook.content.lint import CHECK_MODULES
 from addictionbook.content.lint.structure import REQUIRED_SECTIONS
 
@@ -39,7 +40,7 @@ PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+)*|[0-9a-f]{40})$"
 
 
 def load(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return load_yaml(path.read_text(encoding="utf-8"))  # libyaml: the workflows are long
 
 
 def triggers(workflow: dict) -> dict:

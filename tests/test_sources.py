@@ -19,29 +19,31 @@ from .helpers import ROOT
 
 
 @pytest.fixture
-def toc_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every parse of a ``_toc.yml`` in this process, by path."""
-    calls: list[Path] = []
-    real = parsing.parse_toc_yaml
+def toc_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every table of contents made into a site map in this process, by its root page: by
+    ``parse_toc_data`` (the book's own reader, from YAML read with libyaml) or through
+    ``parse_toc_yaml`` (sphinx-external-toc's, which calls it)."""
+    calls: list[str] = []
+    real = parsing.parse_toc_data
 
-    def counted(path, *args, **kwargs):
-        calls.append(Path(path))
-        return real(path, *args, **kwargs)
+    def counted(data, *args, **kwargs):
+        calls.append(data.get("root"))
+        return real(data, *args, **kwargs)
 
-    monkeypatch.setattr(parsing, "parse_toc_yaml", counted)
+    monkeypatch.setattr(parsing, "parse_toc_data", counted)
     return calls
 
 
-def test_one_sources_object_parses_the_toc_once(toc_parses: list[Path]) -> None:
+def test_one_sources_object_parses_the_toc_once(toc_parses: list[str]) -> None:
     sources = Sources(ROOT)
     for _ in range(3):
         assert sources.toc_entries[0] == "book/index"
         assert sources.handouts and sources.printed_handouts and sources.translations
         assert sources.chapters and sources.part_captions and sources.notebooks
-    assert toc_parses == [ROOT / "_toc.yml"]
+    assert toc_parses == ["book/index"]
 
 
-def test_the_extension_parses_no_toc(toc_parses: list[Path]) -> None:
+def test_the_extension_parses_no_toc(toc_parses: list[str]) -> None:
     """Inside Sphinx the sources come from sphinx-external-toc's own site map."""
     site_map = parsing.parse_toc_yaml(ROOT / "_toc.yml")
     toc_parses.clear()
@@ -52,7 +54,7 @@ def test_the_extension_parses_no_toc(toc_parses: list[Path]) -> None:
     assert toc_parses == []
 
 
-def test_a_pdf_build_parses_the_toc_once(small_copy: Path, toc_parses: list[Path]) -> None:
+def test_a_pdf_build_parses_the_toc_once(small_copy: Path, toc_parses: list[str]) -> None:
     """A whole PDF build (preflight, the notebook step's plan, Sphinx's singlehtml, every PDF)
     parses ``_toc.yml`` once in the build's process (it was eight times or more). On the small
     book: the same steps, each of its kinds of PDF (book, chapter, handouts in two languages)."""
@@ -62,7 +64,7 @@ def test_a_pdf_build_parses_the_toc_once(small_copy: Path, toc_parses: list[Path
     assert build.build(book, book / "_build", "pdf", Settings()) == 0
     assert (book / "_build" / "pdf" / "book.pdf").is_file()
     assert (book / "_build" / "pdf" / "chapters" / "small-chapter.pdf").is_file()
-    assert toc_parses == [book / "_toc.yml"]
+    assert toc_parses == ["book/index"]
 
 
 def test_a_text_is_parsed_once_and_each_page_gets_parts_of_its_own(tmp_path: Path) -> None:

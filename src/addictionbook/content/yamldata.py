@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from ..problems import Problem, ProblemsFound
+from .frontmatter import SAFE_LOADER, load_yaml
 
 DATA = Path(__file__).resolve().parent
 SCHEMAS = DATA / "schemas"
@@ -51,8 +52,8 @@ def load_checked(path: Path, schema_path: Path) -> tuple[object, yaml.Node | Non
     name = shown(path)
     text = path.read_text(encoding="utf-8")
     try:
-        tree = yaml.compose(text)
-        data = yaml.safe_load(text)
+        tree = yaml.compose(text, Loader=SAFE_LOADER)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise ProblemsFound(
