@@ -157,9 +157,10 @@ def fresh_axes() -> Axes:
 # --- return types ----------------------------------------------------------------------------
 
 
-def test_a_mistyped_function_name_says_which_figure_and_what_to_give() -> None:
-    spec = registry.FigureSpec(id="fig-new", function_name="new_figur", caption="", alt="")
-    with pytest.raises(ValueError, match=r"fig-new: function_name 'new_figur' .*<name>_figure"):
+@pytest.mark.parametrize("name", ["new_figur", "style_figure"])  # no such module; no such name
+def test_a_mistyped_function_name_says_which_figure_and_what_to_give(name: str) -> None:
+    spec = registry.FigureSpec(id="fig-new", function_name=name, caption="", alt="")
+    with pytest.raises(ValueError, match=rf"fig-new: function_name '{name}' .*<name>_figure"):
         spec.draw()
 
 

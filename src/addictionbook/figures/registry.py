@@ -46,14 +46,20 @@ class FigureSpec:
     def function(self) -> Callable[..., Figure]:
         """The figure function itself: ``<name>_figure`` of module ``<name>.py`` (imports it,
         and matplotlib)."""
-        module = self.function_name.removesuffix("_figure")
+        name = f"{__package__}.{self.function_name.removesuffix('_figure')}"
         try:
-            return getattr(importlib.import_module(f"{__package__}.{module}"), self.function_name)
-        except (ImportError, AttributeError):
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise  # the figure module exists, and something it imports does not
+            module = None
+        function = getattr(module, self.function_name, None)
+        if function is None:
             raise ValueError(
                 f"{self.id}: function_name {self.function_name!r} is not a figure function; "
                 "give the name of its <name>_figure function, defined in figures/<name>.py"
-            ) from None
+            )
+        return function
 
     def draw(self) -> Figure:
         """Draw the figure with its registered parameters."""
