@@ -1,4 +1,4 @@
-"""Fixtures, and the hook and autouse fixtures they need (the helpers that test modules import
+"""Fixtures, and the hooks and autouse fixtures they need (the helpers that test modules import
 are in ``helpers.py``).
 
 - ``build_out`` (and ``site``, ``book_pdf``, ``book_epub`` inside it): the repository's book
@@ -13,20 +13,23 @@ are in ``helpers.py``).
   contributor's are), ``book_copy_with_pdfs`` and ``book_copy_with_epub`` the same with the
   run's PDFs or EPUB published in it (the last good output a failing build must keep), and
   ``fresh_book`` a copy of the sources alone.
-- ``small_copy``, ``small_copy_with_pdfs`` and ``small_book``: the same for the small
-  book (``tests/small_book.py``: the book's machinery, one chapter, the client handouts), for
-  the tests of the build's mechanics (locks, targets, publishing, page limits, counting reads)
-  that do not need the book's text and would otherwise lay out all its PDFs again.
+- ``small_copy``, ``small_copy_with_pdfs``, ``small_book`` and ``unbuilt_small_book``: the
+  same for the small book (``tests/small_book.py``: the book's machinery, one chapter, the
+  client handouts), for the tests of the build's mechanics (locks, targets, publishing, page
+  limits, counting reads) that do not need the book's text and would otherwise lay out all
+  its PDFs again, and for the review and edition tests that build nothing.
 - Every test that uses one of these fixtures is marked ``build`` when it is collected, and
   :func:`helpers.run_build` refuses to run in a test that is not: ``make test-fast``
   (``-m "not build"``) can then promise that it builds nothing.
-- Every test process collects garbage at a build's thresholds (an autouse fixture).
+- Every test process collects garbage at a build's thresholds (an autouse fixture), and not at
+  all once the run is over (``pytest_unconfigure``): its heap is left to the operating system.
 - ``make_app`` and ``app`` (``sphinx.testing``), with ``rootdir``: Sphinx's own test
   application, for the in-process tests of the extension on the books in ``tests/roots/``.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -63,6 +66,15 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     (``fixturenames`` holds them all), as it is collected: before ``-m`` selects."""
     if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.build)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Nothing a test made is needed once the run is over, so the process leaves its objects to
+    the operating system: without this, each worker's interpreter collected its whole heap
+    (figures, Sphinx applications, parsed books) on its way out, and pytest waited 1.2 s at the
+    end of ``make test-fast`` for the last of them. Exit handlers still run."""
+    gc.disable()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)
