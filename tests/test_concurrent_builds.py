@@ -65,11 +65,16 @@ def observe(out: Path, stop: threading.Event, seen: list[str]) -> None:
                 page = os.open(name, os.O_RDONLY, dir_fd=folder)
                 with os.fdopen(page, encoding="utf-8") as handle:
                     stamps.add(handle.readline())
+            # still the folder the name gives? Else it was swapped out during this look, and
+            # what was read of it may be half deleted: that is no longer the published output
+            swapped = os.stat(site).st_ino != os.fstat(folder).st_ino
         except FileNotFoundError:
             continue  # an old folder, swapped out and being deleted while this look read it
         finally:
             os.close(folder)
         complete = len(names) == PAGES + 1
+        if swapped and not complete:
+            continue
         seen.append("ok" if complete and len(stamps) == 1 else f"mixed: {len(names)} {stamps}")
 
 
