@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,6 +88,17 @@ def notebook_front_matter(description: str) -> str:
         "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n"
         f'myst:\n  html_meta:\n    description: "{description}"\n---\n'
     )
+
+
+def run_python(code: str) -> str:
+    """Run ``code`` (dedented) in a fresh Python, for what a test process cannot show once it
+    has imported something (patches and imports act on the whole process); assert it exits 0
+    and return what it printed, stripped."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 def run_build(

@@ -19,7 +19,7 @@ from addictionbook.content.lint import language, readability, rules, safety, str
 from addictionbook.content.sources import Sources
 from addictionbook.problems import Problem, ProblemsFound
 
-from .helpers import ROOT
+from .helpers import ROOT, run_python
 
 CHAPTER = """\
 ---
@@ -551,9 +551,7 @@ def test_checking_the_book_reads_the_figure_registry_without_matplotlib() -> Non
         f"assert lint.run(Sources(Path({str(ROOT)!r}))) == []\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert run_python(code) == "[]"
 
 
 def test_split_front_matter_reads_the_yaml_block_only() -> None:

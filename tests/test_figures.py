@@ -15,7 +15,6 @@ import io
 import itertools
 import pkgutil
 import re
-import subprocess
 import sys
 import tokenize
 from collections.abc import Callable
@@ -55,6 +54,7 @@ from .figure_helpers import (
     text_contrasts,
     texts,
 )
+from .helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The package's modules that are not figures (CONTRIBUTING.md, "Add a figure").
@@ -228,8 +228,7 @@ def test_figure_functions_never_import_pyplot() -> None:
         "    getattr(ab, name)()\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot was imported'\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    run_python(code)  # exits 0: the assertion in ``code`` held
 
 
 #: Every public figure function by name, with ``ax`` passed (draw functions) or not.

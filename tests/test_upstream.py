@@ -7,27 +7,17 @@ left its range, or the upstream code it relies on changed (its source hash).
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from addictionbook import upstream
 
+from .helpers import run_python
+
 #: ``src/addictionbook``: where a workaround lives (test code: below the repository).
 SRC = Path(upstream.__file__).resolve().parents[1]
 WORKAROUNDS = sorted(upstream.WORKAROUNDS.values(), key=lambda w: w.name)
-
-
-def run(code: str) -> str:
-    """Run ``code`` in a fresh Python: the patches act on imports, which a test process shares."""
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 @pytest.mark.parametrize("workaround", WORKAROUNDS, ids=lambda w: w.name)
@@ -66,7 +56,7 @@ def test_out_of_range_the_guard_says_no_and_warns(monkeypatch, caplog) -> None:
 
 
 def test_out_of_range_pybtex_lookups_are_left_alone() -> None:
-    out = run(
+    out = run_python(
         """
         import importlib.metadata, pybtex.plugin
         from addictionbook import upstream
@@ -80,7 +70,7 @@ def test_out_of_range_pybtex_lookups_are_left_alone() -> None:
 
 
 def test_pybtex_plugins_are_looked_up_once_and_still_found() -> None:
-    out = run(
+    out = run_python(
         """
         import pybtex.plugin
         from addictionbook.upstream.pybtex import cache_bibtex_plugin_lookups
@@ -96,7 +86,7 @@ def test_pybtex_plugins_are_looked_up_once_and_still_found() -> None:
 
 
 def test_opengraph_does_not_import_matplotlib_when_social_cards_are_off() -> None:
-    out = run(
+    out = run_python(
         """
         import sys
         from types import SimpleNamespace
@@ -112,7 +102,7 @@ def test_opengraph_does_not_import_matplotlib_when_social_cards_are_off() -> Non
 
 
 def test_opengraph_keeps_social_cards_when_they_are_on() -> None:
-    out = run(
+    out = run_python(
         """
         from types import SimpleNamespace
         from addictionbook.upstream.opengraph import skip_social_card_import
@@ -177,7 +167,7 @@ def test_toctree_collectors_are_found_among_the_apps_listeners_not_in_all_memory
     )
     (tmp_path / "_toc.yml").write_text("root: index\n")
     (tmp_path / "index.md").write_text("# A page\n")
-    out = run(
+    out = run_python(
         f"""
         import gc
         from sphinx.application import Sphinx
