@@ -7,6 +7,7 @@ they started.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -83,6 +84,51 @@ def preview(book_copy: Path, tmp_path: Path) -> Iterator[Preview]:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+def get(app, path: str) -> tuple[dict[str, str], bytes]:
+    """One GET of ``path`` from the ASGI app ``app``: the response's headers and body."""
+    scope = {"type": "http", "asgi": {"spec_version": "2.4"}, "http_version": "1.1"}
+    scope |= {"method": "GET", "path": path, "root_path": "", "query_string": b"", "headers": []}
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    headers = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+    return headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_a_page_published_while_it_is_served_is_sent_whole(tmp_path: Path, monkeypatch) -> None:
+    """A build swaps the preview's folder at any moment, here between the server finding a
+    page and reading it: the page goes out as the old one or the new one, and the length it
+    declares is the length it sends (else the server drops the connection, nothing shown)."""
+    from addictionbook.pipeline.publish import publish_dir
+    from addictionbook.pipeline.serve import published_files
+
+    site, built = tmp_path / "html", tmp_path / "built"
+    site.mkdir()
+    built.mkdir()
+    old, new = b"<p>the old page</p>\n", b"<p>the new page, longer than the old one</p>\n"
+    (site / "page.html").write_bytes(old)
+    (built / "page.html").write_bytes(new)
+    app = published_files(site)
+    looked_up = app.lookup_path
+
+    def lookup_then_publish(path: str):
+        found = looked_up(path)
+        publish_dir(built, site)
+        return found
+
+    monkeypatch.setattr(app, "lookup_path", lookup_then_publish)
+    headers, body = get(app, "/page.html")
+    assert int(headers["content-length"]) == len(body), (headers, body)
+    assert body in (old, new)
+    assert (site / "page.html").read_bytes() == new  # the swap did happen mid-request
 
 
 def test_the_preview_is_the_site_make_html_publishes(preview: Preview) -> None:

@@ -10,11 +10,13 @@ again by the other), and carries the PDFs and EPUB ``make pdf``/``make epub`` pu
 
 sphinx-autobuild's server does the rest (uvicorn and starlette serve the folder, watchfiles
 watches the sources, a small script in each page reloads it after a build); only its Sphinx
-call is replaced by the book's build.
+call is replaced by the book's build, and each file is served from one open
+(:func:`published_files`), because a build swaps the folder while the server reads it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -65,6 +67,37 @@ def placeholder(site: Path) -> None:
     )
 
 
+def published_files(directory: Path):
+    """Starlette's ``StaticFiles`` for a folder that a build replaces by an atomic swap while
+    the server runs (:func:`addictionbook.pipeline.publish.publish_dir`).
+
+    Starlette (checked against 1.10.0) takes ``Content-Length`` from a ``stat`` of the path
+    and opens the path again later to send it: a page requested during a swap declared the
+    old page's length and sent the new page's bytes, and the server dropped the connection
+    with nothing sent (the browser shows an error, not a page). Here the file is opened once
+    and its length and bytes both come from that open file, old or new but never a mix.
+    Range requests get the whole file, which HTTP allows."""
+    from starlette.exceptions import HTTPException
+    from starlette.responses import FileResponse, Response
+    from starlette.staticfiles import StaticFiles
+
+    class PublishedFiles(StaticFiles):
+        def file_response(self, full_path, stat_result, scope, status_code=200):
+            try:
+                with open(full_path, "rb") as handle:
+                    stat_result = os.fstat(handle.fileno())
+                    body = handle.read()
+            except FileNotFoundError:  # the name was briefly absent (no atomic swap here)
+                raise HTTPException(status_code=404) from None
+            response = super().file_response(full_path, stat_result, scope, status_code)
+            if not isinstance(response, FileResponse):
+                return response  # 304 Not Modified
+            headers = {k: v for k, v in response.headers.items() if k != "accept-ranges"}
+            return Response(body, status_code=response.status_code, headers=headers)
+
+    return PublishedFiles(directory=directory, html=True)
+
+
 def create_app(root: Path, out: Path, settings: Settings, host: str, port: int):
     """The preview server: the site at ``/``, the reload socket, the watcher."""
     from sphinx_autobuild.filter import IgnoreFilter
@@ -73,7 +106,6 @@ def create_app(root: Path, out: Path, settings: Settings, host: str, port: int):
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.routing import Mount, WebSocketRoute
-    from starlette.staticfiles import StaticFiles
 
     package = Path(__file__).resolve().parents[1]
     watched = [root / name for name in WATCHED if (root / name).exists()] + [package]
@@ -82,7 +114,7 @@ def create_app(root: Path, out: Path, settings: Settings, host: str, port: int):
     return Starlette(
         routes=[
             WebSocketRoute("/websocket-reload", watcher, name="reload"),
-            Mount("/", app=StaticFiles(directory=out / "html", html=True), name="site"),
+            Mount("/", app=published_files(out / "html"), name="site"),
         ],
         middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=f"{host}:{port}")],
         lifespan=watcher.lifespan,
