@@ -7,6 +7,7 @@ left its range, or the upstream code it relies on changed (its source hash).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -157,6 +158,67 @@ def test_required_workarounds_are_the_ones_the_pdf_tags_depend_on() -> None:
     }
 
 
+def sphinx_apps(src: Path) -> str:
+    """Code that defines ``app(n)``, the n-th Sphinx application over the fixture book at
+    ``src`` (each with an output folder of its own), for :func:`run_python` to run."""
+    return f"""
+        from sphinx.application import Sphinx
+
+        def app(n):
+            src = {str(src)!r}
+            return Sphinx(src, src, f"{{src}}/_build/{{n}}", f"{{src}}/_build/{{n}}/.doctrees",
+                          "html", status=None, warning=None)
+        """
+
+
+def test_the_search_for_pages_left_out_of_the_toc_skips_excluded_folders(tmp_path: Path) -> None:
+    """With the workaround, sphinx-external-toc excludes the same pages, in the same order,
+    without listing a folder Sphinx excludes (the build folder, ``tools/``)."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinx_external_toc"]\nexternal_toc_path = "_toc.yml"\n'
+        "external_toc_exclude_missing = True\n"
+        'exclude_patterns = ["_build", "tools", "**/.*"]\n'
+    )
+    (tmp_path / "_toc.yml").write_text("root: index\nsubtrees:\n- entries:\n  - file: sub/kept\n")
+    pages = ("index", "stray", "stray-too", "sub/kept", "sub/other", "sub/deeper/more", "b/two")
+    for page in (*pages, "a/one"):
+        (tmp_path / f"{page}.rst").parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / f"{page}.rst").write_text("A page\n======\n")
+    for left_out in ("tools/node_modules/pkg/README.rst", "_build/old/page.rst", ".hidden/x.rst"):
+        (tmp_path / left_out).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / left_out).write_text("Not a page\n==========\n")
+    out = run_python(
+        sphinx_apps(tmp_path)
+        + f"""
+        import json, os
+
+        upstream = app(0).config.exclude_patterns
+        from addictionbook.upstream.sphinx_external_toc import put_in_place
+        put_in_place()
+        listed, scandir = [], os.scandir
+        def recorded(path="."):
+            listed.append(os.path.relpath(path, {str(tmp_path)!r}))
+            return scandir(path)
+        os.scandir = recorded
+        ours = app(1).config.exclude_patterns
+        os.scandir = scandir
+        entered = {{p.split(os.sep)[0] for p in listed if p.startswith(("tools", "_build"))}}
+        print(json.dumps([ours == upstream, upstream[3:], sorted(entered)]))
+        """
+    )
+    same, excluded, entered = json.loads(out)
+    assert same, out
+    assert sorted(excluded) == [
+        "a/one.rst",
+        "b/two.rst",
+        "stray-too.rst",
+        "stray.rst",
+        "sub/deeper/more.rst",
+        "sub/other.rst",
+    ], out
+    assert entered == [], f"an excluded folder was listed: {out}"
+
+
 def test_toctree_collectors_are_found_among_the_apps_listeners_not_in_all_memory(
     tmp_path: Path,
 ) -> None:
@@ -168,15 +230,10 @@ def test_toctree_collectors_are_found_among_the_apps_listeners_not_in_all_memory
     (tmp_path / "_toc.yml").write_text("root: index\n")
     (tmp_path / "index.md").write_text("# A page\n")
     out = run_python(
-        f"""
+        sphinx_apps(tmp_path)
+        + """
         import gc
-        from sphinx.application import Sphinx
         from sphinx.environment.collectors.toctree import TocTreeCollector
-
-        def app(n):
-            src = {str(tmp_path)!r}
-            return Sphinx(src, src, f"{{src}}/_build/{{n}}", f"{{src}}/_build/{{n}}/.doctrees",
-                          "html", status=None, warning=None)
 
         def connected(app):
             return sorted(

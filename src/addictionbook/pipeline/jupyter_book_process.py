@@ -11,12 +11,12 @@ from __future__ import annotations
 import sys
 
 from ..gc_thresholds import raise_for_a_build
-from ..upstream.sphinx_external_toc import find_toctree_collectors_by_listener
+from ..upstream import sphinx_external_toc
 
 
 def main() -> None:
     raise_for_a_build()
-    find_toctree_collectors_by_listener()
+    sphinx_external_toc.put_in_place()
     from jupyter_book.cli.main import main as jupyter_book_main
 
     sys.argv[0] = "jupyter-book"

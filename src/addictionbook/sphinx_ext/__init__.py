@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from ..upstream import opengraph, pybtex
+from ..upstream import opengraph, pybtex, sphinx_external_toc
 from ..upstream import sphinx as sphinx_upstream
-from ..upstream.sphinx_external_toc import find_toctree_collectors_by_listener
 from . import (
     answers,
     downloads,
@@ -52,7 +51,7 @@ def setup(app: Sphinx) -> dict:
     review.setup(app)
     pybtex.cache_bibtex_plugin_lookups()
     opengraph.skip_social_card_import(app)
-    find_toctree_collectors_by_listener()  # for the next Sphinx application in this process
+    sphinx_external_toc.put_in_place()  # for the next Sphinx application in this process
     # after myst-nb's own builder-inited (priority 500), which makes the config it reads
     app.connect("builder-inited", freshness.wait_for_the_build, priority=900)
     app.connect("env-get-outdated", freshness.outdated_by_helper)
