@@ -2,6 +2,8 @@
 
 - nothing changed (and Sphinx run anyway): no notebook executes;
 - a text chapter edited: no notebook executes;
+- a sentence edited in a notebook chapter: the notebook step does not even start (its
+  fingerprint covers the front matter and the code cells, not the prose);
 - one notebook's code edited: exactly that notebook executes;
 - build tooling in the package edited (the linter): nothing executes; then a figure module of
   the helper package edited: exactly the notebooks that import the package execute (a notebook
@@ -13,6 +15,7 @@ package is never touched.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -103,6 +106,44 @@ def test_editing_a_text_chapter_executes_no_notebook(book: Path) -> None:
         handle.write("\nAn added sentence.\n")
     build(book)
     assert executed(book, before) == set()
+
+
+def test_only_the_front_matter_and_code_cells_of_a_notebook_count_as_changed(
+    tmp_path: Path,
+) -> None:
+    """The fingerprint that decides whether the notebook step starts: prose edited, nothing to
+    run; a code cell, its options or the kernel edited, the notebook is a candidate again."""
+    from addictionbook.execution import cache
+
+    chapter = "book/layered-model.md"
+    page = tmp_path / chapter
+    page.parent.mkdir(parents=True)
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+
+    def ran_cleanly(text: str) -> None:
+        page.write_text(text, encoding="utf-8")
+        stamp = cache.fingerprints(tmp_path, [chapter])
+        (cache_dir / cache.DONE_NAME).write_text(json.dumps(stamp), encoding="utf-8")
+
+    def changed(text: str) -> list[str]:
+        page.write_text(text, encoding="utf-8")
+        return cache.changed_notebooks(tmp_path, [chapter], cache_dir)[0]
+
+    original = (ROOT / chapter).read_text(encoding="utf-8")
+    ran_cleanly(original)
+    assert changed(original) == []
+    prose = "A sentence added to the chapter's prose.\n\n## Learning objectives"
+    assert changed(original.replace("## Learning objectives", prose)) == []
+    assert changed(original + "\nA closing sentence.\n") == []
+    assert changed(original.replace("peeled=3", "peeled=2")) == [chapter]  # code
+    assert changed(original.replace(":    name: fig-", ":    name: fig-x-")) == [chapter]
+    assert changed(original.replace("name: python3", "name: python2")) == [chapter]  # kernel
+    # A cell fenced by four backticks holds a line of three: the code after it still counts.
+    fenced = original + "\n````{code-cell} ipython3\nx = '''\n```\n'''\ny = 1\n````\nProse.\n"
+    ran_cleanly(fenced)
+    assert changed(fenced.replace("y = 1", "y = 2")) == [chapter]
+    assert changed(fenced.replace("Prose.", "More prose.")) == []
 
 
 def test_editing_one_notebook_executes_only_that_notebook(book: Path) -> None:

@@ -117,9 +117,46 @@ def invalidate_if_helper_changed(
 
 
 def fingerprints(srcdir: Path, sources: list[str]) -> dict[str, str]:
-    """Per notebook, a hash of its source and of the helper package."""
+    """Per notebook, a hash of what its execution depends on (:func:`executed_part`) and of
+    the helper package."""
     helper = helper_hash().encode()
-    return {s: hashlib.sha256(helper + (srcdir / s).read_bytes()).hexdigest() for s in sources}
+    return {
+        s: hashlib.sha256(helper + executed_part((srcdir / s).read_bytes())).hexdigest()
+        for s in sources
+    }
+
+
+_CODE_CELL = re.compile(rb"^(`{3,}|~{3,})\s*\{code-cell\}")
+
+
+def executed_part(text: bytes) -> bytes:
+    """What of a MyST text notebook its execution depends on: the front matter (its kernel)
+    and every code cell, fences and options included; not the prose between them. A sentence
+    edited in a notebook chapter then starts no notebook step (no kernel, no cache query).
+
+    It may keep more than jupyter-cache hashes (the front matter's other keys), never less:
+    were a change to code missed here, myst-nb would still find the cached outputs stale and
+    run the notebook while Sphinx reads it, so a figure is never left out of date."""
+    lines = text.splitlines(keepends=True)
+    kept: list[bytes] = []
+    if lines and lines[0].strip() == b"---":
+        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == b"---"), None)
+        if end is not None:
+            kept += lines[: end + 1]
+            lines = lines[end + 1 :]
+    fence = None
+    for line in lines:
+        if fence is None:
+            opened = _CODE_CELL.match(line)
+            if opened:
+                fence = opened.group(1)
+                kept.append(line)
+            continue
+        kept.append(line)
+        closing = line.strip()
+        if len(closing) >= len(fence) and closing == fence[:1] * len(closing):
+            fence = None
+    return b"".join(kept)
 
 
 def changed_notebooks(
