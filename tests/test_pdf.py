@@ -460,3 +460,41 @@ def test_worksheets_print_ruled_lines_not_underscores(pdf_dir: Path) -> None:
     for name in HANDOUTS:
         text = pdf_text(pdf_dir / "handouts" / f"{name}.pdf")
         assert "___" not in text, name
+
+
+def test_the_pdf_step_goes_through_the_book_once_for_all_its_pages(
+    build_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each chapter's and handout's page is cut from the one article of the singlehtml build,
+    which is indexed (each id's page) once, not once per page (0.8 s of every PDF build); the
+    pages are exactly those an index made afresh for each page gives."""
+    from addictionbook.pipeline import pdf
+
+    singlehtml = build_out / ".work" / "_build" / "singlehtml"
+    made: dict[str, list[str]] = {}
+    owners, indexed = pdf._owners, []
+
+    def counted(*args):
+        indexed.append(args[-1])  # the root document: a short record
+        return owners(*args)
+
+    def pages(key: str) -> list[str]:
+        def lay_out(work, jobs=None, progress=None):
+            made[key] = [html for html, *_ in work]
+            return []
+
+        monkeypatch.setattr(pdf, "lay_out", lay_out)
+        pdf.make_pdfs(BOOK, Settings.from_environment({}), singlehtml, tmp_path / key)
+        return made[key]
+
+    monkeypatch.setattr(pdf, "_owners", counted)
+    once = pages("once")
+    assert len(indexed) == 1, f"the article was indexed {len(indexed)} times"
+    assert len(once) == pdf.pdf_count(BOOK)
+
+    def afresh(article, root_doc):
+        sections = pdf._documents(article)
+        return sections, owners(article, sections, root_doc)
+
+    monkeypatch.setattr(pdf, "_index", afresh)
+    assert pages("afresh") == once
