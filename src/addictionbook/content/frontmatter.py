@@ -49,7 +49,7 @@ def is_notebook(text: str) -> bool:
 REVIEW_KEY = "clinical-review"
 
 
-def _front_matter_lines(lines: list[str]) -> tuple[int, int] | None:
+def front_matter_lines(lines: list[str]) -> tuple[int, int] | None:
     """(first line inside, closing ``---`` line) of a source's front matter, 0-based."""
     if not lines or lines[0].rstrip("\r\n") != "---":
         return None
@@ -63,7 +63,7 @@ def review_record_lines(text: str) -> tuple[int, int] | None:
     """The lines (0-based, end exclusive) of the ``clinical-review:`` block in the front
     matter: its key line and the indented lines under it; ``None`` when there is none."""
     lines = text.splitlines(keepends=True)
-    front = _front_matter_lines(lines)
+    front = front_matter_lines(lines)
     if front is None:
         return None
     for index in range(*front):
@@ -95,7 +95,7 @@ def with_review_record(text: str, block: str) -> str:
     lines = text.splitlines(keepends=True)
     span = review_record_lines(text)
     if span is None:
-        front = _front_matter_lines(lines)
+        front = front_matter_lines(lines)
         if front is None:
             raise ValueError("the page has no front matter (the --- lines at its top)")
         span = (front[1], front[1])

@@ -26,7 +26,7 @@ import time
 from pathlib import Path, PurePosixPath
 
 from .. import problems as problem_file
-from ..content.frontmatter import split_front_matter
+from ..content.frontmatter import front_matter_lines, split_front_matter
 from ..content.sources import Sources
 from ..content.translations import english_source
 from ..settings import Settings
@@ -120,16 +120,18 @@ def fingerprints(srcdir: Path, sources: list[str]) -> dict[str, str]:
     """Per notebook, a hash of what its execution depends on (:func:`executed_part`) and of
     the helper package."""
     helper = helper_hash().encode()
-    return {
-        s: hashlib.sha256(helper + executed_part((srcdir / s).read_bytes())).hexdigest()
-        for s in sources
-    }
+    hashes = {}
+    for source in sources:
+        text = (srcdir / source).read_text(encoding="utf-8", errors="surrogateescape")
+        executed = executed_part(text).encode("utf-8", errors="surrogateescape")
+        hashes[source] = hashlib.sha256(helper + executed).hexdigest()
+    return hashes
 
 
-_CODE_CELL = re.compile(rb"^(`{3,}|~{3,})\s*\{code-cell\}")
+_CODE_CELL = re.compile(r"^(`{3,}|~{3,})\s*\{code-cell\}")
 
 
-def executed_part(text: bytes) -> bytes:
+def executed_part(text: str) -> str:
     """What of a MyST text notebook its execution depends on: the front matter (its kernel)
     and every code cell, fences and options included; not the prose between them. A sentence
     edited in a notebook chapter then starts no notebook step (no kernel, no cache query).
@@ -138,14 +140,11 @@ def executed_part(text: bytes) -> bytes:
     were a change to code missed here, myst-nb would still find the cached outputs stale and
     run the notebook while Sphinx reads it, so a figure is never left out of date."""
     lines = text.splitlines(keepends=True)
-    kept: list[bytes] = []
-    if lines and lines[0].strip() == b"---":
-        end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == b"---"), None)
-        if end is not None:
-            kept += lines[: end + 1]
-            lines = lines[end + 1 :]
+    front = front_matter_lines(lines)
+    body = front[1] + 1 if front else 0
+    kept = lines[:body]
     fence = None
-    for line in lines:
+    for line in lines[body:]:
         if fence is None:
             opened = _CODE_CELL.match(line)
             if opened:
@@ -156,7 +155,7 @@ def executed_part(text: bytes) -> bytes:
         closing = line.strip()
         if len(closing) >= len(fence) and closing == fence[:1] * len(closing):
             fence = None
-    return b"".join(kept)
+    return "".join(kept)
 
 
 def changed_notebooks(
