@@ -466,7 +466,7 @@ def test_the_pdf_step_goes_through_the_book_once_for_all_its_pages(
     build_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each chapter's and handout's page is cut from the one article of the singlehtml build,
-    which is indexed (each id's page) once, not once per page (0.8 s of every PDF build); the
+    which is indexed (each id's page) once, not once per page (0.6 s of every PDF build); the
     pages are exactly those an index made afresh for each page gives."""
     from addictionbook.pipeline import pdf
 

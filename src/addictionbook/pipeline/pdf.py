@@ -192,7 +192,7 @@ _last_index: tuple[Tag, str, dict[str, Tag], dict[str, str]] | None = None
 def _index(article: Tag, root_doc: str) -> tuple[dict[str, Tag], dict[str, str]]:
     """:func:`_documents` and :func:`_owners` of ``article``, worked out once per article: a
     PDF build makes a page of each chapter and handout from one article, and going through
-    the whole book again for each was 0.8 s of every PDF build, before any layout. The
+    the whole book again for each was 0.6 s of every PDF build, before any layout. The
     article is not changed once loaded (each page copies the section it changes), and the
     one kept is held here, so another article cannot take its identity."""
     global _last_index

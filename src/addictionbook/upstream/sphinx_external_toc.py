@@ -106,10 +106,9 @@ class _GlobSkippingExcluded:
 
         prefix = os.path.join(str(self.srcdir), "**", "")
         name = pattern[len(prefix) :]
-        if not (recursive and pattern.startswith(prefix)) or os.sep in name:
+        known = recursive and pattern.startswith(prefix) and os.sep not in name
+        if not known or glob.has_magic(str(self.srcdir)):
             return glob.iglob(pattern, recursive=recursive)  # not the call this knows
-        if glob.has_magic(str(self.srcdir)):
-            return glob.iglob(pattern, recursive=recursive)
         return self._matches(name)
 
     def _matches(self, name_pattern: str) -> Iterator[str]:
