@@ -158,6 +158,54 @@ def test_required_workarounds_are_the_ones_the_pdf_tags_depend_on() -> None:
     }
 
 
+def test_the_cache_never_trims_a_notebook_another_process_has_just_cached(tmp_path: Path) -> None:
+    """Another process caches a notebook while this one trims the cache to its limit: the new
+    record is never among those trimmed (jupyter-cache's two queries picked it; the workaround's
+    one query does not), and with nothing racing both pick the same, oldest records."""
+    out = run_python(
+        f"""
+        import json, time
+        from jupyter_cache import get_cache
+        from jupyter_cache.cache.db import NbCacheRecord
+        from sqlalchemy.orm import Query
+
+        db = get_cache({str(tmp_path / "cache")!r}).db
+        oldest = []
+        for n in range(4):
+            record = NbCacheRecord.create_record(uri=f"/nb{{n}}.md", hashkey=f"h{{n}}", db=db)
+            oldest.append(record.pk)
+            time.sleep(0.01)
+
+        def racing(records_to_delete, name):
+            added, all_rows = [], Query.all
+            def other_process_caches_after(query):
+                rows = all_rows(query)
+                if not added:  # right after the first query: another process caches a notebook
+                    added.append(NbCacheRecord.create_record(uri=name, hashkey=name, db=db).pk)
+                return rows
+            Query.all = other_process_caches_after
+            try:
+                trimmed = records_to_delete(1000, db)
+            finally:
+                Query.all = all_rows
+            return added[0] in trimmed
+
+        upstream = NbCacheRecord.records_to_delete
+        upstream_trims_it = racing(upstream, "/upstream.md")
+        from addictionbook.upstream.jupyter_cache import trim_the_cache_in_one_query
+        trim_the_cache_in_one_query()
+        ours = NbCacheRecord.records_to_delete
+        ours_trims_it = racing(ours, "/ours.md")
+        quiet = sorted(ours(3, db)) == sorted(upstream(3, db)) == sorted(oldest[:3])
+        print(json.dumps([upstream_trims_it, ours_trims_it, quiet]))
+        """
+    )
+    upstream_trims_it, ours_trims_it, quiet = json.loads(out)
+    assert upstream_trims_it, "jupyter-cache no longer races: re-verify the workaround"
+    assert not ours_trims_it, "a notebook cached meanwhile was trimmed"
+    assert quiet, out
+
+
 def sphinx_apps(src: Path) -> str:
     """Code that defines ``app(n)``, the n-th Sphinx application over the fixture book at
     ``src`` (each with an output folder of its own), for :func:`run_python` to run."""

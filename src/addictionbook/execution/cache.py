@@ -458,8 +458,10 @@ def main(argv: list[str]) -> None:
     """The notebook step's process: ``SRCDIR CACHE_DIR PLAN [LOCK_FD]`` (see
     :func:`start_pre_execution`), with the build's garbage-collector thresholds."""
     from ..gc_thresholds import raise_for_a_build
+    from ..upstream.jupyter_cache import trim_the_cache_in_one_query
 
     raise_for_a_build()
+    trim_the_cache_in_one_query()  # myst-nb caches beside this process
     lock_fd = int(argv[3]) if len(argv) > 3 else None
     pre_execute(Path(argv[0]), Path(argv[1]), json.loads(argv[2]), lock_fd)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 
 from ..gc_thresholds import raise_for_a_build
-from ..upstream import sphinx_external_toc
+from ..upstream import jupyter_cache, sphinx_external_toc
 
 
 def main() -> None:
     raise_for_a_build()
     sphinx_external_toc.put_in_place()
+    jupyter_cache.trim_the_cache_in_one_query()  # myst-nb caches beside the notebook step
     from jupyter_book.cli.main import main as jupyter_book_main
 
     sys.argv[0] = "jupyter-book"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from ..upstream import opengraph, pybtex, sphinx_external_toc
+from ..upstream import jupyter_cache, opengraph, pybtex, sphinx_external_toc
 from ..upstream import sphinx as sphinx_upstream
 from . import (
     answers,
@@ -52,6 +52,7 @@ def setup(app: Sphinx) -> dict:
     pybtex.cache_bibtex_plugin_lookups()
     opengraph.skip_social_card_import(app)
     sphinx_external_toc.put_in_place()  # for the next Sphinx application in this process
+    jupyter_cache.trim_the_cache_in_one_query()
     # after myst-nb's own builder-inited (priority 500), which makes the config it reads
     app.connect("builder-inited", freshness.wait_for_the_build, priority=900)
     app.connect("env-get-outdated", freshness.outdated_by_helper)

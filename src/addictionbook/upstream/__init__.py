@@ -11,13 +11,13 @@ thing to break when a dependency is upgraded. Each is listed in :data:`WORKAROUN
 - the upstream functions it relies on, with a hash of their source at the verified version:
   ``tests/test_upstream.py`` fails when that code changes, even inside the range.
 
-The workarounds themselves live in one module per upstream project (``pybtex``,
-``opengraph``, ``sphinx``, ``sphinx_external_toc``, ``weasyprint``), or, where they must act
-inside the Sphinx extension, in ``sphinx_ext/`` (the sidebar made once per build, the EPUB's
-accessibility fixes, the trimmed icon rules, the root redirect page); each entry's ``where``
-names the file. This package sits below every layer: the Sphinx extension and the build
-pipeline both use it. Loading the registry imports nothing of Sphinx (the guard's warning
-imports Sphinx's logger when it fires).
+The workarounds themselves live in one module per upstream project (``jupyter_cache``,
+``pybtex``, ``opengraph``, ``sphinx``, ``sphinx_external_toc``, ``weasyprint``), or, where
+they must act inside the Sphinx extension, in ``sphinx_ext/`` (the sidebar made once per build,
+the EPUB's accessibility fixes, the trimmed icon rules, the root redirect page); each entry's
+``where`` names the file. This package sits below every layer: the Sphinx extension and the
+build pipeline both use it. Loading the registry imports nothing of Sphinx (the guard's
+warning imports Sphinx's logger when it fires).
 """
 
 from __future__ import annotations
@@ -401,6 +401,25 @@ WORKAROUNDS: dict[str, Workaround] = {
             gain="0.17 s of every build of the book where tools/ holds Ace and Lighthouse (0.006 s "
             "left: 10,700 files not listed four times)",
             where="upstream/sphinx_external_toc.py (called by pipeline/jupyter_book_process.py)",
+        ),
+        Workaround(
+            name="cache-truncation-in-one-query",
+            package="jupyter-cache",
+            verified="1.0.1",
+            applies_to=">=1.0,<1.1",
+            upstream="https://github.com/executablebooks/jupyter-cache/blob/v1.0.1/"
+            "jupyter_cache/cache/db.py (no issue filed: NbCacheRecord.records_to_delete reads "
+            "the records to keep and the records to delete in two queries)",
+            relies_on=(
+                # the module, not the method: this workaround takes the method's place
+                "jupyter_cache.cache.db",
+                "jupyter_cache.cache.main.JupyterCacheBase.truncate_caches",
+            ),
+            source_sha256="a0258355a3a441e229d643e86ba2b9569aa3e94e51ec8bfabb7539c8c130bb0c",
+            gain="a build whose notebook step and myst-nb cache at the same moment no longer "
+            "stops on a KeyError, nor deletes the notebook the other one just cached",
+            where="upstream/jupyter_cache.py (called by pipeline/jupyter_book_process.py and "
+            "execution/cache.py)",
         ),
         Workaround(
             name="handout-translation-transform",
